@@ -1,0 +1,60 @@
+package io.ecrflow.aws;
+
+import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Pipeline;
+
+/**
+ * Makes sure the repository exists before anything is pushed: describe, create when missing (a race
+ * with a parallel run that creates it first is fine), and apply the lifecycle policy when one is given.
+ */
+public final class RepositoryEnsurer {
+    private final Ecr ecr;
+    private final Pipeline pipeline;
+
+    public RepositoryEnsurer(Ecr ecr, Pipeline pipeline) {
+        this.ecr = ecr;
+        this.pipeline = pipeline;
+    }
+
+    public RepositoryInfo ensure(RepositorySettings settings, boolean createIfMissing) {
+        RepositoryInfo repository = ecr.describe(settings.name())
+                .map(existing -> {
+                    pipeline.info("Repository " + existing.uri() + " exists.");
+                    noteDifferences(existing, settings);
+                    return existing;
+                })
+                .orElseGet(() -> create(settings, createIfMissing));
+        settings.lifecyclePolicy().ifPresent(policy -> {
+            ecr.putLifecyclePolicy(settings.name(), policy);
+            pipeline.info("Lifecycle policy applied to " + settings.name() + ".");
+        });
+        return repository;
+    }
+
+    private RepositoryInfo create(RepositorySettings settings, boolean createIfMissing) {
+        if (!createIfMissing) {
+            throw new UserError("Repository '" + settings.name() + "' does not exist and createRepository is false. "
+                    + "Create it first, or set createRepository to true so ecrflow creates it.", "createRepository");
+        }
+        try {
+            RepositoryInfo created = ecr.create(settings);
+            pipeline.info("Created repository " + created.uri() + " (tags " + settings.mutability().name().toLowerCase()
+                    + ", scan on push " + (settings.scanOnPush() ? "on" : "off") + ", encryption "
+                    + settings.encryption() + settings.kmsKey().map(k -> " with key " + k).orElse("") + ").");
+            return created;
+        } catch (Ecr.RepositoryAlreadyExists raced) {
+            // Another run created it between our describe and create: use theirs.
+            return ecr.describe(settings.name()).orElseThrow(() -> new UserError(
+                    "Repository '" + settings.name() + "' was reported as existing but cannot be described. Check "
+                            + "the ecr:DescribeRepositories permission and the registry id."));
+        }
+    }
+
+    private void noteDifferences(RepositoryInfo existing, RepositorySettings wanted) {
+        if (existing.mutability() != wanted.mutability()) {
+            pipeline.warning("Repository " + existing.name() + " has " + existing.mutability().name().toLowerCase()
+                    + " tags but tagMutability is " + wanted.mutability().name().toLowerCase()
+                    + "; settings of existing repositories are left as they are.");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.ecrflow.aws;
+
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+import software.amazon.awssdk.services.ecr.model.CreateRepositoryRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
+import software.amazon.awssdk.services.ecr.model.EncryptionType;
+import software.amazon.awssdk.services.ecr.model.ImageDetail;
+import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.Repository;
+import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link Ecr} through the AWS SDK for Java v2. */
+public final class SdkEcr implements Ecr, AutoCloseable {
+    private final EcrClient client;
+    private final Optional<String> registryId;
+
+    public SdkEcr(EcrClient client, Optional<String> registryId) {
+        this.client = client;
+        this.registryId = registryId;
+    }
+
+    @Override
+    public RegistryCredential login() {
+        AuthorizationData data;
+        try {
+            var request = software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenRequest.builder();
+            registryId.ifPresent(id -> request.registryIds(List.of(id)));
+            data = client.getAuthorizationToken(request.build()).authorizationData().stream().findFirst()
+                    .orElseThrow(() -> new UserError("ECR returned no authorization data; check the registry id."));
+        } catch (SdkException e) {
+            throw AwsErrors.explain("get an ECR login token (ecr:GetAuthorizationToken)", e);
+        }
+        String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw new UserError("ECR returned an authorization token in an unexpected form.");
+        }
+        return new RegistryCredential(registryHost(data.proxyEndpoint()), decoded.substring(0, colon),
+                Secret.of(decoded.substring(colon + 1)), data.expiresAt());
+    }
+
+    /** The proxy endpoint is a URL ({@code https://123456789012.dkr.ecr.eu-west-1.amazonaws.com}); images name its authority. */
+    static String registryHost(String proxyEndpoint) {
+        URI uri = URI.create(proxyEndpoint.contains("://") ? proxyEndpoint : "https://" + proxyEndpoint);
+        if (uri.getAuthority() == null) {
+            throw new UserError("ECR returned a proxy endpoint that is not a URL: " + proxyEndpoint);
+        }
+        return uri.getAuthority();
+    }
+
+    @Override
+    public Optional<RepositoryInfo> describe(RepositoryName name) {
+        try {
+            var request = software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest.builder()
+                    .repositoryNames(name.value());
+            registryId.ifPresent(request::registryId);
+            return client.describeRepositories(request.build()).repositories().stream().findFirst().map(SdkEcr::info);
+        } catch (RepositoryNotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsErrors.explain("describe repository '" + name + "' (ecr:DescribeRepositories)", e);
+        }
+    }
+
+    @Override
+    public RepositoryInfo create(RepositorySettings settings) {
+        var encryption = EncryptionConfiguration.builder()
+                .encryptionType(settings.encryption() == RepositorySettings.Encryption.KMS ? EncryptionType.KMS : EncryptionType.AES256);
+        settings.kmsKey().ifPresent(encryption::kmsKey);
+        var request = CreateRepositoryRequest.builder()
+                .repositoryName(settings.name().value())
+                .imageTagMutability(settings.mutability() == RepositorySettings.TagMutability.IMMUTABLE
+                        ? ImageTagMutability.IMMUTABLE : ImageTagMutability.MUTABLE)
+                .imageScanningConfiguration(c -> c.scanOnPush(settings.scanOnPush()))
+                .encryptionConfiguration(encryption.build());
+        registryId.ifPresent(request::registryId);
+        if (!settings.resourceTags().isEmpty()) {
+            request.tags(settings.resourceTags().entrySet().stream()
+                    .map(t -> software.amazon.awssdk.services.ecr.model.Tag.builder().key(t.getKey()).value(t.getValue()).build())
+                    .toList());
+        }
+        try {
+            return info(client.createRepository(request.build()).repository());
+        } catch (RepositoryAlreadyExistsException e) {
+            throw new RepositoryAlreadyExists(e.getMessage());
+        } catch (SdkException e) {
+            throw AwsErrors.explain("create repository '" + settings.name() + "' (ecr:CreateRepository)", e);
+        }
+    }
+
+    @Override
+    public void putLifecyclePolicy(RepositoryName name, String policyText) {
+        try {
+            var request = software.amazon.awssdk.services.ecr.model.PutLifecyclePolicyRequest.builder()
+                    .repositoryName(name.value()).lifecyclePolicyText(policyText);
+            registryId.ifPresent(request::registryId);
+            client.putLifecyclePolicy(request.build());
+        } catch (SdkException e) {
+            throw AwsErrors.explain("set the lifecycle policy of '" + name + "' (ecr:PutLifecyclePolicy)", e);
+        }
+    }
+
+    @Override
+    public Map<Tag, Digest> existingTags(RepositoryName name, Iterable<Tag> tags) {
+        Map<Tag, Digest> found = new LinkedHashMap<>();
+        // DescribeImages fails the whole call when one id is missing, so ask tag by tag.
+        for (Tag tag : tags) {
+            try {
+                var request = DescribeImagesRequest.builder().repositoryName(name.value())
+                        .imageIds(ImageIdentifier.builder().imageTag(tag.value()).build());
+                registryId.ifPresent(request::registryId);
+                List<ImageDetail> details = new ArrayList<>(client.describeImages(request.build()).imageDetails());
+                details.stream().findFirst().ifPresent(d -> found.put(tag, Digest.parse(d.imageDigest())));
+            } catch (ImageNotFoundException | RepositoryNotFoundException e) {
+                // not there: nothing to record
+            } catch (SdkException e) {
+                throw AwsErrors.explain("look up tag '" + tag + "' in '" + name + "' (ecr:DescribeImages)", e);
+            }
+        }
+        return found;
+    }
+
+    private static RepositoryInfo info(Repository r) {
+        return new RepositoryInfo(new RepositoryName(r.repositoryName()), r.repositoryUri(), r.repositoryArn(),
+                r.registryId(), r.imageTagMutability() == ImageTagMutability.IMMUTABLE
+                ? RepositorySettings.TagMutability.IMMUTABLE : RepositorySettings.TagMutability.MUTABLE);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.ecrflow.cli;
+
+import io.ecrflow.UserError;
+import io.ecrflow.tagging.ListInput;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Small rules every command applies to raw option values. */
+final class Inputs {
+    private Inputs() {
+    }
+
+    /** Blank means "not given", as an empty task input does. */
+    static Optional<String> text(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    static String required(String value, String input) {
+        return text(value).orElseThrow(() -> new UserError("Input '" + input + "' is required: set it in the task, "
+                + "or pass --" + Options.dashed(input) + " (or the INPUT_" + input.toUpperCase() + " environment variable).", input));
+    }
+
+    /** List options accept repeated options, commas and newlines alike. */
+    static List<String> list(List<String> values) {
+        List<String> items = new ArrayList<>();
+        if (values != null) {
+            values.forEach(v -> items.addAll(ListInput.split(v)));
+        }
+        return items;
+    }
+
+    /** Task inputs carry booleans as text; a bare flag arrives as "true". */
+    static boolean bool(String value, boolean fallback, String input) {
+        Optional<String> given = text(value);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        return switch (given.get().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new UserError("Input '" + input + "' is '" + given.get() + "'; use true or false.", input);
+        };
+    }
+
+    static <E extends Enum<E>> E choice(String value, Class<E> type, E fallback, String input) {
+        Optional<String> given = text(value);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(given.get().replace('-', '_'))) {
+                return constant;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            allowed.add(constant.name());
+        }
+        throw new UserError("Input '" + input + "' is '" + given.get() + "'; allowed values are " + allowed + ".", input);
+    }
+}

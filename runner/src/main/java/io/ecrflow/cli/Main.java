@@ -1,0 +1,91 @@
+package io.ecrflow.cli;
+
+import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.InputDefaults;
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.pipeline.Pipelines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Entry point of the runner jar: picks the CI adapter, registers secrets, runs one command, and is the
+ * one place where failures become an error issue, a failed result and a non-zero exit code.
+ */
+@Command(name = "ecrflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Build, tag and push container images to Amazon ECR.",
+        subcommands = {LoginCommand.class, BuildPushCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        int code = run(args, Environment.system(), Path.of("").toAbsolutePath(), System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    public static int run(String[] args, Environment env, Path workingDirectory, PrintStream out, PrintStream err) {
+        Pipeline pipeline = Pipelines.detect(env, out, err);
+        SecretEnvironment.register(env, pipeline);
+        RunContext context = new RunContext(pipeline, env, workingDirectory);
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setDefaultValueProvider(new InputDefaults(env));
+        commandLine.getSubcommands().values().forEach(sub -> {
+            if (sub.getCommand() instanceof RunnerCommand command) {
+                command.bind(context);
+            }
+        });
+        commandLine.setParameterExceptionHandler((e, args1) -> {
+            pipeline.error(e.getMessage() + " (see --help)");
+            pipeline.complete(false, e.getMessage());
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> fail(pipeline, e));
+        return commandLine.execute(args);
+    }
+
+    static int fail(Pipeline pipeline, Exception e) {
+        String message;
+        if (e instanceof UserError user) {
+            message = user.getMessage();
+        } else {
+            message = "Unexpected failure: " + e + ". Run again with System.Debug=true for details, and report it if it persists.";
+        }
+        if (pipeline.debugEnabled()) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            trace.toString().lines().forEach(pipeline::debug);
+        }
+        pipeline.error(message);
+        pipeline.complete(false, message);
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Reads the version Maven filtered into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/ecrflow-version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"ecrflow " + properties.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.ecrflow.docker;
+
+import io.ecrflow.UserError;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Builds with BuildKit by running the docker CLI ({@code docker buildx build --load}, or
+ * {@code DOCKER_BUILDKIT=1 docker build} on a CLI with BuildKit built in). docker-java cannot do this
+ * itself: BuildKit needs a gRPC session the Engine API client lacks (docker-java issue #1657).
+ * Build-argument values reach the CLI through its environment ({@code --build-arg NAME} without a value
+ * makes the CLI read {@code NAME} from there), so they never show in a process listing. Registry
+ * credentials for base-image pulls sit in a private, temporary DOCKER_CONFIG for the one run.
+ */
+public final class BuildKitImageBuilder implements ImageBuilder {
+    private final BuildKitCli cli;
+    private final Map<String, String> env;
+    private final Path temporaryFolder;
+    private final CommandRunner runner;
+
+    /**
+     * @param env             the runner's environment; only what the CLI needs is handed on
+     * @param temporaryFolder where the private DOCKER_CONFIG folder is made (and removed again)
+     */
+    public BuildKitImageBuilder(BuildKitCli cli, Map<String, String> env, Path temporaryFolder) {
+        this(cli, env, temporaryFolder, new CommandRunner());
+    }
+
+    BuildKitImageBuilder(BuildKitCli cli, Map<String, String> env, Path temporaryFolder, CommandRunner runner) {
+        this.cli = cli;
+        this.env = Map.copyOf(env);
+        this.temporaryFolder = temporaryFolder;
+        this.runner = runner;
+    }
+
+    @Override
+    public String name() {
+        return "buildkit";
+    }
+
+    @Override
+    public BuiltImage build(BuildRequest request, Consumer<String> output) {
+        checkBuildArgNames(request);
+        try (PrivateDockerConfig config = PrivateDockerConfig.create(
+                temporaryFolder, request.registryAuth(), CliEnvironment.userConfigDirectory(env))) {
+            Path imageIdFile = config.file("image-id");
+            List<String> argv = commandLine(request, imageIdFile);
+            output.accept("Running " + String.join(" ", argv));
+            BuildKitLog log = new BuildKitLog();
+            int exitCode = run(argv, environment(request, config.directory()), request.context(), line -> {
+                log.accept(line);
+                output.accept(line);
+            });
+            if (exitCode != 0) {
+                throw failure(exitCode, log);
+            }
+            return new BuiltImage(Files.readString(imageIdFile).trim(), request.localName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the build finished but its image id could not be read", e);
+        }
+    }
+
+    private int run(List<String> argv, Map<String, String> childEnv, Path directory, Consumer<String> lines) {
+        try {
+            return runner.run(argv, childEnv, directory, null, lines);
+        } catch (IOException e) {
+            throw new UserError("Could not start the docker CLI " + cli.executable() + " (" + e.getMessage()
+                    + "). Check that it is installed, or build with --builder engine.", "builder", e);
+        }
+    }
+
+    /** The CLI's arguments. Build-argument values are deliberately absent: they travel in the environment. */
+    List<String> commandLine(BuildRequest request, Path imageIdFile) {
+        List<String> argv = new ArrayList<>(cli.buildCommand());
+        argv.add("--progress=plain");
+        argv.add("--file");
+        argv.add(request.dockerfile().toAbsolutePath().toString());
+        for (String name : request.buildArgs().keySet()) {
+            argv.add("--build-arg");
+            argv.add(name);
+        }
+        request.target().ifPresent(target -> argv.addAll(List.of("--target", target)));
+        request.labels().forEach((key, value) -> argv.addAll(List.of("--label", key + "=" + value)));
+        request.platform().ifPresent(platform -> argv.addAll(List.of("--platform", platform)));
+        if (request.pull()) {
+            argv.add("--pull");
+        }
+        if (request.noCache()) {
+            argv.add("--no-cache");
+        }
+        argv.addAll(List.of("--tag", request.localName(), "--iidfile", imageIdFile.toString()));
+        argv.add(request.context().toAbsolutePath().toString());
+        return argv;
+    }
+
+    /** The CLI's whole environment: engine settings, the private config folder and the build-argument values. */
+    Map<String, String> environment(BuildRequest request, Path dockerConfig) {
+        Map<String, String> childEnv = new HashMap<>(CliEnvironment.inherited(env));
+        if (childEnv.containsKey("DOCKER_TLS_VERIFY") && !childEnv.containsKey("DOCKER_CERT_PATH")) {
+            // The CLI looks for TLS certificates in DOCKER_CONFIG unless told otherwise; keep the user's folder.
+            CliEnvironment.userConfigDirectory(env).ifPresent(dir -> childEnv.put("DOCKER_CERT_PATH", dir.toString()));
+        }
+        childEnv.put("DOCKER_CONFIG", dockerConfig.toString());
+        if (cli.mode() == BuildKitCli.Mode.BUILT_IN) {
+            childEnv.put("DOCKER_BUILDKIT", "1");
+        }
+        childEnv.putAll(request.buildArgs());
+        return childEnv;
+    }
+
+    private static void checkBuildArgNames(BuildRequest request) {
+        for (String name : request.buildArgs().keySet()) {
+            if (name.isEmpty() || name.contains("=") || CliEnvironment.isReservedForTheCli(name)) {
+                throw new UserError("Build argument name '" + name + "' cannot be used with BuildKit here: the "
+                        + "docker CLI reads its build-argument values from its environment, and "
+                        + (name.isEmpty() || name.contains("=") ? "that is not a variable name"
+                        : "the CLI itself uses " + name) + ". Rename the argument, or build with --builder engine.",
+                        "buildArgs");
+            }
+        }
+    }
+
+    private static UserError failure(int exitCode, BuildKitLog log) {
+        String step = log.failedStep().map(found -> " at step " + found).orElse("");
+        return new UserError("The image build failed" + step + " (docker CLI exit code " + exitCode + "):\n"
+                + String.join("\n", log.failureLines())
+                + "\nFix the Dockerfile or the build context and run again.", "dockerfile");
+    }
+}

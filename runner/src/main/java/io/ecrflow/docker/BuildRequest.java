@@ -1,0 +1,27 @@
+package io.ecrflow.docker;
+
+import io.ecrflow.registry.RegistryCredential;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one image build needs, already validated: the context and Dockerfile exist.
+ *
+ * @param localName   the name the built image gets in the engine, e.g. {@code ecrflow-build/team-web:1a2b3c}
+ * @param registryAuth credentials for registries the build may pull base images from (in memory only)
+ */
+public record BuildRequest(
+        Path context,
+        Path dockerfile,
+        Map<String, String> buildArgs,
+        Optional<String> target,
+        Map<String, String> labels,
+        Optional<String> platform,
+        boolean noCache,
+        boolean pull,
+        String localName,
+        List<RegistryCredential> registryAuth) {
+}

@@ -1,0 +1,71 @@
+package io.ecrflow.docker;
+
+import io.ecrflow.UserError;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Picks the image builder for {@code --builder auto|buildkit|engine}. {@code auto} prefers BuildKit when a
+ * capable docker CLI is found and falls back to the engine's builder, saying which it took and why.
+ */
+public final class BuilderChoice {
+    private final BuildKitCliProbe probe;
+    private final EngineConnection engine;
+    private final Map<String, String> env;
+    private final Path temporaryFolder;
+
+    /**
+     * @param temporaryFolder where a BuildKit build keeps its private DOCKER_CONFIG while it runs
+     */
+    public BuilderChoice(EngineConnection engine, Map<String, String> env, Path temporaryFolder) {
+        this.probe = new BuildKitCliProbe(env);
+        this.engine = engine;
+        this.env = Map.copyOf(env);
+        this.temporaryFolder = temporaryFolder;
+    }
+
+    /** Chooses with the system's temporary folder for BuildKit's private files. */
+    public static ImageBuilder choose(String mode, Map<String, String> env, DockerJavaEngine engine, Consumer<String> say) {
+        Path temporaryFolder = Path.of(System.getProperty("java.io.tmpdir"));
+        return new BuilderChoice(engine.connection(), env, temporaryFolder).choose(mode, say);
+    }
+
+    /**
+     * @param mode {@code auto}, {@code buildkit} or {@code engine} (blank means {@code auto})
+     * @param say  receives one line saying which builder was taken
+     */
+    public ImageBuilder choose(String mode, Consumer<String> say) {
+        String wanted = mode == null || mode.isBlank() ? "auto" : mode.trim().toLowerCase(Locale.ROOT);
+        switch (wanted) {
+            case "engine" -> {
+                say.accept("Building with the Docker Engine's builder.");
+                return new EngineImageBuilder(engine);
+            }
+            case "buildkit", "auto" -> {
+                BuildKitCliProbe.Result found = probe.find();
+                if (found.cli().isPresent()) {
+                    BuildKitCli cli = found.cli().get();
+                    say.accept("Building with BuildKit (" + cli.describe() + ").");
+                    return new BuildKitImageBuilder(cli, env, temporaryFolder);
+                }
+                if (wanted.equals("buildkit")) {
+                    throw new UserError("No docker CLI that can build with BuildKit was found" + reasons(found)
+                            + ". Install the docker buildx plugin (the 'docker-buildx-plugin' or 'docker-buildx' "
+                            + "package), point " + BuildKitCliProbe.OVERRIDE + " at a docker CLI that has it, "
+                            + "or build with --builder engine.", "builder");
+                }
+                say.accept("No docker CLI with BuildKit found" + reasons(found)
+                        + "; building with the Docker Engine's builder.");
+                return new EngineImageBuilder(engine);
+            }
+            default -> throw new UserError("Builder '" + mode + "' is not known. Use auto, buildkit or engine.", "builder");
+        }
+    }
+
+    private static String reasons(BuildKitCliProbe.Result found) {
+        return found.rejected().isEmpty() ? " (no docker CLI on PATH)" : " (" + String.join("; ", found.rejected()) + ")";
+    }
+}

@@ -1,0 +1,99 @@
+package io.ecrflow.docker;
+
+import com.github.dockerjava.api.command.BuildImageCmd;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
+import io.ecrflow.UserError;
+import io.ecrflow.registry.RegistryCredential;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Builds with the Docker Engine's own (legacy) builder through docker-java. It works with any engine,
+ * but knows no BuildKit features ({@code RUN --mount}, secrets, registry cache). docker-java packs the
+ * context itself and leaves out what the context's {@code .dockerignore} excludes.
+ */
+public final class EngineImageBuilder implements ImageBuilder {
+    private final EngineConnection connection;
+
+    public EngineImageBuilder(EngineConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public String name() {
+        return "engine";
+    }
+
+    @Override
+    public BuiltImage build(BuildRequest request, Consumer<String> output) {
+        Path context = request.context().toAbsolutePath().normalize();
+        Path dockerfile = request.dockerfile().toAbsolutePath().normalize();
+        if (!dockerfile.startsWith(context)) {
+            // The Engine API reads the Dockerfile from inside the uploaded context.
+            throw new UserError("The Dockerfile " + request.dockerfile() + " is outside the build context "
+                    + request.context() + ", which the engine builder cannot use. Move it into the context, "
+                    + "or build with BuildKit (--builder buildkit).", "dockerfile");
+        }
+        EngineBuildCallback callback = new EngineBuildCallback(output);
+        try (BuildImageCmd command = command(request, context, dockerfile)) {
+            command.exec(callback).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("The image build was interrupted.");
+        } catch (DockerClientException e) {
+            // Raised while packing the context, e.g. "Dockerfile is excluded by pattern … in .dockerignore".
+            throw new UserError("The build context could not be prepared: " + e.getMessage(), "context", e);
+        } catch (DockerException e) {
+            throw failure(callback, e.getMessage());
+        }
+        if (callback.error().isPresent()) {
+            throw failure(callback, callback.error().get());
+        }
+        String imageId = connection.client().inspectImageCmd(request.localName()).exec().getId();
+        return new BuiltImage(imageId, request.localName());
+    }
+
+    private BuildImageCmd command(BuildRequest request, Path context, Path dockerfile) {
+        BuildImageCmd command = connection.client().buildImageCmd()
+                .withBaseDirectory(context.toFile())
+                .withDockerfile(dockerfile.toFile())
+                .withTags(Set.of(request.localName()))
+                .withBuildAuthConfigs(authConfigurations(request.registryAuth()))
+                .withPull(request.pull())
+                .withNoCache(request.noCache())
+                // Also removes the container of a failed step, so failures leave nothing behind.
+                .withForcerm(true);
+        request.buildArgs().forEach(command::withBuildArg);
+        if (!request.labels().isEmpty()) {
+            command.withLabels(request.labels());
+        }
+        request.target().ifPresent(command::withTarget);
+        request.platform().ifPresent(command::withPlatform);
+        return command;
+    }
+
+    private static AuthConfigurations authConfigurations(List<RegistryCredential> credentials) {
+        AuthConfigurations configurations = new AuthConfigurations();
+        for (RegistryCredential credential : credentials) {
+            configurations.addConfig(new AuthConfig()
+                    .withUsername(credential.username())
+                    .withPassword(credential.password().reveal())
+                    .withRegistryAddress(credential.registry()));
+        }
+        return configurations;
+    }
+
+    private static UserError failure(EngineBuildCallback callback, String engineMessage) {
+        String where = callback.lastStep().map(step -> " at " + step).orElse("");
+        String said = engineMessage == null ? "no reason given" : engineMessage.strip().replaceAll("\\.$", "");
+        return new UserError("The image build failed" + where + ": " + said
+                + ". The build output above shows what the step printed; fix the Dockerfile or the build "
+                + "context and run again.", "dockerfile");
+    }
+}

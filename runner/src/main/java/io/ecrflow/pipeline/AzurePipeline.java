@@ -1,0 +1,147 @@
+package io.ecrflow.pipeline;
+
+import io.ecrflow.Secret;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Azure Pipelines: reads the agent's environment and answers with logging commands on stdout
+ * (https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands).
+ * Every line passes through the runner's own {@link SecretMasker} before it is printed.
+ */
+public final class AzurePipeline implements Pipeline {
+    private final Environment environment;
+    private final PrintStream out;
+    private final SecretMasker masker = new SecretMasker();
+
+    public AzurePipeline(Environment environment, PrintStream out) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    @Override
+    public Optional<String> variable(String name) {
+        return environment.variable(name);
+    }
+
+    @Override
+    public void registerSecret(Secret secret) {
+        if (secret.isEmpty()) {
+            return;
+        }
+        masker.register(secret);
+        String value = secret.reveal();
+        // The agent masks line by line, so a multi-line secret is only hidden if each line is registered too.
+        printLine(LoggingCommand.of("task.setsecret").message(value).format());
+        String[] lines = value.split("\\r?\\n|\\r");
+        if (lines.length > 1) {
+            for (String line : lines) {
+                if (!line.isBlank()) {
+                    printLine(LoggingCommand.of("task.setsecret").message(line).format());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void setOutput(String name, String value) {
+        emit(LoggingCommand.of("task.setvariable")
+                .property("variable", name)
+                .property("isOutput", "true")
+                .property("issecret", "false")
+                .message(masker.mask(value)));
+    }
+
+    @Override
+    public void exportVariable(String name, String value) {
+        emit(LoggingCommand.of("task.setvariable").property("variable", name).message(masker.mask(value)));
+    }
+
+    @Override
+    public void info(String message) {
+        printLine(masker.mask(message));
+    }
+
+    @Override
+    public void warning(String message) {
+        logIssue("warning", message);
+    }
+
+    @Override
+    public void error(String message) {
+        logIssue("error", message);
+    }
+
+    @Override
+    public void progress(int percent, String description) {
+        int value = Math.max(0, Math.min(100, percent));
+        emit(LoggingCommand.of("task.setprogress")
+                .property("value", Integer.toString(value))
+                .message(masker.mask(description)));
+    }
+
+    @Override
+    public void beginGroup(String title) {
+        printLine("##[group]" + singleLine(masker.mask(title)));
+    }
+
+    @Override
+    public void endGroup() {
+        printLine("##[endgroup]");
+    }
+
+    @Override
+    public void debug(String message) {
+        if (!debugEnabled()) {
+            return;
+        }
+        // "##[debug]" styles one line only; each line of a longer message gets its own prefix.
+        for (String line : masker.mask(message).split("\\r?\\n|\\r", -1)) {
+            printLine("##[debug]" + line);
+        }
+    }
+
+    @Override
+    public boolean debugEnabled() {
+        return environment.isTrue("System.Debug");
+    }
+
+    @Override
+    public void complete(boolean succeeded, String message) {
+        emit(LoggingCommand.of("task.complete")
+                .property("result", succeeded ? "Succeeded" : "Failed")
+                .message(masker.mask(message)));
+    }
+
+    @Override
+    public Path tempDirectory() {
+        return environment.variable("Agent.TempDirectory")
+                .or(() -> Optional.ofNullable(System.getProperty("java.io.tmpdir")))
+                .map(Path::of)
+                .orElseThrow();
+    }
+
+    private void logIssue(String type, String message) {
+        emit(LoggingCommand.of("task.logissue").property("type", type).message(masker.mask(message)));
+    }
+
+    /** Commands are built from masked parts; masking the escaped line would miss secrets containing '%' or ';'. */
+    private void emit(LoggingCommand command) {
+        printLine(command.format());
+    }
+
+    /** Prints a line whose parts were masked already; {@code task.setsecret} lines must not be. */
+    private void printLine(String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private static String singleLine(String text) {
+        return text.replace("\r", " ").replace("\n", " ");
+    }
+}

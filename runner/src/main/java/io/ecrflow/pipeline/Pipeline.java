@@ -1,0 +1,50 @@
+package io.ecrflow.pipeline;
+
+import io.ecrflow.Secret;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The CI system the runner is working for: where inputs and variables come from and where
+ * outputs, issues and progress go. Only implementations of this interface print CI commands.
+ */
+public interface Pipeline {
+
+    /** A pipeline variable by its dotted name, e.g. {@code Build.BuildId}; empty when unset or blank. */
+    Optional<String> variable(String name);
+
+    /** Tells the CI to mask this value in every log line from now on. Call before the value is used. */
+    void registerSecret(Secret secret);
+
+    /** An output other steps can read ({@code registry}, {@code imageUri}, ...). */
+    void setOutput(String name, String value);
+
+    /** A variable for later steps of the same job, such as {@code DOCKER_CONFIG}. */
+    void exportVariable(String name, String value);
+
+    void info(String message);
+
+    void warning(String message);
+
+    void error(String message);
+
+    /** Long-running step progress, 0..100. */
+    void progress(int percent, String description);
+
+    /** Opens a collapsible group of log lines (where the CI has them). */
+    void beginGroup(String title);
+
+    void endGroup();
+
+    /** Debug lines are only shown when the user asked for them (System.Debug in Azure Pipelines). */
+    void debug(String message);
+
+    boolean debugEnabled();
+
+    /** Final result of the step. */
+    void complete(boolean succeeded, String message);
+
+    /** A folder for files that must not outlive the job (the agent's temp directory when there is one). */
+    Path tempDirectory();
+}

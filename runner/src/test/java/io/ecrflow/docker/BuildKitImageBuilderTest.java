@@ -1,0 +1,117 @@
+package io.ecrflow.docker;
+
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
+import io.ecrflow.registry.RegistryCredential;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(RealEngine.class)
+class BuildKitImageBuilderTest {
+    private static final BuildKitCli BUILT_IN = new BuildKitCli(Path.of("/usr/bin/docker"), "20.10.24", BuildKitCli.Mode.BUILT_IN);
+    private static final BuildKitCli BUILDX = new BuildKitCli(Path.of("/usr/local/bin/docker"), "28.2.2", BuildKitCli.Mode.BUILDX);
+    private static final RegistryCredential ECR_LOGIN = new RegistryCredential(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS", Secret.of("pull-password-0042"), Instant.now());
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void buildArgValuesTravelInTheEnvironmentNeverOnTheCommandLine() {
+        BuildRequest request = request(Map.of("NPM_TOKEN", "npm-secret-value-7731", "GREETING", "hi"));
+        BuildKitImageBuilder builder = new BuildKitImageBuilder(BUILT_IN, Map.of("PATH", "/usr/bin"), temp);
+
+        List<String> argv = builder.commandLine(request, temp.resolve("iid"));
+        Map<String, String> env = builder.environment(request, temp.resolve("config"));
+
+        assertThat(String.join(" ", argv)).doesNotContain("npm-secret-value-7731");
+        assertThat(argv).containsSubsequence("--build-arg", "NPM_TOKEN").containsSubsequence("--build-arg", "GREETING");
+        assertThat(env).containsEntry("NPM_TOKEN", "npm-secret-value-7731").containsEntry("GREETING", "hi");
+    }
+
+    @Test
+    void theCommandLineCarriesEveryBuildOption() {
+        BuildRequest request = new BuildRequest(temp, temp.resolve("ci/Dockerfile"), Map.of(), Optional.of("release"),
+                Map.of("team", "web"), Optional.of("linux/arm64"), true, true, "ecrflow-build/web:1", List.of());
+
+        List<String> argv = new BuildKitImageBuilder(BUILT_IN, Map.of(), temp).commandLine(request, temp.resolve("iid"));
+
+        assertThat(argv).startsWith("/usr/bin/docker", "build", "--progress=plain")
+                .containsSubsequence("--file", temp.resolve("ci/Dockerfile").toString())
+                .containsSubsequence("--target", "release")
+                .containsSubsequence("--label", "team=web")
+                .containsSubsequence("--platform", "linux/arm64")
+                .contains("--pull", "--no-cache")
+                .containsSubsequence("--tag", "ecrflow-build/web:1")
+                .containsSubsequence("--iidfile", temp.resolve("iid").toString())
+                .endsWith(temp.toString());
+    }
+
+    @Test
+    void withBuildxTheBuildLoadsTheImageIntoTheEngine() {
+        List<String> argv = new BuildKitImageBuilder(BUILDX, Map.of(), temp).commandLine(request(Map.of()), temp.resolve("iid"));
+
+        assertThat(argv).startsWith("/usr/local/bin/docker", "buildx", "build", "--load");
+    }
+
+    @Test
+    void theCliGetsThePrivateConfigAndTheEngineAddressButNotTheRestOfTheEnvironment() {
+        Map<String, String> runnerEnv = Map.of("PATH", "/usr/bin", "DOCKER_HOST", "tcp://10.0.0.5:2376",
+                "AWS_SECRET_ACCESS_KEY", "aws-secret", "DOCKER_CONFIG", "/home/ci/.docker");
+        BuildKitImageBuilder builder = new BuildKitImageBuilder(BUILT_IN, runnerEnv, temp);
+
+        Map<String, String> env = builder.environment(request(Map.of()), temp.resolve("private"));
+
+        assertThat(env).containsEntry("DOCKER_HOST", "tcp://10.0.0.5:2376")
+                .containsEntry("DOCKER_CONFIG", temp.resolve("private").toString())
+                .containsEntry("DOCKER_BUILDKIT", "1")
+                .doesNotContainKey("AWS_SECRET_ACCESS_KEY");
+    }
+
+    @Test
+    void aBuildArgNamedLikeAVariableTheCliReadsIsRefused() {
+        BuildKitImageBuilder builder = new BuildKitImageBuilder(BUILT_IN, Map.of(), temp);
+
+        assertThatThrownBy(() -> builder.build(request(Map.of("DOCKER_HOST", "x")), line -> { }))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("DOCKER_HOST")
+                .hasMessageContaining("--builder engine");
+    }
+
+    @Test
+    void thePrivateDockerConfigIsGoneAfterASuccessfulAndAFailedBuild(RealEngine.Fixture engine) throws Exception {
+        Path configs = Files.createDirectories(temp.resolve("configs"));
+        BuildKitImageBuilder builder = new BuildKitImageBuilder(BUILT_IN, System.getenv(), configs);
+        Path context = Files.createDirectories(temp.resolve("context"));
+        String localName = ImageBuildersTest.localName("buildkit");
+        try {
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nLABEL built=yes\n");
+            BuildRequest good = new BuildRequest(context, context.resolve("Dockerfile"), Map.of(), Optional.empty(),
+                    Map.of(), Optional.empty(), false, false, localName, List.of(ECR_LOGIN));
+            assertThat(builder.build(good, line -> { }).imageId()).startsWith("sha256:");
+            assertThat(configs).isEmptyDirectory();
+
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nRUN false\n");
+            assertThatThrownBy(() -> builder.build(good, line -> { })).isInstanceOf(UserError.class);
+            assertThat(configs).isEmptyDirectory();
+        } finally {
+            engine.engine.removeImage(localName);
+        }
+    }
+
+    private BuildRequest request(Map<String, String> buildArgs) {
+        return new BuildRequest(temp, temp.resolve("Dockerfile"), buildArgs, Optional.empty(), Map.of(),
+                Optional.empty(), false, false, "ecrflow-build/web:1", List.of());
+    }
+}

@@ -1,0 +1,95 @@
+package io.ecrflow.docker;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Debian's docker-registry (the reference distribution server) on a free loopback port with its own
+ * storage folder. The engine pushes to 127.0.0.0/8 over plain HTTP without extra configuration.
+ */
+final class LocalRegistry implements AutoCloseable {
+    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
+
+    private final Process process;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private LocalRegistry(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static LocalRegistry start(Path folder) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path storage = Files.createDirectories(folder.resolve("storage"));
+        Path config = folder.resolve("config.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: error
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                http:
+                  addr: 127.0.0.1:%d
+                """.formatted(storage, port));
+        Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(folder.resolve("registry.log").toFile()).start();
+        LocalRegistry registry = new LocalRegistry(process, port);
+        registry.awaitReady();
+        return registry;
+    }
+
+    private void awaitReady() throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("docker-registry exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        close();
+        throw new IllegalStateException("docker-registry did not answer on " + host());
+    }
+
+    String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** The digest the registry serves for {@code repository:tag}, from its Docker-Content-Digest header. */
+    Optional<String> manifestDigest(String repository, String tag) throws IOException, InterruptedException {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://" + host() + "/v2/" + repository + "/manifests/" + tag))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+                .build(), HttpResponse.BodyHandlers.discarding());
+        return response.statusCode() == 200 ? response.headers().firstValue("Docker-Content-Digest") : Optional.empty();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}

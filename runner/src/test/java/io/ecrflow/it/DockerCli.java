@@ -1,0 +1,39 @@
+package io.ecrflow.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The docker CLI, for checking from the outside what the runner left in the engine and the registry. */
+final class DockerCli {
+    private DockerCli() {
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("docker " + args[0] + " did not finish");
+        }
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    /** Removes every local name of the image, so that a later pull must really fetch it. */
+    static void removeLocal(List<String> references) throws IOException, InterruptedException {
+        for (String reference : references) {
+            run(Map.of(), "rmi", "--force", reference);
+        }
+    }
+}

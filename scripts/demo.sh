@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The main job, end to end, with no AWS account: builds examples/hello-web and pushes it with
+# `ecrflow-runner build-push` to the project's ECR test server (ECR API + a registry on 127.0.0.1),
+# then runs the pushed image and fetches its page.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib/testbed-services.sh
+source scripts/lib/testbed-services.sh
+
+# AWS's documented example keys: the test server accepts them, AWS itself never would.
+# They reach the runner through its environment only, as a pipeline's service connection does.
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE
+
+repository=examples/hello-web
+env_file="$ECRFLOW_STATE_DIR/testbed.env"
+testbed_log="$ECRFLOW_STATE_DIR/testbed.log"
+runner_output="$ECRFLOW_STATE_DIR/demo-output.txt"
+testbed_pid=""
+container=""
+
+# Leaves nothing running but the Docker Engine (which later runs reuse).
+# shellcheck disable=SC2317 # run by the EXIT trap
+stop_demo() {
+  if [[ -n $container ]]; then docker rm -f "$container" >/dev/null 2>&1 || true; fi
+  if [[ -n $testbed_pid ]] && kill -0 "$testbed_pid" 2>/dev/null; then
+    kill "$testbed_pid" 2>/dev/null || true
+    wait "$testbed_pid" 2>/dev/null || true
+  fi
+  rm -f "$env_file"
+}
+trap stop_demo EXIT
+trap 'exit 130' INT TERM
+
+testbed_failed() {
+  printf '%s\n' '--- test server log ---' >&2
+  tail -n 40 "$testbed_log" >&2
+  ecrflow_die "$1 (log: $testbed_log)"
+}
+
+ecrflow_heading "Debian packages (${ECRFLOW_PACKAGES[*]})"
+ecrflow_ensure_packages
+
+ecrflow_heading "Docker Engine"
+ecrflow_ensure_engine
+
+ecrflow_heading "Base image $ECRFLOW_BASE_IMAGE"
+ecrflow_base_image
+
+ecrflow_heading "Building the runner and the ECR test server (mvn package)"
+mvn -B -ntp -q -DskipTests package
+
+ecrflow_heading "Starting the ECR test server"
+mkdir -p "$ECRFLOW_STATE_DIR"
+rm -f "$env_file"
+java -jar testbed/target/ecrflow-testbed.jar --env-file "$env_file" </dev/null >"$testbed_log" 2>&1 &
+testbed_pid=$!
+# The server writes the env file once it is ready; wait until all three lines are there.
+for ((second = 0; ; second++)); do
+  if [[ -f $env_file ]] && grep -q '^AWS_ENDPOINT_URL_ECR=' "$env_file" &&
+    grep -q '^AWS_ENDPOINT_URL_STS=' "$env_file" && grep -q '^ECRFLOW_TESTBED_REGISTRY=' "$env_file"; then
+    break
+  fi
+  if ! kill -0 "$testbed_pid" 2>/dev/null; then
+    testbed_failed "the ECR test server stopped before it was ready"
+  elif ((second >= 60)); then
+    testbed_failed "the ECR test server did not become ready within 60 s"
+  fi
+  sleep 1
+done
+set -a
+# shellcheck source=/dev/null
+source "$env_file"
+set +a
+ecrflow_info "ECR API at $AWS_ENDPOINT_URL_ECR, registry at $ECRFLOW_TESTBED_REGISTRY"
+
+ecrflow_heading "ecrflow-runner build-push"
+java -jar runner/target/ecrflow-runner.jar build-push \
+  --repository "$repository" \
+  --context examples/hello-web \
+  --tags "latest,demo-$(date +%s)" \
+  --build-args APP_VERSION=demo </dev/null | tee "$runner_output"
+
+# Outside Azure Pipelines the runner prints its outputs as NAME=value lines.
+output() { grep -m1 "^$1=" "$runner_output" | cut -d= -f2- | tr -d '\r'; }
+image_uri="$(output imageUri)"
+image_digest="$(output imageDigest)"
+[[ -n $image_uri && -n $image_digest ]] ||
+  ecrflow_die "the runner printed no imageUri/imageDigest lines (output: $runner_output)"
+
+ecrflow_heading "Pushed"
+ecrflow_info "image URI:    $image_uri"
+ecrflow_info "image digest: $image_digest"
+
+ecrflow_heading "Running the pushed image and fetching its page"
+# The engine records the digest the registry returned on push, so this names exactly what was pushed.
+image_name="${image_uri%@*}"                                      # drop a digest, if any
+[[ ${image_name##*/} != *:* ]] || image_name="${image_name%:*}"  # drop a tag (not the host's port)
+pushed_ref="$image_name@$image_digest"
+docker image inspect "$pushed_ref" >/dev/null 2>&1 ||
+  ecrflow_die "the engine holds no image named $pushed_ref, although a push records one"
+container="$(docker run --rm -d -p 127.0.0.1:0:8080 "$pushed_ref")"
+address="$(docker port "$container" 8080/tcp | head -n 1)"
+for ((second = 0; second < 10; second++)); do
+  if page="$(busybox wget -qO- "http://$address/" 2>/dev/null)"; then
+    ecrflow_info "GET http://$address/ answered:"
+    printf '%s\n' "$page" | sed 's/^/    | /'
+    exit 0
+  fi
+  sleep 1
+done
+ecrflow_die "the app in $pushed_ref did not answer on http://$address/"

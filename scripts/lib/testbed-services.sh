@@ -1,0 +1,130 @@
+# shellcheck shell=bash
+# The services the demo and the tests need on a Debian 12 machine: Debian's Docker Engine and
+# registry packages, a running engine, and a local busybox base image (no public registry needed).
+#
+# Source this file, then call the functions; sourcing alone changes nothing.
+#   ECRFLOW_STATE_DIR     where logs and the docker CLI shim live (default: <repo>/.ecrflow, gitignored)
+#   ECRFLOW_DOCKERD_ARGS  extra dockerd flags when an engine must be started, e.g. "--data-root /srv/docker"
+
+ECRFLOW_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ECRFLOW_STATE_DIR="${ECRFLOW_STATE_DIR:-$ECRFLOW_REPO_ROOT/.ecrflow}"
+ECRFLOW_BASE_IMAGE="ecrflow-examples/busybox:1"
+ECRFLOW_PACKAGES=(docker.io docker-registry busybox-static)
+
+ecrflow_heading() { printf '\n==> %s\n' "$*"; }
+ecrflow_info() { printf '    %s\n' "$*"; }
+ecrflow_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root, through sudo when the script itself is not root.
+ecrflow_as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the Debian packages that are missing; touches apt only when something is.
+ecrflow_ensure_packages() {
+  local missing=() pkg
+  for pkg in "${ECRFLOW_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    ecrflow_info "already installed: ${ECRFLOW_PACKAGES[*]}"
+    return 0
+  fi
+  ecrflow_info "installing: ${missing[*]}"
+  # No prompts: CI has no stdin. needrestart (recommended by docker.io) would otherwise ask.
+  ecrflow_as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get update -qq
+  ecrflow_as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Puts Debian's docker client first on PATH (for this script and everything it starts, Maven
+# included). A newer client elsewhere on PATH may lack the buildx plugin, and then every
+# DOCKER_BUILDKIT=1 build fails; Debian's 20.10 client has BuildKit built in.
+ecrflow_use_debian_docker_cli() {
+  [[ -x /usr/bin/docker ]] || return 0
+  local shim="$ECRFLOW_STATE_DIR/bin"
+  mkdir -p "$shim"
+  ln -sfn /usr/bin/docker "$shim/docker"
+  case ":$PATH:" in
+    *":$shim:"*) ;;
+    *) export PATH="$shim:$PATH" ;;
+  esac
+  hash -r
+}
+
+ecrflow_engine_answers() { docker info >/dev/null 2>&1; }
+
+# Reuses the engine that answers on DOCKER_HOST (default unix:///var/run/docker.sock), or starts
+# Debian's dockerd in the background. An engine that was running before is never stopped.
+ecrflow_ensure_engine() {
+  ecrflow_use_debian_docker_cli
+  command -v docker >/dev/null || ecrflow_die "no docker client found; install Debian's docker.io"
+  if ecrflow_engine_answers; then
+    ecrflow_info "reusing the running engine ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+    return 0
+  fi
+  mkdir -p "$ECRFLOW_STATE_DIR"
+  local log="$ECRFLOW_STATE_DIR/dockerd.log"
+  : >"$log"
+  if ecrflow_start_dockerd overlay2 "$log"; then return 0; fi
+  # overlay2 needs a backing file system that supports it (not overlayfs itself, for one);
+  # dockerd then exits with "error initializing graphdriver".
+  if grep -q 'error initializing graphdriver' "$log"; then
+    ecrflow_info "overlay2 storage refused here; retrying with vfs (slower, works everywhere)"
+    if ecrflow_start_dockerd vfs "$log"; then return 0; fi
+  fi
+  printf '%s\n' '--- last lines of the engine log ---' >&2
+  tail -n 20 "$log" >&2
+  ecrflow_die "the Docker Engine did not come up (full log: $log)." \
+    "Start one yourself (dockerd) and rerun."
+}
+
+# Starts dockerd with one storage driver and waits up to 60 s for it to answer.
+# Returns non-zero if it exits or never answers; one that hangs is stopped, as this started it.
+ecrflow_start_dockerd() {
+  local driver=$1 log=$2 pid second sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  ecrflow_info "starting dockerd (storage driver $driver; log: $log)"
+  printf '=== dockerd --storage-driver=%s ===\n' "$driver" >>"$log"
+  # iptables off: these machines have no netfilter to manage. setsid: a Ctrl-C in this terminal
+  # must not take the engine down with it, later runs reuse it. Started directly rather than
+  # through a function so that $! is the engine (or sudo) itself.
+  # shellcheck disable=SC2086 # ECRFLOW_DOCKERD_ARGS is a list of flags
+  "${sudo[@]}" setsid dockerd --iptables=false --ip6tables=false --storage-driver="$driver" \
+    ${ECRFLOW_DOCKERD_ARGS:-} </dev/null >>"$log" 2>&1 &
+  pid=$!
+  for ((second = 0; second < 60; second++)); do
+    if ecrflow_engine_answers; then
+      ecrflow_info "engine is up ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 1
+  done
+  "${sudo[@]}" kill "$pid" 2>/dev/null || true
+  return 1
+}
+
+# Builds the local base image the examples and tests start FROM: Debian's static busybox on
+# scratch. Public registries are out of reach, so nothing may be pulled. Kept once built.
+ecrflow_base_image() {
+  if docker image inspect "$ECRFLOW_BASE_IMAGE" >/dev/null 2>&1; then
+    ecrflow_info "$ECRFLOW_BASE_IMAGE is present"
+    return 0
+  fi
+  [[ -x /bin/busybox ]] || ecrflow_die "/bin/busybox is missing; install Debian's busybox-static"
+  local context
+  context="$(mktemp -d)"
+  cp /bin/busybox "$context/busybox"
+  cat >"$context/Dockerfile" <<'EOF'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+EOF
+  ecrflow_info "building $ECRFLOW_BASE_IMAGE from /bin/busybox"
+  if ! docker build -q -t "$ECRFLOW_BASE_IMAGE" "$context" >/dev/null; then
+    rm -rf "$context"
+    ecrflow_die "could not build $ECRFLOW_BASE_IMAGE"
+  fi
+  rm -rf "$context"
+}

@@ -1,0 +1,72 @@
+package io.ecrflow.testbed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** An image manifest or index as stored in the registry: its exact bytes, media type and digest. */
+record Manifest(String digest, String mediaType, byte[] content) {
+
+    static final String DOCKER_V2 = "application/vnd.docker.distribution.manifest.v2+json";
+    static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+
+    /** Every manifest type ECR stores; asked for explicitly so the registry never converts. */
+    static final List<String> ACCEPTED_TYPES = List.of(DOCKER_V2, DOCKER_LIST, OCI_MANIFEST, OCI_INDEX);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String digestOf(byte[] content) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    String text() {
+        return new String(content, StandardCharsets.UTF_8);
+    }
+
+    /** ECR reports the compressed size: the layers of an image, or the manifests an index lists. */
+    long sizeInBytes() {
+        JsonNode tree = tree();
+        JsonNode parts = tree.has("layers") ? tree.get("layers") : tree.path("manifests");
+        long size = 0;
+        for (JsonNode part : parts) {
+            size += part.path("size").asLong();
+        }
+        return size;
+    }
+
+    /** The config blob's media type, which ECR reports as the image's artifact media type. */
+    Optional<String> configMediaType() {
+        JsonNode config = tree().path("config").path("mediaType");
+        return config.isTextual() ? Optional.of(config.asText()) : Optional.empty();
+    }
+
+    /** The media type a manifest declares about itself, if it does. */
+    static Optional<String> declaredMediaType(byte[] content) {
+        try {
+            JsonNode type = JSON.readTree(content).path("mediaType");
+            return type.isTextual() ? Optional.of(type.asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private JsonNode tree() {
+        try {
+            return JSON.readTree(content);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}

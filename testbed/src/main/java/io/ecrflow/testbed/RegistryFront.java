@@ -1,0 +1,292 @@
+package io.ecrflow.testbed;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The registry endpoint clients push to. It guards the distribution registry the way ECR does
+ * (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move) and
+ * streams everything else through unchanged.
+ */
+final class RegistryFront implements AutoCloseable {
+
+    /** ECR refuses manifests over 4 MiB; buffering them for the immutability check is safe below that. */
+    private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
+            "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
+            "authorization", "date");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
+    private DistributionRegistry registry;
+    private Repositories repositories;
+    private RegistryPasswords passwords;
+
+    private RegistryFront(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds the port first: the registry must know the front's address before it starts. */
+    static RegistryFront bind() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        ExecutorService executor = DaemonThreads.pool("ecrflow-testbed-registry");
+        server.setExecutor(executor);
+        return new RegistryFront(server, executor);
+    }
+
+    String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    String url() {
+        return "http://" + host();
+    }
+
+    void start(DistributionRegistry backend, Repositories repos, RegistryPasswords issued) {
+        this.registry = backend;
+        this.repositories = repos;
+        this.passwords = issued;
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    List<DeniedRequest> denied() {
+        return List.copyOf(denied);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (!path.equals("/v2") && !path.startsWith("/v2/")) {
+                sendError(exchange, 404, "NOT_FOUND", "Not Found");
+                return;
+            }
+            if (!authorized(exchange)) {
+                return;
+            }
+            Optional<RegistryRoute> route = RegistryRoute.of(path);
+            if (route.isPresent()) {
+                Optional<Repository> repository = repositories.find(route.get().repository());
+                if (repository.isEmpty()) {
+                    deny(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + route.get().repository()
+                            + "' does not exist in the registry with id '" + repositories.accountId() + "'");
+                    return;
+                }
+                if (route.get().kind() == RegistryRoute.Kind.MANIFEST && exchange.getRequestMethod().equals("PUT")) {
+                    putManifest(exchange, route.get(), repository.get());
+                    return;
+                }
+            }
+            forward(exchange, streamedBody(exchange));
+        } catch (IOException | RuntimeException e) {
+            // the response may already be under way; a client sees the connection end
+            if (exchange.getResponseCode() == -1) {
+                sendError(exchange, 502, "UNKNOWN", "The registry behind the front failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Basic auth as ECR does it: user {@code AWS}, a password GetAuthorizationToken issued and not yet expired. */
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        Optional<String[]> userAndPassword = basicCredentials(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (userAndPassword.isEmpty()) {
+            challenge(exchange, "authentication required");
+            return false;
+        }
+        String user = userAndPassword.get()[0];
+        RegistryPasswords.Verdict verdict = "AWS".equals(user)
+                ? passwords.check(userAndPassword.get()[1])
+                : RegistryPasswords.Verdict.UNKNOWN;
+        switch (verdict) {
+            case VALID:
+                return true;
+            case EXPIRED:
+                deny(exchange, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.");
+                return false;
+            default:
+                challenge(exchange, "Your authorization token is invalid.");
+                return false;
+        }
+    }
+
+    private static Optional<String[]> basicCredentials(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? Optional.empty()
+                    : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+    }
+
+    private void challenge(HttpExchange exchange, String message) throws IOException {
+        exchange.getResponseHeaders().set("WWW-Authenticate",
+                "Basic realm=\"" + url() + "/\",service=\"ecr.amazonaws.com\"");
+        deny(exchange, 401, "UNAUTHORIZED", message);
+    }
+
+    /**
+     * Immutability is checked against the digest of the bytes being pushed, so pushing the same
+     * image again is accepted and only a different image under an existing tag is refused.
+     */
+    private void putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
+        byte[] manifest = readManifest(exchange);
+        if (manifest == null) {
+            deny(exchange, 400, "MANIFEST_INVALID", "The manifest is larger than " + MAX_MANIFEST_BYTES + " bytes.");
+            return;
+        }
+        String digest = Manifest.digestOf(manifest);
+        synchronized (repository.manifestWrites()) {
+            if (route.isTaggedManifest() && repository.immutable()) {
+                Optional<String> current = registry.digestOf(route.repository(), route.reference());
+                if (current.isPresent() && !current.get().equals(digest)) {
+                    deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
+                            + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
+                    return;
+                }
+            }
+            int status = forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
+            if (status == 201) {
+                repository.recordPush(digest, Instant.now());
+            }
+        }
+    }
+
+    private static byte[] readManifest(HttpExchange exchange) throws IOException {
+        try (InputStream body = exchange.getRequestBody()) {
+            byte[] content = body.readNBytes(MAX_MANIFEST_BYTES + 1);
+            return content.length > MAX_MANIFEST_BYTES ? null : content;
+        }
+    }
+
+    /** Streams the request to the registry and its answer back; returns the registry's status. */
+    private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body) throws IOException {
+        URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .timeout(Duration.ofMinutes(10))
+                .method(exchange.getRequestMethod(), body);
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            if (HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            for (String value : header.getValue()) {
+                try {
+                    request.header(header.getKey(), value);
+                } catch (IllegalArgumentException restrictedByHttpClient) {
+                    // the JDK client sets such headers itself
+                }
+            }
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = registry.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while forwarding to the registry", e);
+        }
+        relay(exchange, response);
+        return response.statusCode();
+    }
+
+    private static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
+        response.headers().map().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+            }
+        });
+        int status = response.statusCode();
+        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        boolean bodiless = head || status == 204 || status == 304 || status < 200;
+        if (head && declared >= 0) {
+            // HttpServer leaves a HEAD response's length to us; clients read sizes from it
+            exchange.getResponseHeaders().set("Content-Length", Long.toString(declared));
+        }
+        long length = bodiless || declared == 0 ? -1 : declared < 0 ? 0 : declared;
+        try (InputStream in = response.body()) {
+            exchange.sendResponseHeaders(status, length);
+            if (length != -1) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    in.transferTo(out);
+                }
+            }
+        }
+    }
+
+    private static HttpRequest.BodyPublisher streamedBody(HttpExchange exchange) {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        String encoding = exchange.getRequestHeaders().getFirst("Transfer-Encoding");
+        if (declared != null) {
+            long length = Long.parseLong(declared.trim());
+            return length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.fromPublisher(
+                            HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody), length);
+        }
+        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+            return HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody);
+        }
+        return HttpRequest.BodyPublishers.noBody();
+    }
+
+    private void deny(HttpExchange exchange, int status, String code, String message) throws IOException {
+        denied.add(new DeniedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), status, code,
+                message, Instant.now()));
+        drain(exchange);
+        sendError(exchange, status, code, message);
+    }
+
+    /** Reads what is left of a refused upload so the client sees the answer, not a reset. */
+    private static void drain(HttpExchange exchange) {
+        try (InputStream body = exchange.getRequestBody()) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the answer is sent either way
+        }
+    }
+
+    private static void sendError(HttpExchange exchange, int status, String code, String message) throws IOException {
+        byte[] body = ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":" + JsonText.quote(message) + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

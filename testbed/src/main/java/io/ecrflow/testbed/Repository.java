@@ -1,0 +1,115 @@
+package io.ecrflow.testbed;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One ECR repository's settings and metadata; the images themselves live in the registry. */
+final class Repository {
+
+    private final String name;
+    private final String region;
+    private final Instant createdAt;
+    private final Map<String, Instant> pushedAt = new ConcurrentHashMap<>();
+    private final Object manifestWrites = new Object();
+    private String mutability;
+    private boolean scanOnPush;
+    private final String encryptionType;
+    private final Optional<String> kmsKey;
+    private final Map<String, String> tags;
+    private String lifecyclePolicy;
+
+    Repository(String name, String region, Instant createdAt, RepositorySettings settings) {
+        this.name = name;
+        this.region = region;
+        this.createdAt = createdAt;
+        this.mutability = settings.mutability();
+        this.scanOnPush = settings.scanOnPush();
+        this.encryptionType = settings.encryptionType();
+        this.kmsKey = settings.kmsKey();
+        this.tags = new LinkedHashMap<>(settings.tags());
+    }
+
+    String name() {
+        return name;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    String arn(String accountId) {
+        return "arn:aws:ecr:" + region + ":" + accountId + ":repository/" + name;
+    }
+
+    /**
+     * Held while a manifest is checked against tag immutability and stored, so that two pushes
+     * of one tag cannot both pass the check.
+     */
+    Object manifestWrites() {
+        return manifestWrites;
+    }
+
+    synchronized boolean immutable() {
+        return "IMMUTABLE".equals(mutability);
+    }
+
+    synchronized String mutability() {
+        return mutability;
+    }
+
+    synchronized void setMutability(String value) {
+        mutability = value;
+    }
+
+    synchronized boolean scanOnPush() {
+        return scanOnPush;
+    }
+
+    synchronized void setScanOnPush(boolean value) {
+        scanOnPush = value;
+    }
+
+    String encryptionType() {
+        return encryptionType;
+    }
+
+    Optional<String> kmsKey() {
+        return kmsKey;
+    }
+
+    synchronized Map<String, String> tags() {
+        return new LinkedHashMap<>(tags);
+    }
+
+    synchronized void tag(Map<String, String> added) {
+        tags.putAll(added);
+    }
+
+    synchronized void untag(Iterable<String> keys) {
+        keys.forEach(tags::remove);
+    }
+
+    synchronized Optional<String> lifecyclePolicy() {
+        return Optional.ofNullable(lifecyclePolicy);
+    }
+
+    synchronized void setLifecyclePolicy(String policy) {
+        lifecyclePolicy = policy;
+    }
+
+    void recordPush(String digest, Instant at) {
+        pushedAt.putIfAbsent(digest, at);
+    }
+
+    Optional<Instant> pushedAt(String digest) {
+        return Optional.ofNullable(pushedAt.get(digest));
+    }
+
+    synchronized RepositoryState snapshot(String accountId, String registryHost) {
+        return new RepositoryState(name, arn(accountId), registryHost + "/" + name, accountId, createdAt,
+                mutability, scanOnPush, encryptionType, kmsKey, tags, Optional.ofNullable(lifecyclePolicy));
+    }
+}
