@@ -105,7 +105,8 @@ public final class BuildPushCommand extends RunnerCommand {
         BuildPushOptions options = options(run);
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
             new BuildPush(run.pipeline(), ecr, engine,
-                    () -> BuilderChoice.choose(options.builder(), run.env().asMap(), engine, run.pipeline()::info))
+                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory())
+                            .choose(options.builder(), run.pipeline()::info))
                     .run(options);
         }
     }

@@ -25,6 +25,7 @@ public final class Login {
         pipeline.registerSecret(login.password());
         Path dir = DockerConfigWriter.writeFresh(pipeline.tempDirectory(), List.of(login));
         pipeline.exportVariable("DOCKER_CONFIG", dir.toString());
+        pipeline.rememberForPostJob(Logout.TASK_VARIABLE, dir.toString());
         pipeline.info("Logged in to " + login.registry() + " until " + login.expiresAt()
                 + ". Later steps of this job use it through DOCKER_CONFIG=" + dir + ".");
         pipeline.setOutput("registry", login.registry());

@@ -61,6 +61,11 @@ public final class AzurePipeline implements Pipeline {
     }
 
     @Override
+    public void rememberForPostJob(String name, String value) {
+        emit(LoggingCommand.of("task.settaskvariable").property("variable", name).message(masker.mask(value)));
+    }
+
+    @Override
     public void info(String message) {
         printLine(masker.mask(message));
     }

@@ -23,6 +23,12 @@ public interface Pipeline {
     /** A variable for later steps of the same job, such as {@code DOCKER_CONFIG}. */
     void exportVariable(String name, String value);
 
+    /**
+     * Keeps a value for this task's own post-job step (Azure Pipelines task variables, read back as
+     * {@code VSTS_TASKVARIABLE_<NAME>}); CIs without post-job steps ignore it.
+     */
+    void rememberForPostJob(String name, String value);
+
     void info(String message);
 
     void warning(String message);

@@ -60,6 +60,11 @@ public final class PlainPipeline implements Pipeline {
     }
 
     @Override
+    public void rememberForPostJob(String name, String value) {
+        // no post-job steps outside Azure Pipelines: the user removes what the step left (docs/login.md)
+    }
+
+    @Override
     public void info(String message) {
         print(out, masker.mask(message));
     }

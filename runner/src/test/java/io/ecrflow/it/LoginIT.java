@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code login} hands later script steps a private docker config that really pulls from the registry. */
 class LoginIT {
-    private static final Pattern EXPORT = Pattern.compile("^##vso\\[task\\.setvariable variable=DOCKER_CONFIG\\](.+)$", Pattern.MULTILINE);
+    private static final Pattern EXPORT = Pattern.compile("^##vso\\[task\\.setvariable variable=DOCKER_CONFIG;\\](.+)$", Pattern.MULTILINE);
     private static Testbed testbed;
 
     @TempDir

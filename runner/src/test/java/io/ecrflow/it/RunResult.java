@@ -35,7 +35,7 @@ record RunResult(int exitCode, String stdout, String stderr) {
     }
 
     List<String> errors() {
-        return all().lines().filter(l -> l.startsWith("##vso[task.logissue type=error]") || l.startsWith("error:"))
+        return all().lines().filter(l -> l.startsWith("##vso[task.logissue type=error;]") || l.startsWith("error:"))
                 .toList();
     }
 

@@ -62,6 +62,18 @@ final class DistributionRegistry implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         try {
+            return startOnFreePort(binary, workDir, publicUrl, http);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(workDir);
+            throw e;
+        }
+    }
+
+    /** A port found free may be taken before the registry binds it; a few tries make that race harmless. */
+    private static DistributionRegistry startOnFreePort(Path binary, Path workDir, String publicUrl, HttpClient http)
+            throws IOException {
+        IllegalStateException lastFailure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
             int port = freeLoopbackPort();
             Path config = workDir.resolve("config.yml");
             Files.writeString(config, configYaml(workDir.resolve("storage"), port, publicUrl));
@@ -72,12 +84,14 @@ final class DistributionRegistry implements AutoCloseable {
                     .start();
             DistributionRegistry registry =
                     new DistributionRegistry(process, workDir, URI.create("http://127.0.0.1:" + port), http);
-            registry.awaitReady(log);
-            return registry;
-        } catch (IOException | RuntimeException e) {
-            deleteTree(workDir);
-            throw e;
+            try {
+                registry.awaitReady(log);
+                return registry;
+            } catch (ExitedWhileStarting e) {
+                lastFailure = e;
+            }
         }
+        throw lastFailure;
     }
 
     private static Path findBinary() {
@@ -123,7 +137,7 @@ final class DistributionRegistry implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 String output = Files.exists(log) ? Files.readString(log) : "";
-                throw new IllegalStateException("The distribution registry exited with code "
+                throw new ExitedWhileStarting("The distribution registry exited with code "
                         + process.exitValue() + " while starting: " + output.strip());
             }
             try {
@@ -140,7 +154,7 @@ final class DistributionRegistry implements AutoCloseable {
             }
             sleep(Duration.ofMillis(50));
         }
-        close();
+        stopProcess();
         throw new IllegalStateException("The distribution registry did not answer GET /v2/ within " + STARTUP_TIMEOUT);
     }
 
@@ -289,6 +303,11 @@ final class DistributionRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        stopProcess();
+        deleteTree(workDir);
+    }
+
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -298,7 +317,6 @@ final class DistributionRegistry implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteTree(workDir);
     }
 
     private static void sleep(Duration duration) {
@@ -323,6 +341,12 @@ final class DistributionRegistry implements AutoCloseable {
             });
         } catch (IOException ignored) {
             // best effort, as above
+        }
+    }
+
+    private static final class ExitedWhileStarting extends IllegalStateException {
+        ExitedWhileStarting(String message) {
+            super(message);
         }
     }
 

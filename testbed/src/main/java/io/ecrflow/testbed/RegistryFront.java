@@ -35,6 +35,7 @@ final class RegistryFront implements AutoCloseable {
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
             "authorization", "date");
 
+    private final TlsProbeRefuser publicPort;
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
@@ -42,7 +43,8 @@ final class RegistryFront implements AutoCloseable {
     private Repositories repositories;
     private RegistryPasswords passwords;
 
-    private RegistryFront(HttpServer server, ExecutorService executor) {
+    private RegistryFront(TlsProbeRefuser publicPort, HttpServer server, ExecutorService executor) {
+        this.publicPort = publicPort;
         this.server = server;
         this.executor = executor;
     }
@@ -52,11 +54,11 @@ final class RegistryFront implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         ExecutorService executor = DaemonThreads.pool("ecrflow-testbed-registry");
         server.setExecutor(executor);
-        return new RegistryFront(server, executor);
+        return new RegistryFront(TlsProbeRefuser.bind(), server, executor);
     }
 
     String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + publicPort.port();
     }
 
     String url() {
@@ -69,6 +71,7 @@ final class RegistryFront implements AutoCloseable {
         this.passwords = issued;
         server.createContext("/", this::handle);
         server.start();
+        publicPort.relayTo(server.getAddress().getPort());
     }
 
     List<DeniedRequest> denied() {
@@ -286,6 +289,7 @@ final class RegistryFront implements AutoCloseable {
 
     @Override
     public void close() {
+        publicPort.close();
         server.stop(0);
         executor.shutdownNow();
     }

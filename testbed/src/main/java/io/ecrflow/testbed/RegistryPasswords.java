@@ -4,8 +4,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The passwords GetAuthorizationToken issued for user {@code AWS}, each valid until it expires. */
 final class RegistryPasswords {
@@ -21,6 +23,7 @@ final class RegistryPasswords {
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> expiryByPassword = new ConcurrentHashMap<>();
+    private final List<String> inIssueOrder = new CopyOnWriteArrayList<>();
     private final Duration lifetime;
 
     RegistryPasswords(Duration lifetime) {
@@ -33,6 +36,7 @@ final class RegistryPasswords {
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expiresAt = Instant.now().plus(lifetime);
         expiryByPassword.put(password, expiresAt);
+        inIssueOrder.add(password);
         return new Issued(password, expiresAt);
     }
 
@@ -42,6 +46,10 @@ final class RegistryPasswords {
             return Verdict.UNKNOWN;
         }
         return Instant.now().isBefore(expiresAt) ? Verdict.VALID : Verdict.EXPIRED;
+    }
+
+    List<String> issued() {
+        return List.copyOf(inIssueOrder);
     }
 
     /** Lets tests see what an expired token does without waiting twelve hours. */

@@ -139,6 +139,14 @@ public final class Testbed implements AutoCloseable {
         return front.denied();
     }
 
+    /**
+     * Every registry password GetAuthorizationToken has issued, oldest first, so tests can check
+     * that none of them leaks into output or files.
+     */
+    public List<String> issuedRegistryPasswords() {
+        return passwords.issued();
+    }
+
     /** Makes every registry password issued so far expired, as if twelve hours had passed. */
     public void expireRegistryPasswords() {
         passwords.expireAll();

@@ -35,7 +35,7 @@ class DockerPushTest {
     private static Testbed testbed;
     private static EcrClient ecr;
     private static DockerCli docker;
-    private static final List<String> createdRefs = new ArrayList<>(List.of(IMAGE_A, IMAGE_B));
+    private static final List<String> builtImageIds = new ArrayList<>();
 
     @TempDir
     static Path shared;
@@ -45,15 +45,26 @@ class DockerPushTest {
         testbed = Testbed.start(AwsClients.config());
         ecr = AwsClients.ecr(testbed);
         docker = new DockerCli(shared.resolve("docker-config"));
-        assertThat(docker.buildBusyboxImage(shared.resolve("a"), "image a", IMAGE_A).succeeded()).isTrue();
-        assertThat(docker.buildBusyboxImage(shared.resolve("b"), "image b", IMAGE_B).succeeded()).isTrue();
+        build(shared.resolve("a"), "image a", IMAGE_A);
+        build(shared.resolve("b"), "image b", IMAGE_B);
     }
 
+    private static void build(Path context, String marker, String tag) throws Exception {
+        DockerCli.Result build = docker.buildBusyboxImage(context, marker, tag);
+        assertThat(build.succeeded()).as(build.output()).isTrue();
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}").matcher(build.output());
+        assertThat(id.find()).as(build.output()).isTrue();
+        builtImageIds.add(id.group());
+    }
+
+    /** Removing by id drops every tag and repository digest the pushes left on the engine. */
     @AfterAll
     static void stop() {
-        List<String> rmi = new ArrayList<>(List.of("rmi", "--force"));
-        rmi.addAll(createdRefs);
-        docker.run(rmi.toArray(String[]::new));
+        if (!builtImageIds.isEmpty()) {
+            List<String> rmi = new ArrayList<>(List.of("rmi", "--force"));
+            rmi.addAll(builtImageIds);
+            docker.run(rmi.toArray(String[]::new));
+        }
         ecr.close();
         testbed.close();
     }
@@ -201,7 +212,6 @@ class DockerPushTest {
         String ref = testbed.registryHost() + "/" + repository + ":" + tag;
         DockerCli.Result result = docker.run("tag", image, ref);
         assertThat(result.succeeded()).as(result.output()).isTrue();
-        createdRefs.add(ref);
         return ref;
     }
 

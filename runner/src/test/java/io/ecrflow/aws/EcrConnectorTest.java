@@ -1,0 +1,45 @@
+package io.ecrflow.aws;
+
+import io.ecrflow.UserError;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EcrConnectorTest {
+
+    @Test
+    void theOptionBeatsTheEnvironmentsRegion() {
+        EcrConnector connector = new EcrConnector(Map.of("AWS_REGION", "us-east-1"));
+        assertThat(connector.resolveRegion(new AwsTarget(Optional.of("eu-west-1"), Optional.empty(), Optional.empty())))
+                .isEqualTo(Region.EU_WEST_1);
+    }
+
+    @Test
+    void theAwsCliDefaultRegionVariableIsHonoured() {
+        EcrConnector connector = new EcrConnector(Map.of("AWS_DEFAULT_REGION", "ap-southeast-2"));
+        assertThat(connector.resolveRegion(new AwsTarget(Optional.empty(), Optional.empty(), Optional.empty())))
+                .isEqualTo(Region.AP_SOUTHEAST_2);
+    }
+
+    @Test
+    void anUnknownRegionIsRejectedNamingTheInput() {
+        EcrConnector connector = new EcrConnector(Map.of());
+        assertThatThrownBy(() -> connector.resolveRegion(new AwsTarget(Optional.of("eu-wst-1"), Optional.empty(), Optional.empty())))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("'eu-wst-1' is not a known AWS region")
+                .satisfies(e -> assertThat(((UserError) e).input()).contains("region"));
+    }
+
+    @Test
+    void anyRegionNameIsAcceptedWithACustomEndpoint() {
+        EcrConnector connector = new EcrConnector(Map.of());
+        assertThat(connector.resolveRegion(new AwsTarget(Optional.of("local-1"), Optional.of(URI.create("http://127.0.0.1:1")),
+                Optional.empty()))).isEqualTo(Region.of("local-1"));
+    }
+}

@@ -1,0 +1,100 @@
+package io.ecrflow.aws;
+
+import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.PlainPipeline;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RepositoryEnsurerTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final PlainPipeline pipeline = new PlainPipeline(Environment.of(Map.of()),
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+    private final RepositoryName name = new RepositoryName("team/web");
+
+    /** An ECR whose repository appears between describe and create, as when two runs race. */
+    private static final class RacingEcr implements Ecr {
+        final List<String> calls = new ArrayList<>();
+        RepositoryInfo winner;
+
+        @Override
+        public RegistryCredential login() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<RepositoryInfo> describe(RepositoryName name) {
+            calls.add("describe");
+            return Optional.ofNullable(winner);
+        }
+
+        @Override
+        public RepositoryInfo create(RepositorySettings settings) {
+            calls.add("create");
+            winner = new RepositoryInfo(settings.name(), "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web",
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/team/web", "123456789012",
+                    RepositorySettings.TagMutability.MUTABLE);
+            throw new RepositoryAlreadyExists("created by another run");
+        }
+
+        @Override
+        public void putLifecyclePolicy(RepositoryName name, String policyText) {
+            calls.add("putLifecyclePolicy");
+        }
+
+        @Override
+        public Map<Tag, Digest> existingTags(RepositoryName name, Iterable<Tag> tags) {
+            return Map.of();
+        }
+    }
+
+    private RepositorySettings settings(Optional<String> policy) {
+        return new RepositorySettings(name, RepositorySettings.TagMutability.IMMUTABLE, true,
+                RepositorySettings.Encryption.AES256, Optional.empty(), Map.of(), policy);
+    }
+
+    @Test
+    void losingTheCreationRaceUsesTheRepositoryTheOtherRunCreated() {
+        RacingEcr ecr = new RacingEcr();
+
+        RepositoryInfo repository = new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.of("{\"rules\":[]}")), true);
+
+        assertThat(repository.uri()).endsWith("/team/web");
+        assertThat(ecr.calls).containsExactly("describe", "create", "describe", "putLifecyclePolicy");
+    }
+
+    @Test
+    void anExistingRepositoryWithOtherSettingsIsKeptWithAWarning() {
+        RacingEcr ecr = new RacingEcr();
+        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", RepositorySettings.TagMutability.MUTABLE);
+
+        new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.empty()), true);
+
+        assertThat(ecr.calls).containsExactly("describe");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("mutable tags but tagMutability is immutable");
+    }
+
+    @Test
+    void aMissingRepositoryIsAnErrorWhenCreationIsTurnedOff() {
+        RacingEcr ecr = new RacingEcr();
+
+        assertThatThrownBy(() -> new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.empty()), false))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("does not exist and createRepository is false");
+        assertThat(ecr.calls).containsExactly("describe");
+    }
+}

@@ -1,0 +1,153 @@
+package io.ecrflow.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecr.EcrClient;
+
+/** The registry front at the HTTP level: what ECR's registry endpoint answers, byte for byte. */
+class RegistryFrontTest {
+
+    private static Testbed testbed;
+    private static EcrClient ecr;
+    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void start() {
+        testbed = Testbed.start(AwsClients.config());
+        ecr = AwsClients.ecr(testbed);
+        testbed.createRepository("front/blobs");
+    }
+
+    @AfterAll
+    static void stop() {
+        ecr.close();
+        testbed.close();
+    }
+
+    @Test
+    void requestWithoutCredentialsIsChallengedForBasicAuth() throws Exception {
+        HttpResponse<String> response = send(request("/v2/").GET());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Basic realm=\""));
+        assertThat(response.headers().firstValue("Docker-Distribution-Api-Version")).contains("registry/2.0");
+        assertThat(response.body()).startsWith("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":");
+    }
+
+    @Test
+    void onlyUserAwsWithAnIssuedPasswordGetsIn() throws Exception {
+        String password = issuedPassword();
+
+        assertThat(send(request("/v2/").GET().header("Authorization", basic("AWS", password))).statusCode())
+                .isEqualTo(200);
+        assertThat(send(request("/v2/").GET().header("Authorization", basic("AWS", password + "x"))).statusCode())
+                .isEqualTo(401);
+        assertThat(send(request("/v2/").GET().header("Authorization", basic("admin", password))).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void expiredPasswordIsDenied() throws Exception {
+        String password = issuedPassword();
+        testbed.expireRegistryPasswords();
+
+        HttpResponse<String> response = send(request("/v2/").GET().header("Authorization", basic("AWS", password)));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("\"code\":\"DENIED\"", "Your authorization token has expired.");
+        assertThat(testbed.deniedRegistryRequests()).last()
+                .satisfies(denied -> assertThat(denied.code()).isEqualTo("DENIED"));
+    }
+
+    @Test
+    void repositoryNeverCreatedIsNameUnknown() throws Exception {
+        HttpResponse<String> response = send(request("/v2/ghost/app/tags/list").GET()
+                .header("Authorization", basic("AWS", issuedPassword())));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"The repository with "
+                + "name 'ghost/app' does not exist in the registry with id '123456789012'\"}]}");
+    }
+
+    @Test
+    void chunkedLayerUploadStreamsThroughAndLocationsPointAtTheFront() throws Exception {
+        String auth = basic("AWS", issuedPassword());
+        byte[] layer = new byte[5 * 1024 * 1024];
+        new Random(7).nextBytes(layer);
+        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(layer));
+
+        HttpResponse<String> started = send(request("/v2/front/blobs/blobs/uploads/")
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(started.statusCode()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("http://" + testbed.registryHost() + "/v2/front/blobs/blobs/uploads/");
+
+        HttpResponse<String> patched = send(HttpRequest.newBuilder(URI.create(location)).header("Authorization", auth)
+                .header("Content-Type", "application/octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(layer))));
+        assertThat(patched.statusCode()).isEqualTo(202);
+        assertThat(patched.headers().firstValue("Range")).contains("0-" + (layer.length - 1));
+
+        String next = patched.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> finished = send(HttpRequest.newBuilder(URI.create(next + "&digest=" + digest))
+                .header("Authorization", auth).PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(finished.statusCode()).isEqualTo(201);
+        assertThat(finished.headers().firstValue("Docker-Content-Digest")).contains(digest);
+
+        HttpResponse<Void> head = http.send(request("/v2/front/blobs/blobs/" + digest).header("Authorization", auth)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(layer.length);
+        HttpResponse<byte[]> download = http.send(request("/v2/front/blobs/blobs/" + digest)
+                .header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.body()).isEqualTo(layer);
+    }
+
+    @Test
+    void tlsHandshakeIsAnsweredAtOnceSoDockerFallsBackToHttp() throws Exception {
+        String[] hostAndPort = testbed.registryHost().split(":");
+        try (Socket socket = new Socket(InetAddress.getByName(hostAndPort[0]), Integer.parseInt(hostAndPort[1]))) {
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00});
+            out.flush();
+            InputStream in = socket.getInputStream();
+
+            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 400");
+        }
+    }
+
+    private static String issuedPassword() {
+        String token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
+        return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring("AWS:".length());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://" + testbed.registryHost() + path));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,88 @@
+package io.ecrflow.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/** The demo's way of running a testbed: a separate process, keys from the environment. */
+class TestbedMainTest {
+
+    @Test
+    void writesEndpointsOnceReadyAndAcceptsTheKeyFromTheEnvironment(@TempDir Path dir) throws Exception {
+        Path envFile = dir.resolve("testbed.env");
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                TestbedMain.class.getName(), "--env-file", envFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.log").toFile());
+        builder.environment().put("AWS_ACCESS_KEY_ID", AwsClients.KEY_ID);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", AwsClients.SECRET);
+        builder.environment().remove("AWS_SESSION_TOKEN");
+        Process process = builder.start();
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!Files.exists(envFile) && process.isAlive() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            Map<String, String> env = parse(Files.readAllLines(envFile));
+
+            assertThat(env.keySet()).containsExactly("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS", "ECRFLOW_TESTBED_REGISTRY");
+            assertThat(env.get("ECRFLOW_TESTBED_REGISTRY")).matches("127\\.0\\.0\\.1:\\d+");
+            try (EcrClient ecr = EcrClient.builder()
+                    .endpointOverride(java.net.URI.create(env.get("AWS_ENDPOINT_URL_ECR")))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(AwsClients.KEY_ID, AwsClients.SECRET)))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build()) {
+                assertThat(ecr.createRepository(r -> r.repositoryName("demo/app")).repository().repositoryUri())
+                        .isEqualTo(env.get("ECRFLOW_TESTBED_REGISTRY") + "/demo/app");
+            }
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+        String output = Files.readString(dir.resolve("out.log"), StandardCharsets.UTF_8);
+        assertThat(output).contains("ecrflow testbed ready").doesNotContain(AwsClients.SECRET);
+    }
+
+    @Test
+    void refusesToStartWithoutKeysInTheEnvironment(@TempDir Path dir) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                TestbedMain.class.getName()).redirectErrorStream(true);
+        builder.environment().remove("AWS_ACCESS_KEY_ID");
+        builder.environment().remove("AWS_SECRET_ACCESS_KEY");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output).contains("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    }
+
+    private static Map<String, String> parse(List<String> lines) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String line : lines) {
+            int equals = line.indexOf('=');
+            env.put(line.substring(0, equals), line.substring(equals + 1));
+        }
+        return env;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
