@@ -95,13 +95,16 @@ ecrflow_heading "Pushed"
 ecrflow_info "image URI:    $image_uri"
 ecrflow_info "image digest: $image_digest"
 
-ecrflow_heading "Running the pushed image and fetching its page"
-# The engine records the digest the registry returned on push, so this names exactly what was pushed.
-image_name="${image_uri%@*}"                                      # drop a digest, if any
-[[ ${image_name##*/} != *:* ]] || image_name="${image_name%:*}"  # drop a tag (not the host's port)
-pushed_ref="$image_name@$image_digest"
-docker image inspect "$pushed_ref" >/dev/null 2>&1 ||
-  ecrflow_die "the engine holds no image named $pushed_ref, although a push records one"
+ecrflow_heading "Pulling it back by digest with \`ecrflow-runner login\`, and running it"
+# Forget the local copies, so the pull below must fetch the image from the registry.
+IFS=, read -r -a pushed_uris <<<"$(output imageUris)"
+docker rmi "${pushed_uris[@]}" >/dev/null
+login_output="$(java -jar runner/target/ecrflow-runner.jar login)"
+docker_config="$(sed -n 's/^dockerConfig=//p' <<<"$login_output")"
+[[ -n $docker_config ]] || ecrflow_die "the runner's login printed no dockerConfig line"
+DOCKER_CONFIG="$docker_config" docker pull --quiet "$image_digest"
+java -jar runner/target/ecrflow-runner.jar logout --docker-config "$docker_config" >/dev/null
+pushed_ref="$image_digest"
 container="$(docker run --rm -d -p 127.0.0.1:0:8080 "$pushed_ref")"
 address="$(docker port "$container" 8080/tcp | head -n 1)"
 for ((second = 0; second < 10; second++)); do
