@@ -90,19 +90,8 @@ public final class BuildPush {
         for (int i = 0; i < refs.size(); i++) {
             ImageRef ref = refs.get(i);
             engine.tag(image.imageId(), ref);
-            int done = i;
             pipeline.info("Pushing " + ref + " (" + (i + 1) + " of " + refs.size() + ")");
-            Digest pushed = engine.push(ref, login, new io.ecrflow.docker.PushProgress() {
-                @Override
-                public void percent(int percent, String description) {
-                    pipeline.progress((done * 100 + percent) / refs.size(), "Pushing " + ref.tag());
-                }
-
-                @Override
-                public void status(String line) {
-                    pipeline.info(line);
-                }
-            });
+            Digest pushed = engine.push(ref, login, new TagProgress(pipeline, ref, i, refs.size()));
             if (digest != null && !digest.equals(pushed)) {
                 throw new UserError("The registry stored " + ref + " as " + pushed + " but the earlier tags as " + digest
                         + "; the image changed during the push. Run the step again.");
