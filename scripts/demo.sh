@@ -41,14 +41,7 @@ testbed_failed() {
   ecrflow_die "$1 (log: $testbed_log)"
 }
 
-ecrflow_heading "Debian packages (${ECRFLOW_PACKAGES[*]})"
-ecrflow_ensure_packages
-
-ecrflow_heading "Docker Engine"
-ecrflow_ensure_engine
-
-ecrflow_heading "Base image $ECRFLOW_BASE_IMAGE"
-ecrflow_base_image
+ecrflow_prepare_test_bed
 
 ecrflow_heading "Building the runner and the ECR test server (mvn package)"
 mvn -B -ntp -q -DskipTests package

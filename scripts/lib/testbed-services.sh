@@ -128,3 +128,15 @@ EOF
   fi
   rm -rf "$context"
 }
+
+# Everything the tests and the demo need on the machine: packages, a running engine, the base image.
+ecrflow_prepare_test_bed() {
+  ecrflow_heading "Debian packages (${ECRFLOW_PACKAGES[*]})"
+  ecrflow_ensure_packages
+
+  ecrflow_heading "Docker Engine"
+  ecrflow_ensure_engine
+
+  ecrflow_heading "Base image $ECRFLOW_BASE_IMAGE"
+  ecrflow_base_image
+}

@@ -1,9 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.Testbed;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +12,7 @@ import static io.ecrflow.it.RunnerProcess.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code build-push} end to end: real runner jar, real AWS SDK, real Docker Engine, real registry. */
-class BuildPushIT {
-    private static Testbed testbed;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void startTestBed() {
-        testbed = TestBedFixture.testbed();
-    }
+class BuildPushIT extends TestBedTest {
 
     private static String uniqueRepository(String prefix) {
         return "team/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,9 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.Testbed;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,17 +15,8 @@ import static io.ecrflow.it.RunnerProcess.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code login} hands later script steps a private docker config that really pulls from the registry. */
-class LoginIT {
+class LoginIT extends TestBedTest {
     private static final Pattern EXPORT = Pattern.compile("^##vso\\[task\\.setvariable variable=DOCKER_CONFIG;\\](.+)$", Pattern.MULTILINE);
-    private static Testbed testbed;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void startTestBed() {
-        testbed = TestBedFixture.testbed();
-    }
 
     @Test
     void laterStepsPullPushedImagesByDigestThroughTheExportedDockerConfig() throws Exception {

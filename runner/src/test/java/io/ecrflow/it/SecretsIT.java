@@ -1,9 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.Testbed;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Secrets: the AWS secret key and every registry password are registered with the agent before
  * anything else is printed, never appear in any other line, and stay in no file after the run.
  */
-class SecretsIT {
-    private static Testbed testbed;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void startTestBed() {
-        testbed = TestBedFixture.testbed();
-    }
+class SecretsIT extends TestBedTest {
 
     @Test
     void buildPushRegistersSecretsFirstAndLeavesNoneInOutputOrFiles() throws Exception {

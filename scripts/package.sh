@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Packages the Azure DevOps extension: builds the runner jar, stages every task with it, and writes
+# dist/ecrflow.ecrflow-<version>.vsix with tfx-cli (the version pinned in package-lock.json).
+#
+#   scripts/package.sh [--jar RUNNER_JAR] [--out DIR]
+#
+#   --jar  use this runner jar instead of building one with Maven
+#   --out  where the .vsix goes (default: dist/)
+# Needs Java 17 and Maven (unless --jar), Node.js 16+ and npm with access to the npm registry.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar=""
+out="$repo/dist"
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --jar) jar=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) printf 'usage: %s [--jar RUNNER_JAR] [--out DIR]\n' "$0" >&2; exit 2 ;;
+  esac
+done
+
+heading() { printf '\n==> %s\n' "$*"; }
+
+if [[ -z $jar ]]; then
+  heading "Building the runner jar (mvn package)"
+  (cd "$repo" && mvn -B -ntp -q -pl runner -am package -DskipTests)
+  jar="$repo/runner/target/ecrflow-runner.jar"
+fi
+
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+
+heading "Staging the extension"
+bash "$repo/scripts/stage-extension.sh" "$jar" "$stage"
+
+heading "Installing the pinned tfx-cli (npm ci)"
+(cd "$repo" && npm ci --no-audit --no-fund --loglevel=error)
+
+heading "Creating the .vsix"
+mkdir -p "$out"
+"$repo/node_modules/.bin/tfx" extension create --root "$stage" --manifest-globs vss-extension.json \
+  --output-path "$out" --no-prompt --no-color
