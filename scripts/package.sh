@@ -6,6 +6,7 @@
 #
 #   --jar  use this runner jar instead of building one with Maven
 #   --out  where the .vsix goes (default: dist/)
+# ECRFLOW_BUILD_DIR names Maven's output folder in each module (default: target).
 # Needs Java 17 and Maven (unless --jar), Node.js 16+ and npm with access to the npm registry.
 set -euo pipefail
 
@@ -24,8 +25,9 @@ heading() { printf '\n==> %s\n' "$*"; }
 
 if [[ -z $jar ]]; then
   heading "Building the runner jar (mvn package)"
-  (cd "$repo" && mvn -B -ntp -q -pl runner -am package -DskipTests)
-  jar="$repo/runner/target/ecrflow-runner.jar"
+  build_dir="${ECRFLOW_BUILD_DIR:-target}"
+  (cd "$repo" && mvn -B -ntp -q -Decrflow.build.dir="$build_dir" -pl runner -am package -Dmaven.test.skip=true)
+  jar="$repo/runner/$build_dir/ecrflow-runner.jar"
 fi
 
 stage="$(mktemp -d)"

@@ -4,8 +4,15 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Where the AWS calls go: the region, the ECR API endpoint when the user overrides it, and the
- * registry (account) id when pushing to another account's registry.
+ * Where the AWS calls go and as whom: the region, the ECR API endpoint when the user overrides it, the
+ * registry (account) id when pushing to another account's registry, the credentials to use, and
+ * whether the registry is ECR Public (with its alias, when the user names one).
  */
-public record AwsTarget(Optional<String> region, Optional<URI> endpoint, Optional<String> registryId) {
+public record AwsTarget(Optional<String> region, Optional<URI> endpoint, Optional<String> registryId,
+                        CredentialSettings credentials, boolean publicRegistry, Optional<String> registryAlias) {
+
+    /** A private registry reached with the default credential chain. */
+    public AwsTarget(Optional<String> region, Optional<URI> endpoint, Optional<String> registryId) {
+        this(region, endpoint, registryId, CredentialSettings.defaultChain(), false, Optional.empty());
+    }
 }

@@ -1,5 +1,6 @@
 package io.ecrflow.aws;
 
+import io.ecrflow.UserError;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
@@ -8,10 +9,13 @@ import io.ecrflow.registry.Tag;
 import java.util.Map;
 import java.util.Optional;
 
-/** The ECR control plane, as far as ecrflow needs it. Failures are {@link io.ecrflow.UserError}s. */
-public interface Ecr {
+/**
+ * The ECR control plane (private or ECR Public), as far as ecrflow needs it. Failures are
+ * {@link io.ecrflow.UserError}s. Closing it releases its connections and credentials.
+ */
+public interface Ecr extends AutoCloseable {
 
-    /** GetAuthorizationToken: a registry credential whose host is the returned proxy endpoint. */
+    /** GetAuthorizationToken: a registry credential whose host (and, for ECR Public, alias) images are named under. */
     RegistryCredential login();
 
     Optional<RepositoryInfo> describe(RepositoryName name);
@@ -23,6 +27,22 @@ public interface Ecr {
 
     /** The manifest digest of each given tag that exists in the repository. */
     Map<Tag, Digest> existingTags(RepositoryName name, Iterable<Tag> tags);
+
+    /** Replaces the text the ECR Public Gallery shows for a repository; private registries have no gallery. */
+    default void putCatalogData(RepositoryName name, PublicCatalog catalog) {
+        throw new UserError("Catalog data is shown for ECR Public repositories only. Set 'public' to true to push to "
+                + "ECR Public, or remove the catalog inputs.", "public");
+    }
+
+    /** How a new repository's settings read in the log. */
+    default String describeSettings(RepositorySettings settings) {
+        return "tags " + settings.mutability().name().toLowerCase() + ", scan on push " + (settings.scanOnPush() ? "on" : "off")
+                + ", encryption " + settings.encryption() + settings.kmsKey().map(k -> " with key " + k).orElse("");
+    }
+
+    @Override
+    default void close() {
+    }
 
     /** Signals a lost creation race; the caller describes the winner's repository. */
     final class RepositoryAlreadyExists extends RuntimeException {

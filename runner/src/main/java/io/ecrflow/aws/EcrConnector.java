@@ -1,42 +1,90 @@
 package io.ecrflow.aws;
 
 import io.ecrflow.UserError;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.Pipeline;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecrpublic.EcrPublicClient;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Opens the ECR client the standard SDK way: credentials from the default chain (environment, profile,
- * web identity, container or instance role), region from the option or the standard variables, and the
- * endpoint from the option or the SDK's own {@code AWS_ENDPOINT_URL_ECR} / {@code AWS_ENDPOINT_URL}.
+ * Opens the registry's control plane the standard SDK way: credentials from the source the user chose
+ * (see {@link CredentialSettings}; resolved at once, so a failing source stops the run before anything
+ * else happens and every secret is registered before anything is printed), the identity in use named
+ * in the log, region from the option or the standard variables (ECR Public: always us-east-1), and the
+ * endpoint from the option or the SDK's own {@code AWS_ENDPOINT_URL_ECR} / {@code AWS_ENDPOINT_URL_ECR_PUBLIC}
+ * / {@code AWS_ENDPOINT_URL}.
  */
 public final class EcrConnector {
     private final Map<String, String> env;
+    private final Pipeline pipeline;
 
-    public EcrConnector(Map<String, String> env) {
+    public EcrConnector(Map<String, String> env, Pipeline pipeline) {
         this.env = env;
+        this.pipeline = pipeline;
     }
 
-    public SdkEcr connect(AwsTarget target) {
-        Region region = resolveRegion(target);
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    /** A private registry's control plane; for a command that cannot work with ECR Public. */
+    public SdkEcr connectPrivate(AwsTarget target) {
+        if (target.publicRegistry()) {
+            throw new UserError("This command works with private ECR registries only; remove 'public'.", "public");
+        }
+        return (SdkEcr) connect(target);
+    }
+
+    public Ecr connect(AwsTarget target) {
+        if (target.publicRegistry() && target.registryId().isPresent()) {
+            throw new UserError("registryId does not apply to ECR Public: images go to the registry of the account "
+                    + "in use, under its alias (registryAlias).", "registryId");
+        }
+        Region region = target.publicRegistry() ? publicRegion(target) : resolveRegion(target);
+        RunCredentials credentials = CredentialSources.open(target.credentials(), region, Environment.of(env), pipeline);
+        try {
+            credentials.resolveCredentials();
+            CallerIdentity.report(credentials, region, pipeline);
+            return target.publicRegistry() ? publicEcr(target, credentials) : privateEcr(target, region, credentials);
+        } catch (RuntimeException e) {
+            credentials.close();
+            throw e;
+        }
+    }
+
+    private SdkEcr privateEcr(AwsTarget target, Region region, RunCredentials credentials) {
         var builder = EcrClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60))
-                        .build())
+                .httpClientBuilder(httpClient())
                 .credentialsProvider(credentials)
                 .region(region);
         target.endpoint().ifPresent(builder::endpointOverride);
-        return new SdkEcr(builder.build(), target.registryId());
+        return new SdkEcr(builder.build(), target.registryId(), credentials);
+    }
+
+    private SdkEcrPublic publicEcr(AwsTarget target, RunCredentials credentials) {
+        var builder = EcrPublicClient.builder()
+                .httpClientBuilder(httpClient())
+                .credentialsProvider(credentials)
+                .region(Region.US_EAST_1);
+        target.endpoint().ifPresent(builder::endpointOverride);
+        return new SdkEcrPublic(builder.build(), target.registryAlias(), credentials);
+    }
+
+    private static UrlConnectionHttpClient.Builder httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofSeconds(60));
+    }
+
+    /** ECR Public's API exists in us-east-1 only, whatever region the rest of the pipeline uses. */
+    private Region publicRegion(AwsTarget target) {
+        target.region().filter(r -> !r.trim().equals("us-east-1")).ifPresent(r -> pipeline.info("ECR Public's API is "
+                + "in us-east-1; region " + r.trim() + " is not used for it."));
+        return Region.US_EAST_1;
     }
 
     Region resolveRegion(AwsTarget target) {
@@ -54,7 +102,9 @@ public final class EcrConnector {
             return region;
         }
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
+            var chain = DefaultAwsRegionProviderChain.builder();
+            target.credentials().profile().ifPresent(chain::profileName);
+            return chain.build().getRegion();
         } catch (SdkClientException e) {
             throw new UserError("No AWS region is set. Give one with --region (task input 'region') or the "
                     + "AWS_REGION environment variable.", "region", e);

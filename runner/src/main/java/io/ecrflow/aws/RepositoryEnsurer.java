@@ -3,9 +3,12 @@ package io.ecrflow.aws;
 import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Pipeline;
 
+import java.util.Optional;
+
 /**
  * Makes sure the repository exists before anything is pushed: describe, create when missing (a race
- * with a parallel run that creates it first is fine), and apply the lifecycle policy when one is given.
+ * with a parallel run that creates it first is fine), and apply the lifecycle policy (and, for ECR Public,
+ * the catalog data) when given.
  */
 public final class RepositoryEnsurer {
     private final Ecr ecr;
@@ -17,7 +20,9 @@ public final class RepositoryEnsurer {
     }
 
     public RepositoryInfo ensure(RepositorySettings settings, boolean createIfMissing) {
-        RepositoryInfo repository = ecr.describe(settings.name())
+        Optional<RepositoryInfo> found = ecr.describe(settings.name());
+        boolean existed = found.isPresent();
+        RepositoryInfo repository = found
                 .map(existing -> {
                     pipeline.info("Repository " + existing.uri() + " exists.");
                     noteDifferences(existing, settings);
@@ -28,6 +33,13 @@ public final class RepositoryEnsurer {
             ecr.putLifecyclePolicy(settings.name(), policy);
             pipeline.info("Lifecycle policy applied to " + settings.name() + ".");
         });
+        if (existed) {
+            // A new repository got its catalog with CreateRepository; an existing one is brought up to date.
+            settings.catalog().ifPresent(catalog -> {
+                ecr.putCatalogData(settings.name(), catalog);
+                pipeline.info("Catalog data of " + repository.uri() + " updated (" + catalog.summary() + ").");
+            });
+        }
         return repository;
     }
 
@@ -38,9 +50,7 @@ public final class RepositoryEnsurer {
         }
         try {
             RepositoryInfo created = ecr.create(settings);
-            pipeline.info("Created repository " + created.uri() + " (tags " + settings.mutability().name().toLowerCase()
-                    + ", scan on push " + (settings.scanOnPush() ? "on" : "off") + ", encryption "
-                    + settings.encryption() + settings.kmsKey().map(k -> " with key " + k).orElse("") + ").");
+            pipeline.info("Created repository " + created.uri() + " (" + ecr.describeSettings(settings) + ").");
             return created;
         } catch (Ecr.RepositoryAlreadyExists raced) {
             // Another run created it between our describe and create: use theirs.

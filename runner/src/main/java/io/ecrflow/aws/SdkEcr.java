@@ -31,13 +31,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@link Ecr} through the AWS SDK for Java v2. */
-public final class SdkEcr implements Ecr, AutoCloseable {
+public final class SdkEcr implements Ecr {
     private final EcrClient client;
     private final Optional<String> registryId;
+    private final AutoCloseable credentials;
 
     public SdkEcr(EcrClient client, Optional<String> registryId) {
+        this(client, registryId, () -> { });
+    }
+
+    /** {@code credentials} are closed with the client: they may hold STS clients of their own. */
+    public SdkEcr(EcrClient client, Optional<String> registryId, AutoCloseable credentials) {
         this.client = client;
         this.registryId = registryId;
+        this.credentials = credentials;
     }
 
     @Override
@@ -150,5 +157,10 @@ public final class SdkEcr implements Ecr, AutoCloseable {
     @Override
     public void close() {
         client.close();
+        try {
+            credentials.close();
+        } catch (Exception ignored) {
+            // the run is over; nothing to do about it
+        }
     }
 }

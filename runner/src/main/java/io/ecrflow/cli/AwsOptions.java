@@ -2,15 +2,23 @@ package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.AwsTarget;
+import io.ecrflow.aws.CredentialSettings;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Options every AWS command shares. */
+/** Options every AWS command shares: where the registry is, and where the AWS credentials come from. */
 public final class AwsOptions {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+    private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([smh]?)");
 
     @Option(names = "--region", paramLabel = "REGION",
             description = "AWS region of the registry, e.g. eu-west-1. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's region.")
@@ -21,8 +29,59 @@ public final class AwsOptions {
     String registryId;
 
     @Option(names = "--endpoint", paramLabel = "URL",
-            description = "ECR API endpoint. Default: the SDK's AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL, else AWS's own.")
+            description = "ECR (or ECR Public) API endpoint. Default: the SDK's AWS_ENDPOINT_URL_ECR / "
+                    + "AWS_ENDPOINT_URL_ECR_PUBLIC / AWS_ENDPOINT_URL, else AWS's own.")
     String endpoint;
+
+    @Option(names = "--public", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Use ECR Public (public.ecr.aws, API in us-east-1) instead of a private registry. Default: false.")
+    String publicRegistry;
+
+    @Option(names = "--registry-alias", paramLabel = "ALIAS",
+            description = "ECR Public registry alias (public.ecr.aws/<alias>). Default: the registry's primary alias.")
+    String registryAlias;
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "Named profile of the shared AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).")
+    String profile;
+
+    @Option(names = "--credentials-command", paramLabel = "COMMAND",
+            description = "Command that prints AWS credential_process JSON (Version, AccessKeyId, SecretAccessKey, SessionToken, "
+                    + "Expiration); run through the shell, and again before its credentials expire.")
+    String credentialsCommand;
+
+    @Option(names = "--credentials-command-timeout", paramLabel = "SECONDS",
+            description = "How long the credentials command may run: seconds, or e.g. 2m. Default: 60.")
+    String credentialsCommandTimeout;
+
+    @Option(names = "--web-identity-token-file", paramLabel = "FILE",
+            description = "File holding an OIDC token to exchange for roleArn (AssumeRoleWithWebIdentity). "
+                    + "Default: AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, through the default chain.")
+    String webIdentityTokenFile;
+
+    @Option(names = "--oidc-service-connection-id", paramLabel = "ID",
+            description = "Azure Pipelines service connection whose OIDC token is exchanged for roleArn (workload identity federation).")
+    String oidcServiceConnectionId;
+
+    @Option(names = "--role-arn", paramLabel = "ARN",
+            description = "IAM role to assume on top of the credentials (or to exchange a web identity token for).")
+    String roleArn;
+
+    @Option(names = "--external-id", paramLabel = "ID", description = "External id the role's trust policy requires.")
+    String externalId;
+
+    @Option(names = "--role-session-name", paramLabel = "NAME",
+            description = "Name of the assumed-role session, shown in CloudTrail. Default: ecrflow-<run id>.")
+    String roleSessionName;
+
+    @Option(names = "--role-duration", paramLabel = "DURATION",
+            description = "Length of the assumed-role session: seconds, or e.g. 15m, 1h (15 minutes to 12 hours). Default: 1h.")
+    String roleDuration;
+
+    /** Whether the registry is ECR Public. */
+    boolean publicRegistry() {
+        return Inputs.bool(publicRegistry, false, "public");
+    }
 
     AwsTarget target() {
         Optional<String> id = Inputs.text(registryId);
@@ -32,7 +91,55 @@ public final class AwsOptions {
             }
         });
         Optional<URI> uri = Inputs.text(endpoint).map(AwsOptions::endpointUri);
-        return new AwsTarget(Inputs.text(region), uri, id);
+        Optional<String> alias = Inputs.text(registryAlias);
+        alias.ifPresent(value -> {
+            if (!ALIAS.matcher(value).matches()) {
+                throw new UserError("Registry alias '" + value + "' is not an ECR Public alias (2 to 50 lower-case letters, "
+                        + "digits and . _ - , starting with a letter).", "registryAlias");
+            }
+        });
+        return new AwsTarget(Inputs.text(region), uri, id, credentials(), publicRegistry(), alias);
+    }
+
+    CredentialSettings credentials() {
+        Optional<String> role = Inputs.text(roleArn);
+        role.ifPresent(value -> {
+            if (!ROLE_ARN.matcher(value).matches()) {
+                throw new UserError("Role ARN '" + value + "' is not an IAM role ARN such as "
+                        + "arn:aws:iam::123456789012:role/ecr-push.", "roleArn");
+            }
+        });
+        Duration timeout = Inputs.text(credentialsCommandTimeout)
+                .map(text -> duration(text, "credentialsCommandTimeout"))
+                .orElse(CredentialSettings.DEFAULT_COMMAND_TIMEOUT);
+        if (timeout.isZero()) {
+            throw new UserError("credentialsCommandTimeout must be at least one second.", "credentialsCommandTimeout");
+        }
+        Optional<Duration> session = Inputs.text(roleDuration).map(text -> duration(text, "roleDuration"));
+        session.ifPresent(value -> {
+            if (value.compareTo(Duration.ofMinutes(15)) < 0 || value.compareTo(Duration.ofHours(12)) > 0) {
+                throw new UserError("roleDuration is " + value.toSeconds() + " seconds; STS allows 900 (15 minutes) to "
+                        + "43200 (12 hours), and the role's maximum session duration must allow it too.", "roleDuration");
+            }
+        });
+        return new CredentialSettings(Inputs.text(profile), Inputs.text(credentialsCommand), timeout,
+                Inputs.text(webIdentityTokenFile).map(Path::of), Inputs.text(oidcServiceConnectionId), role,
+                Inputs.text(externalId), Inputs.text(roleSessionName), session);
+    }
+
+    /** Seconds, or a number with s, m or h. */
+    private static Duration duration(String text, String input) {
+        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new UserError("Input '" + input + "' is '" + text + "'; give seconds (3600) or a number with s, m or h "
+                    + "(60m, 1h).", input);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
     }
 
     private static URI endpointUri(String text) {

@@ -1,6 +1,8 @@
 package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.tagging.ListInput;
 
 import java.util.ArrayList;
@@ -20,6 +22,16 @@ final class Inputs {
     static String required(String value, String input) {
         return text(value).orElseThrow(() -> new UserError("Input '" + input + "' is required: set it in the task, "
                 + "or pass --" + Options.dashed(input) + " (or the INPUT_" + input.toUpperCase() + " environment variable).", input));
+    }
+
+    /** The required {@code repository} input; capitals are lowered with a warning, as ECR names are lower case. */
+    static RepositoryName repository(String value, Pipeline pipeline) {
+        RepositoryName name = RepositoryName.fromInput(required(value, "repository"), "repository");
+        if (!name.value().equals(value.trim())) {
+            pipeline.warning("Repository name '" + value.trim() + "' was lowered to '" + name
+                    + "': ECR repository names are lower case.");
+        }
+        return name;
     }
 
     /** List options accept repeated options, commas and newlines alike. */

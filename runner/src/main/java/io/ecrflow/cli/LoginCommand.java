@@ -1,6 +1,6 @@
 package io.ecrflow.cli;
 
-import io.ecrflow.aws.SdkEcr;
+import io.ecrflow.aws.Ecr;
 import io.ecrflow.login.Login;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +15,7 @@ public final class LoginCommand extends RunnerCommand {
 
     @Override
     protected void execute(RunContext run) {
-        try (SdkEcr ecr = run.ecr(aws.target())) {
+        try (Ecr ecr = run.registry(aws.target())) {
             new Login(run.pipeline(), ecr).run();
         }
     }

@@ -22,7 +22,7 @@ import java.util.Properties;
  */
 @Command(name = "ecrflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Build, tag and push container images to Amazon ECR.",
-        subcommands = {LoginCommand.class, BuildPushCommand.class, LogoutCommand.class})
+        subcommands = {LoginCommand.class, BuildPushCommand.class, LogoutCommand.class, PlatformImageCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -25,6 +25,15 @@ public record ImageRef(String registry, RepositoryName repository, Tag tag, Dige
         return new ImageRef(registry, repository, null, digest);
     }
 
+    /**
+     * Parses a reference as Docker does: {@code ubuntu} is {@code docker.io/library/ubuntu:latest}.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the text
+     */
+    public static ImageRef parse(String text) {
+        return ReferenceSyntax.parse(text);
+    }
+
     public Optional<Tag> tagOpt() {
         return Optional.ofNullable(tag);
     }

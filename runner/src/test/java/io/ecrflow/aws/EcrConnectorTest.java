@@ -1,6 +1,7 @@
 package io.ecrflow.aws;
 
 import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Pipeline;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 
@@ -9,27 +10,29 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EcrConnectorTest {
+    private static final Pipeline PIPELINE = mock(Pipeline.class);
 
     @Test
     void theOptionBeatsTheEnvironmentsRegion() {
-        EcrConnector connector = new EcrConnector(Map.of("AWS_REGION", "us-east-1"));
+        EcrConnector connector = new EcrConnector(Map.of("AWS_REGION", "us-east-1"), PIPELINE);
         assertThat(connector.resolveRegion(new AwsTarget(Optional.of("eu-west-1"), Optional.empty(), Optional.empty())))
                 .isEqualTo(Region.EU_WEST_1);
     }
 
     @Test
     void theAwsCliDefaultRegionVariableIsHonoured() {
-        EcrConnector connector = new EcrConnector(Map.of("AWS_DEFAULT_REGION", "ap-southeast-2"));
+        EcrConnector connector = new EcrConnector(Map.of("AWS_DEFAULT_REGION", "ap-southeast-2"), PIPELINE);
         assertThat(connector.resolveRegion(new AwsTarget(Optional.empty(), Optional.empty(), Optional.empty())))
                 .isEqualTo(Region.AP_SOUTHEAST_2);
     }
 
     @Test
     void anUnknownRegionIsRejectedNamingTheInput() {
-        EcrConnector connector = new EcrConnector(Map.of());
+        EcrConnector connector = new EcrConnector(Map.of(), PIPELINE);
         assertThatThrownBy(() -> connector.resolveRegion(new AwsTarget(Optional.of("eu-wst-1"), Optional.empty(), Optional.empty())))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("'eu-wst-1' is not a known AWS region")
@@ -38,7 +41,7 @@ class EcrConnectorTest {
 
     @Test
     void anyRegionNameIsAcceptedWithACustomEndpoint() {
-        EcrConnector connector = new EcrConnector(Map.of());
+        EcrConnector connector = new EcrConnector(Map.of(), PIPELINE);
         assertThat(connector.resolveRegion(new AwsTarget(Optional.of("local-1"), Optional.of(URI.create("http://127.0.0.1:1")),
                 Optional.empty()))).isEqualTo(Region.of("local-1"));
     }

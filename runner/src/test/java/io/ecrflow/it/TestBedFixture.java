@@ -1,7 +1,9 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.IdentityProvider;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
+import io.ecrflow.testbed.TrustedRole;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +17,17 @@ final class TestBedFixture {
     static final String ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
     static final String SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+    // What the test bed's IAM knows: roles to assume, a second account, and the OIDC issuers it trusts.
+    static final String ROLE_ARN = "arn:aws:iam::123456789012:role/ecr-push";
+    static final String GUARDED_ROLE_ARN = "arn:aws:iam::123456789012:role/partner-push";
+    static final String EXTERNAL_ID = "partner-42";
+    static final String OTHER_ACCOUNT = "210987654321";
+    static final String OTHER_ACCOUNT_ROLE_ARN = "arn:aws:iam::" + OTHER_ACCOUNT + ":role/ecr-push";
+    static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+    static final String AZURE_DEVOPS_ISSUER = "https://vstoken.dev.azure.com/4f9a3b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c";
+    static final String ENTRA_ISSUER = "https://login.microsoftonline.com/7e1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8/v2.0";
+    static final String AZURE_AUDIENCE = "api://AzureADTokenExchange";
+
     private static Testbed testbed;
 
     private TestBedFixture() {
@@ -22,10 +35,21 @@ final class TestBedFixture {
 
     static synchronized Testbed testbed() {
         if (testbed == null) {
-            testbed = Testbed.start(TestbedConfig.defaults().withCredentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+            testbed = Testbed.start(trusting(TestbedConfig.defaults().withCredentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY))
+                    .withOtherAccount(OTHER_ACCOUNT));
             Runtime.getRuntime().addShutdownHook(new Thread(testbed::close));
         }
         return testbed;
+    }
+
+    /** The roles and identity providers every test bed of these tests has. */
+    static TestbedConfig trusting(TestbedConfig config) {
+        return config.withRole(TrustedRole.of(ROLE_ARN))
+                .withRole(TrustedRole.of(GUARDED_ROLE_ARN).requiringExternalId(EXTERNAL_ID))
+                .withRole(TrustedRole.of(OTHER_ACCOUNT_ROLE_ARN))
+                .withIdentityProvider(IdentityProvider.of(GITHUB_ISSUER, IdentityProvider.STS_AUDIENCE))
+                .withIdentityProvider(IdentityProvider.of(AZURE_DEVOPS_ISSUER, AZURE_AUDIENCE))
+                .withIdentityProvider(IdentityProvider.of(ENTRA_ISSUER, AZURE_AUDIENCE));
     }
 
     /** The environment a pipeline step would have when its AWS credentials come from environment variables. */
@@ -33,9 +57,17 @@ final class TestBedFixture {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+        env.putAll(endpointEnvironment());
+        return env;
+    }
+
+    /** Region and the test bed's endpoints, without any credentials. */
+    static Map<String, String> endpointEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL_ECR", testbed().ecrEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_STS", testbed().stsEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_ECR_PUBLIC", testbed().ecrPublicEndpoint().toString());
         return env;
     }
 

@@ -20,36 +20,46 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The AWS API endpoint: ECR (JSON 1.1, {@code X-Amz-Target}) and STS (query protocol,
- * {@code Action=}) on one port. Every request must carry a valid SigV4 signature, and every
- * request is recorded for tests to inspect.
+ * The AWS API endpoint: ECR and ECR Public (JSON 1.1, {@code X-Amz-Target}) and STS (query
+ * protocol, {@code Action=}) on one port. Every request must carry a valid SigV4 signature (except
+ * the STS actions AWS answers unsigned), and every request is recorded for tests to inspect. An ECR
+ * request goes to the registry its {@code registryId} names, else to the caller's own account.
  */
 final class ControlPlaneServer implements AutoCloseable {
 
     private static final String JSON_11 = "application/x-amz-json-1.1";
+    private static final List<String> STS_RECORDED = List.of("RoleArn", "RoleSessionName", "ExternalId",
+            "SourceIdentity", "DurationSeconds");
+    private static final Pattern ARN_ACCOUNT = Pattern.compile("arn:aws[a-z-]*:ecr:[a-z0-9-]+:([0-9]{12}):.*");
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final SigV4Verifier verifier;
-    private final EcrApi ecr;
+    private final Map<String, EcrApi> ecrByAccount;
+    private final EcrPublicApi ecrPublic;
     private final StsApi sts;
     private final List<ControlPlaneCall> calls = new CopyOnWriteArrayList<>();
 
-    private ControlPlaneServer(HttpServer server, ExecutorService executor, SigV4Verifier verifier, EcrApi ecr, StsApi sts) {
+    private ControlPlaneServer(HttpServer server, ExecutorService executor, SigV4Verifier verifier,
+            Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic, StsApi sts) {
         this.server = server;
         this.executor = executor;
         this.verifier = verifier;
-        this.ecr = ecr;
+        this.ecrByAccount = Map.copyOf(ecrByAccount);
+        this.ecrPublic = ecrPublic;
         this.sts = sts;
     }
 
-    static ControlPlaneServer start(SigV4Verifier verifier, EcrApi ecr, StsApi sts) throws IOException {
+    static ControlPlaneServer start(SigV4Verifier verifier, Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic,
+            StsApi sts) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         ExecutorService executor = DaemonThreads.pool("ecrflow-testbed-aws");
         server.setExecutor(executor);
-        ControlPlaneServer controlPlane = new ControlPlaneServer(server, executor, verifier, ecr, sts);
+        ControlPlaneServer controlPlane = new ControlPlaneServer(server, executor, verifier, ecrByAccount, ecrPublic, sts);
         server.createContext("/", controlPlane::handle);
         server.start();
         return controlPlane;
@@ -72,24 +82,37 @@ final class ControlPlaneServer implements AutoCloseable {
             Map<String, String> form = formParameters(request);
             if (target == null && form.containsKey("Action")) {
                 handleSts(exchange, request, form);
+            } else if (EcrPublicApi.isTarget(target)) {
+                handleJson(exchange, request, "ecr-public", EcrPublicApi.operationName(target),
+                        (input, caller) -> ecrPublic.operation(target));
             } else {
-                handleEcr(exchange, request, target);
+                handleJson(exchange, request, "ecr", EcrApi.operationName(target),
+                        (input, caller) -> ecrFor(input, caller).operation(target));
             }
         }
     }
 
-    private void handleEcr(HttpExchange exchange, SignedRequest request, String target) throws IOException {
-        String operationName = EcrApi.operationName(target);
-        SigV4Verifier.Verdict caller = verifier.verify(request, "ecr");
+    /** Finds the operation a JSON request names, for the registry it addresses. */
+    @FunctionalInterface
+    private interface OperationLookup {
+        Optional<EcrApi.Operation> find(JsonNode input, String callerAccessKeyId);
+    }
+
+    private void handleJson(HttpExchange exchange, SignedRequest request, String service, String operationName,
+            OperationLookup lookup) throws IOException {
+        SigV4Verifier.Verdict caller = verifier.verify(request, service);
         String body;
         AwsError error = null;
+        Map<String, String> recorded = Map.of();
         try {
             if (!caller.valid()) {
-                throw ecrAuthenticationError(caller);
+                throw jsonAuthenticationError(caller);
             }
-            EcrApi.Operation operation = ecr.operation(target).orElseThrow(() -> new AwsError(
-                    "UnknownOperationException", "The operation '" + operationName + "' is not supported."));
-            body = operation.handle(parseJson(request.body()), caller.region().orElseThrow()).toString();
+            JsonNode input = parseJson(request.body());
+            recorded = jsonParameters(input);
+            EcrApi.Operation operation = lookup.find(input, caller.accessKeyId().orElseThrow()).orElseThrow(() ->
+                    new AwsError("UnknownOperationException", "The operation '" + operationName + "' is not supported."));
+            body = operation.handle(input, caller.region().orElseThrow()).toString();
         } catch (AwsError e) {
             error = e;
             body = "{\"__type\":" + JsonText.quote(e.code()) + ",\"message\":" + JsonText.quote(e.getMessage()) + "}";
@@ -97,7 +120,7 @@ final class ControlPlaneServer implements AutoCloseable {
             error = new AwsError("ServerException", "The testbed failed: " + e, 500);
             body = "{\"__type\":\"ServerException\",\"message\":" + JsonText.quote(error.getMessage()) + "}";
         }
-        record("ecr", operationName, caller, error);
+        record(service, operationName, caller.accessKeyId(), caller.region(), error, recorded);
         exchange.getResponseHeaders().set("Content-Type", JSON_11);
         if (error != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", error.code());
@@ -105,18 +128,32 @@ final class ControlPlaneServer implements AutoCloseable {
         send(exchange, error == null ? 200 : error.status(), body);
     }
 
+    /** The registry a request names ({@code registryId}, {@code registryIds}, a repository ARN), else the caller's. */
+    private EcrApi ecrFor(JsonNode input, String callerAccessKeyId) {
+        Optional<String> named = Json.text(input, "registryId")
+                .or(() -> input.path("registryIds").isArray() && !input.path("registryIds").isEmpty()
+                        ? Optional.of(input.path("registryIds").get(0).asText()) : Optional.empty())
+                .or(() -> Json.text(input, "resourceArn").map(ARN_ACCOUNT::matcher).filter(Matcher::matches)
+                        .map(m -> m.group(1)));
+        // An unknown registry id goes to the caller's registry, which answers it the way ECR does.
+        return named.map(ecrByAccount::get)
+                .orElseGet(() -> ecrByAccount.get(sts.accountOf(callerAccessKeyId)));
+    }
+
     private void handleSts(HttpExchange exchange, SignedRequest request, Map<String, String> form) throws IOException {
         String actionName = form.get("Action");
-        SigV4Verifier.Verdict caller = verifier.verify(request, "sts");
+        boolean unsigned = StsApi.UNSIGNED_ACTIONS.contains(actionName) && request.firstHeader("Authorization") == null;
+        SigV4Verifier.Verdict caller = unsigned ? null : verifier.verify(request, "sts");
         String body;
         AwsError error = null;
         try {
-            if (!caller.valid()) {
+            if (caller != null && !caller.valid()) {
                 throw stsAuthenticationError(caller);
             }
             StsApi.Action action = sts.action(actionName).orElseThrow(() -> new AwsError("InvalidAction",
                     "Could not find operation " + actionName + " for version " + form.get("Version")));
-            body = StsApi.successXml(actionName, action.resultXml(form, caller.accessKeyId().orElseThrow()));
+            body = StsApi.successXml(actionName, action.resultXml(form,
+                    caller == null ? Optional.empty() : caller.accessKeyId()));
         } catch (AwsError e) {
             error = e;
             body = StsApi.errorXml(e);
@@ -124,17 +161,21 @@ final class ControlPlaneServer implements AutoCloseable {
             error = new AwsError("InternalFailure", "The testbed failed: " + e, 500);
             body = StsApi.errorXml(error);
         }
-        record("sts", actionName, caller, error);
+        Map<String, String> recorded = new LinkedHashMap<>();
+        STS_RECORDED.forEach(name -> Optional.ofNullable(form.get(name)).ifPresent(value -> recorded.put(name, value)));
+        record("sts", actionName, caller == null ? Optional.empty() : caller.accessKeyId(),
+                caller == null ? Optional.empty() : caller.region(), error, recorded);
         exchange.getResponseHeaders().set("Content-Type", "text/xml");
         send(exchange, error == null ? 200 : error.status(), body);
     }
 
     /** ECR's answers to bad signatures, as the AWS JSON services give them. */
-    private static AwsError ecrAuthenticationError(SigV4Verifier.Verdict verdict) {
+    private static AwsError jsonAuthenticationError(SigV4Verifier.Verdict verdict) {
         return switch (verdict.failure().orElseThrow()) {
             case MISSING -> new AwsError("MissingAuthenticationTokenException", verdict.detail(), 403);
             case MALFORMED -> new AwsError("IncompleteSignatureException", verdict.detail(), 400);
             case UNKNOWN_KEY, INVALID_TOKEN -> new AwsError("UnrecognizedClientException", verdict.detail(), 400);
+            case EXPIRED_TOKEN -> new AwsError("ExpiredTokenException", verdict.detail(), 400);
             case EXPIRED, WRONG_SERVICE, SIGNATURE_MISMATCH ->
                     new AwsError("InvalidSignatureException", verdict.detail(), 403);
         };
@@ -146,14 +187,26 @@ final class ControlPlaneServer implements AutoCloseable {
             case MISSING -> new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
             case MALFORMED -> new AwsError("IncompleteSignature", verdict.detail(), 400);
             case UNKNOWN_KEY, INVALID_TOKEN -> new AwsError("InvalidClientTokenId", verdict.detail(), 403);
+            case EXPIRED_TOKEN -> new AwsError("ExpiredToken", verdict.detail(), 400);
             case EXPIRED, WRONG_SERVICE, SIGNATURE_MISMATCH ->
                     new AwsError("SignatureDoesNotMatch", verdict.detail(), 403);
         };
     }
 
-    private void record(String service, String operation, SigV4Verifier.Verdict caller, AwsError error) {
-        calls.add(new ControlPlaneCall(service, operation, caller.accessKeyId(), caller.region(),
-                Optional.ofNullable(error).map(AwsError::code), Instant.now()));
+    private void record(String service, String operation, Optional<String> accessKeyId, Optional<String> region,
+            AwsError error, Map<String, String> parameters) {
+        calls.add(new ControlPlaneCall(service, operation, accessKeyId, region,
+                Optional.ofNullable(error).map(AwsError::code), Instant.now(), parameters));
+    }
+
+    private static Map<String, String> jsonParameters(JsonNode input) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        Json.text(input, "registryId").ifPresent(id -> parameters.put("registryId", id));
+        if (input.path("registryIds").isArray() && !input.path("registryIds").isEmpty()) {
+            parameters.put("registryId", input.path("registryIds").get(0).asText());
+        }
+        Json.text(input, "repositoryName").ifPresent(name -> parameters.put("repositoryName", name));
+        return parameters;
     }
 
     private static JsonNode parseJson(byte[] body) {

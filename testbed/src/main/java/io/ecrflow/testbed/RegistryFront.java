@@ -41,6 +41,7 @@ final class RegistryFront implements AutoCloseable {
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
     private DistributionRegistry registry;
     private Repositories repositories;
+    private Optional<PublicRegistry> publicRegistry = Optional.empty();
     private RegistryPasswords passwords;
 
     private RegistryFront(TlsProbeRefuser publicPort, HttpServer server, ExecutorService executor) {
@@ -65,9 +66,12 @@ final class RegistryFront implements AutoCloseable {
         return "http://" + host();
     }
 
-    void start(DistributionRegistry backend, Repositories repos, RegistryPasswords issued) {
+    /** Serves the account's repositories and, when given, its ECR Public repositories under their alias. */
+    void start(DistributionRegistry backend, Repositories repos, Optional<PublicRegistry> publicRepos,
+            RegistryPasswords issued) {
         this.registry = backend;
         this.repositories = repos;
+        this.publicRegistry = publicRepos;
         this.passwords = issued;
         server.createContext("/", this::handle);
         server.start();
@@ -90,7 +94,8 @@ final class RegistryFront implements AutoCloseable {
             }
             Optional<RegistryRoute> route = RegistryRoute.of(path);
             if (route.isPresent()) {
-                Optional<Repository> repository = repositories.find(route.get().repository());
+                Optional<Repository> repository = repositories.find(route.get().repository())
+                        .or(() -> publicRegistry.flatMap(p -> p.find(route.get().repository())));
                 if (repository.isEmpty()) {
                     deny(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + route.get().repository()
                             + "' does not exist in the registry with id '" + repositories.accountId() + "'");

@@ -37,7 +37,10 @@ final class SigV4Verifier {
                     + "SignedHeaders=([^,\\s]+),\\s*Signature=([0-9a-f]{64})\\s*");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
-    enum Failure { MISSING, MALFORMED, UNKNOWN_KEY, INVALID_TOKEN, EXPIRED, WRONG_SERVICE, SIGNATURE_MISMATCH }
+    /** {@code EXPIRED} is a signature dated too far from now; {@code EXPIRED_TOKEN} is temporary credentials past their end. */
+    enum Failure {
+        MISSING, MALFORMED, UNKNOWN_KEY, INVALID_TOKEN, EXPIRED_TOKEN, EXPIRED, WRONG_SERVICE, SIGNATURE_MISMATCH
+    }
 
     /** The outcome: who signed (when it could be read) and whether the signature holds. */
     record Verdict(Optional<String> accessKeyId, Optional<String> region, Optional<Failure> failure, String detail) {
@@ -80,6 +83,9 @@ final class SigV4Verifier {
         Optional<String> token = Optional.ofNullable(request.firstHeader("X-Amz-Security-Token"));
         if (!token.equals(credential.sessionToken())) {
             return failed(keyId, region, Failure.INVALID_TOKEN, "The security token included in the request is invalid.");
+        }
+        if (credential.expiredAt(Instant.now())) {
+            return failed(keyId, region, Failure.EXPIRED_TOKEN, "The security token included in the request is expired");
         }
         if (!service.equals(expectedService)) {
             return failed(keyId, region, Failure.WRONG_SERVICE,

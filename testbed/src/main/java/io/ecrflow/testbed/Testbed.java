@@ -3,64 +3,65 @@ package io.ecrflow.testbed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A stand-in for Amazon ECR on 127.0.0.1: the ECR and STS APIs (SigV4-checked) and a registry
- * endpoint that authenticates, knows which repositories exist and keeps immutable tags in place,
- * backed by a real distribution registry. The real AWS SDK and a real Docker Engine work against it.
+ * A stand-in for Amazon ECR on 127.0.0.1: the ECR, ECR Public and STS APIs (SigV4-checked) and, per
+ * account, a registry endpoint that authenticates, knows which repositories exist and keeps immutable
+ * tags in place, backed by a real distribution registry. The real AWS SDK and a real Docker Engine
+ * work against it. STS issues temporary credentials for configured roles (AssumeRole, and
+ * AssumeRoleWithWebIdentity for trusted issuers); they sign later requests until they expire.
  *
  * <pre>{@code
  * try (Testbed tb = Testbed.start(TestbedConfig.defaults().withCredentials(keyId, secret))) {
- *     // AWS_ENDPOINT_URL_ECR = tb.ecrEndpoint(), AWS_ENDPOINT_URL_STS = tb.stsEndpoint()
+ *     // AWS_ENDPOINT_URL_ECR = tb.ecrEndpoint(), AWS_ENDPOINT_URL_STS = tb.stsEndpoint(),
+ *     // AWS_ENDPOINT_URL_ECR_PUBLIC = tb.ecrPublicEndpoint()
  * }
  * }</pre>
  */
 public final class Testbed implements AutoCloseable {
 
     private final TestbedConfig config;
-    private final DistributionRegistry registry;
-    private final RegistryFront front;
+    private final Map<String, AccountRegistry> accounts;
     private final ControlPlaneServer controlPlane;
-    private final Repositories repositories;
     private final RegistryPasswords passwords;
     private final SigV4Verifier verifier;
+    private final RoleSessions sessions;
 
-    private Testbed(TestbedConfig config, DistributionRegistry registry, RegistryFront front,
-            ControlPlaneServer controlPlane, Repositories repositories, RegistryPasswords passwords,
-            SigV4Verifier verifier) {
+    private Testbed(TestbedConfig config, Map<String, AccountRegistry> accounts, ControlPlaneServer controlPlane,
+            RegistryPasswords passwords, SigV4Verifier verifier, RoleSessions sessions) {
         this.config = config;
-        this.registry = registry;
-        this.front = front;
+        this.accounts = accounts;
         this.controlPlane = controlPlane;
-        this.repositories = repositories;
         this.passwords = passwords;
         this.verifier = verifier;
+        this.sessions = sessions;
     }
 
-    /** Starts the registry, its front and the control plane; fails if {@code docker-registry} is missing. */
+    /** Starts each account's registry and front, and the control plane; fails if {@code docker-registry} is missing. */
     public static Testbed start(TestbedConfig config) {
-        RegistryFront front = null;
-        DistributionRegistry registry = null;
+        Map<String, AccountRegistry> accounts = new LinkedHashMap<>();
         try {
-            front = RegistryFront.bind();
-            registry = DistributionRegistry.start(config.registryBinary(), front.url());
-            Repositories repositories = new Repositories(config.accountId());
             RegistryPasswords passwords = new RegistryPasswords(config.registryPasswordLifetime());
-            front.start(registry, repositories, passwords);
+            for (String accountId : config.allAccounts()) {
+                Optional<String> publicAlias = accountId.equals(config.accountId())
+                        ? Optional.of(config.publicRegistryAlias()) : Optional.empty();
+                accounts.put(accountId, AccountRegistry.start(config.registryBinary(), accountId, passwords, publicAlias));
+            }
             SigV4Verifier verifier = new SigV4Verifier(config.credentials());
-            EcrApi ecr = new EcrApi(repositories, registry, passwords, front.host());
-            StsApi sts = new StsApi(config.accountId(), config.userName());
-            ControlPlaneServer controlPlane = ControlPlaneServer.start(verifier, ecr, sts);
-            return new Testbed(config, registry, front, controlPlane, repositories, passwords, verifier);
+            RoleSessions sessions = new RoleSessions(verifier);
+            Map<String, EcrApi> ecrByAccount = new LinkedHashMap<>();
+            accounts.forEach((id, account) -> ecrByAccount.put(id, account.ecr()));
+            EcrPublicApi ecrPublic = new EcrPublicApi(accounts.get(config.accountId()).publicRegistry().orElseThrow(), passwords);
+            ControlPlaneServer controlPlane = ControlPlaneServer.start(verifier, ecrByAccount, ecrPublic,
+                    new StsApi(config, sessions));
+            return new Testbed(config, accounts, controlPlane, passwords, verifier, sessions);
         } catch (IOException | RuntimeException e) {
-            if (front != null) {
-                front.close();
-            }
-            if (registry != null) {
-                registry.close();
-            }
+            accounts.values().forEach(AccountRegistry::close);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("The testbed could not start: " + e.getMessage(), io);
             }
@@ -78,13 +79,27 @@ public final class Testbed implements AutoCloseable {
         return controlPlane.endpoint();
     }
 
+    /** The ECR Public API endpoint, for {@code AWS_ENDPOINT_URL_ECR_PUBLIC}; it shares the ECR endpoint's port. */
+    public URI ecrPublicEndpoint() {
+        return controlPlane.endpoint();
+    }
+
     /** The registry's host and port as image references use it: {@code 127.0.0.1:<port>}. */
     public String registryHost() {
-        return front.host();
+        return main().registryHost();
     }
 
     public String accountId() {
         return config.accountId();
+    }
+
+    /** An account's registry: the testbed's own or one of {@link TestbedConfig#otherAccounts()}. */
+    public TestbedAccount account(String accountId) {
+        AccountRegistry account = accounts.get(accountId);
+        if (account == null) {
+            throw new IllegalArgumentException("The testbed has no account " + accountId + "; add it with withOtherAccount");
+        }
+        return new TestbedAccount(account);
     }
 
     /** Accepts another key from now on; a session token, if given, must come with it. */
@@ -98,45 +113,63 @@ public final class Testbed implements AutoCloseable {
 
     /** Creates a repository as if CreateRepository had been called in us-east-1. */
     public RepositoryState createRepository(String name) {
-        return createRepository(name, RepositorySettings.defaults());
+        return main().createRepository(name);
     }
 
     public RepositoryState createRepository(String name, RepositorySettings settings) {
-        try {
-            return repositories.create(name, "us-east-1", settings).snapshot(config.accountId(), front.host());
-        } catch (AwsError e) {
-            throw new IllegalArgumentException(e.code() + ": " + e.getMessage(), e);
-        }
+        return main().createRepository(name, settings);
     }
 
     public Optional<RepositoryState> repository(String name) {
-        return repositories.find(name).map(repository -> repository.snapshot(config.accountId(), front.host()));
+        return main().repository(name);
     }
 
     public List<RepositoryState> repositories() {
-        return repositories.all().stream()
-                .map(repository -> repository.snapshot(config.accountId(), front.host()))
-                .toList();
+        return main().repositories();
     }
 
-    /** The tags the registry holds for a repository, sorted. */
+    /** The tags the registry holds for a repository, sorted; an ECR Public one is {@code <alias>/<name>}. */
     public List<String> tagsOf(String repository) {
-        return registry.tags(repository);
+        return main().tagsOf(repository);
     }
 
     /** The digest ({@code sha256:...}) a tag points to, for any manifest or index type. */
     public Optional<String> manifestDigest(String repository, String tag) {
-        return registry.digestOf(repository, tag);
+        return main().manifestDigest(repository, tag);
     }
 
-    /** Every ECR and STS request so far, in order, including refused ones. */
+    /** The alias of the account's ECR Public registry; its images are {@code <registryHost>/<alias>/<name>}. */
+    public String publicRegistryAlias() {
+        return publicRegistry().alias();
+    }
+
+    public Optional<PublicRepositoryState> publicRepository(String name) {
+        return publicRegistry().repositories().find(name).map(publicRegistry()::snapshot);
+    }
+
+    /** Every role session STS issued so far, oldest first. */
+    public List<RoleSession> roleSessions() {
+        return sessions.all();
+    }
+
+    /**
+     * The secret access key and session token of every role session, oldest first, so tests can check
+     * that none of them leaks into output or files.
+     */
+    public List<String> issuedSessionSecrets() {
+        return sessions.secrets();
+    }
+
+    /** Every ECR, ECR Public and STS request so far, in order, including refused ones. */
     public List<ControlPlaneCall> calls() {
         return controlPlane.calls();
     }
 
-    /** Every registry request the front refused, in order. */
+    /** Every registry request the fronts refused, in order. */
     public List<DeniedRequest> deniedRegistryRequests() {
-        return front.denied();
+        List<DeniedRequest> denied = new ArrayList<>();
+        accounts.values().forEach(account -> denied.addAll(account.front().denied()));
+        return denied;
     }
 
     /**
@@ -152,10 +185,17 @@ public final class Testbed implements AutoCloseable {
         passwords.expireAll();
     }
 
+    private TestbedAccount main() {
+        return new TestbedAccount(accounts.get(config.accountId()));
+    }
+
+    private PublicRegistry publicRegistry() {
+        return accounts.get(config.accountId()).publicRegistry().orElseThrow();
+    }
+
     @Override
     public void close() {
         controlPlane.close();
-        front.close();
-        registry.close();
+        accounts.values().forEach(AccountRegistry::close);
     }
 }

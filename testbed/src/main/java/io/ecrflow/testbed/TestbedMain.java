@@ -60,6 +60,7 @@ public final class TestbedMain {
         Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
         Files.writeString(partial, "AWS_ENDPOINT_URL_ECR=" + testbed.ecrEndpoint() + "\n"
                 + "AWS_ENDPOINT_URL_STS=" + testbed.stsEndpoint() + "\n"
+                + "AWS_ENDPOINT_URL_ECR_PUBLIC=" + testbed.ecrPublicEndpoint() + "\n"
                 + "ECRFLOW_TESTBED_REGISTRY=" + testbed.registryHost() + "\n");
         Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -39,7 +39,8 @@ class TestbedMainTest {
             }
             Map<String, String> env = parse(Files.readAllLines(envFile));
 
-            assertThat(env.keySet()).containsExactly("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS", "ECRFLOW_TESTBED_REGISTRY");
+            assertThat(env.keySet()).containsExactly("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS",
+                    "AWS_ENDPOINT_URL_ECR_PUBLIC", "ECRFLOW_TESTBED_REGISTRY");
             assertThat(env.get("ECRFLOW_TESTBED_REGISTRY")).matches("127\\.0\\.0\\.1:\\d+");
             try (EcrClient ecr = EcrClient.builder()
                     .endpointOverride(java.net.URI.create(env.get("AWS_ENDPOINT_URL_ECR")))

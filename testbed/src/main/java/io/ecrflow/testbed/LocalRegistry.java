@@ -1,4 +1,4 @@
-package io.ecrflow.docker;
+package io.ecrflow.testbed;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * Debian's docker-registry (the reference distribution server) on a free loopback port with its own
  * storage folder. The engine pushes to 127.0.0.0/8 over plain HTTP without extra configuration.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
@@ -27,7 +27,7 @@ final class LocalRegistry implements AutoCloseable {
         this.port = port;
     }
 
-    static LocalRegistry start(Path folder) throws IOException, InterruptedException {
+    public static LocalRegistry start(Path folder) throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -73,12 +73,12 @@ final class LocalRegistry implements AutoCloseable {
         throw new IllegalStateException("docker-registry did not answer on " + host());
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
     /** The digest the registry serves for {@code repository:tag}, from its Docker-Content-Digest header. */
-    Optional<String> manifestDigest(String repository, String tag) throws IOException, InterruptedException {
+    public Optional<String> manifestDigest(String repository, String tag) throws IOException, InterruptedException {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
                         URI.create("http://" + host() + "/v2/" + repository + "/manifests/" + tag))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())

@@ -1,0 +1,108 @@
+package io.ecrflow.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Environment;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The OIDC token Azure Pipelines issues for a service connection (workload identity federation): a POST
+ * to {@code System.OidcRequestUri} with {@code api-version=7.1&serviceConnectionId=<id>}, authenticated
+ * with the job's access token, answered with {@code {"oidcToken": "..."}} — the call the task library's
+ * {@code getFederatedToken} makes. The token's issuer is whatever Azure DevOps uses for the connection
+ * (the Azure DevOps issuer or, after its retirement, Microsoft Entra's); nothing here depends on it.
+ */
+final class AzurePipelinesOidcToken implements IdentityToken {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String serviceConnectionId;
+    private final Environment env;
+    private final HttpClient http;
+
+    AzurePipelinesOidcToken(String serviceConnectionId, Environment env) {
+        this.serviceConnectionId = serviceConnectionId;
+        this.env = env;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Override
+    public String describe() {
+        return "the OIDC token of service connection " + serviceConnectionId;
+    }
+
+    @Override
+    public Secret fetch() {
+        String requestUri = env.get("SYSTEM_OIDCREQUESTURI").orElseThrow(() -> new UserError("Service connection "
+                + serviceConnectionId + " uses workload identity federation, which needs System.OidcRequestUri; only "
+                + "Azure Pipelines jobs have it. Outside Azure Pipelines use webIdentityTokenFile instead.",
+                "oidcServiceConnectionId"));
+        // Tasks receive the job's token as the SystemVssConnection endpoint; scripts as System.AccessToken.
+        Secret accessToken = env.get("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN")
+                .or(() -> env.get("SYSTEM_ACCESSTOKEN")).map(Secret::of)
+                .orElseThrow(() -> new UserError("Requesting an OIDC token for service connection " + serviceConnectionId
+                        + " needs the job's access token. Map it into the step: env: SYSTEM_ACCESSTOKEN: $(System.AccessToken).",
+                        "oidcServiceConnectionId"));
+        URI uri;
+        try {
+            uri = URI.create(requestUri + (requestUri.contains("?") ? "&" : "?") + "api-version=7.1&serviceConnectionId="
+                    + URLEncoder.encode(serviceConnectionId, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("System.OidcRequestUri is not a URL: " + requestUri, "oidcServiceConnectionId", e);
+        }
+        HttpResponse<String> response = post(uri, accessToken);
+        if (response.statusCode() != 200) {
+            throw new UserError("Azure DevOps refused the OIDC token for service connection " + serviceConnectionId
+                    + " (HTTP " + response.statusCode() + snippet(response.body()) + "). Check that the service connection "
+                    + "exists, uses workload identity federation and that this pipeline is allowed to use it.",
+                    "oidcServiceConnectionId");
+        }
+        return Secret.of(oidcToken(response.body()).orElseThrow(() -> new UserError("Azure DevOps answered the OIDC "
+                + "token request for service connection " + serviceConnectionId + " without an oidcToken.",
+                "oidcServiceConnectionId")));
+    }
+
+    private HttpResponse<String> post(URI uri, Secret accessToken) {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + accessToken.reveal())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UserError("Could not reach Azure DevOps for the OIDC token of service connection "
+                    + serviceConnectionId + " (" + uri.getHost() + "): " + e.getMessage(), "oidcServiceConnectionId", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("Interrupted while requesting the OIDC token of service connection " + serviceConnectionId);
+        }
+    }
+
+    private static Optional<String> oidcToken(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            return json != null && json.path("oidcToken").isTextual() && !json.path("oidcToken").asText().isBlank()
+                    ? Optional.of(json.path("oidcToken").asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An error body explains refusals; a successful body would hold the token and is never shown. */
+    private static String snippet(String body) {
+        String text = body == null ? "" : body.replaceAll("\\s+", " ").trim();
+        return text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
+    }
+}

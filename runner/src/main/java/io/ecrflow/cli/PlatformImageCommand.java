@@ -1,0 +1,267 @@
+package io.ecrflow.cli;
+
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
+import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.aws.SdkEcr;
+import io.ecrflow.docker.BuilderChoice;
+import io.ecrflow.docker.DockerJavaEngine;
+import io.ecrflow.docker.EngineContainers;
+import io.ecrflow.notify.TeamsChannel;
+import io.ecrflow.notify.TeamsWebhook;
+import io.ecrflow.platform.BaseImage;
+import io.ecrflow.platform.PlatformImage;
+import io.ecrflow.platform.PlatformImageOptions;
+import io.ecrflow.platform.PlatformImageOptions.Notifications;
+import io.ecrflow.platform.PlatformImageOptions.UpstreamLogin;
+import io.ecrflow.platform.TestApp;
+import io.ecrflow.platform.Version;
+import io.ecrflow.platform.VersionTags;
+import io.ecrflow.registry.HttpRegistryClient;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.TagPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code platform-image}: keep a platform image up to date with its upstream base image. */
+@Command(name = "platform-image", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Publish a new version of a platform image when its base image changed upstream (or when forced): "
+                + "check by digest, build, run an integration test, push <prefix>-X.Y.Z, extra tags and latest, notify Teams.")
+public final class PlatformImageCommand extends RunnerCommand {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,5})\\s*(s|m)?", Pattern.CASE_INSENSITIVE);
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--repository", paramLabel = "NAME", description = "ECR repository of the platform image, e.g. platform/runtime.")
+    String repository;
+
+    @Option(names = "--dockerfile", paramLabel = "PATH", description = "The platform image's Dockerfile. Default: Dockerfile in the context.")
+    String dockerfile;
+
+    @Option(names = "--context", paramLabel = "DIR", description = "Build context folder. Default: the current folder.")
+    String context;
+
+    @Option(names = "--version-prefix", paramLabel = "PREFIX",
+            description = "Version tags are <prefix>-MAJOR.MINOR.PATCH, e.g. 6.0-bullseye-slim gives 6.0-bullseye-slim-1.0.0. Default: none (plain 1.0.0).")
+    String versionPrefix;
+
+    @Option(names = "--bump", paramLabel = "major|minor|patch", description = "Which number a new version increases. Default: minor.")
+    String bump;
+
+    @Option(names = "--force-update", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Publish a new version without comparing the base image (after a change to the platform Dockerfile). Default: false.")
+    String forceUpdate;
+
+    @Option(names = "--extra-tags", paramLabel = "TAGS",
+            description = "Tags that move to every new version, comma- or newline-separated, e.g. 6.0,$(Build.BuildNumber).")
+    List<String> extraTags;
+
+    @Option(names = "--tag-latest", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Also move 'latest' to every new version (pushed last). Default: true.")
+    String tagLatest;
+
+    @Option(names = "--base-image", paramLabel = "IMAGE",
+            description = "The upstream image to watch. Default: the base of the Dockerfile's last stage.")
+    String baseImage;
+
+    @Option(names = "--upstream-username", paramLabel = "USER",
+            description = "User name for a private base image registry; the password only from the INPUT_UPSTREAMPASSWORD secret.")
+    String upstreamUsername;
+
+    @Option(names = "--insecure-registries", paramLabel = "HOSTS",
+            description = "Registry hosts to read over plain HTTP (loopback hosts always are), comma- or newline-separated.")
+    List<String> insecureRegistries;
+
+    @Mixin
+    BuildOptions build;
+
+    @Option(names = "--pull", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Pull the base image even when the engine has a copy, so the build uses what was checked. Default: true.")
+    String pull;
+
+    @Option(names = "--test-dockerfile", paramLabel = "PATH",
+            description = "Dockerfile of the test application. Default: Dockerfile in testContext; no test when neither is set.")
+    String testDockerfile;
+
+    @Option(names = "--test-context", paramLabel = "DIR", description = "Build context of the test application. Default: the test Dockerfile's folder.")
+    String testContext;
+
+    @Option(names = "--test-base-arg", paramLabel = "NAME",
+            description = "Build argument that receives the new platform image. Default: replace the FROM naming the platform image or its base.")
+    String testBaseArg;
+
+    @Option(names = "--test-port", paramLabel = "PORT", description = "Port the test application listens on. Default: 8080.")
+    String testPort;
+
+    @Option(names = "--test-path", paramLabel = "PATH", description = "Path asked for with GET. Default: /.")
+    String testPath;
+
+    @Option(names = "--test-status", paramLabel = "CODE", description = "HTTP status that means the application works. Default: 200.")
+    String testStatus;
+
+    @Option(names = "--test-timeout", paramLabel = "SECONDS", description = "How long to wait for that answer, e.g. 60 or 2m. Default: 60.")
+    String testTimeout;
+
+    @Option(names = "--notify-on-failure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Also post a Teams card when the run fails. Default: false.")
+    String notifyOnFailure;
+
+    @Option(names = "--notify-fatal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Fail the run when the Teams card cannot be posted (otherwise a warning). Default: false.")
+    String notifyFatal;
+
+    @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "For a new repository: scan images on push. Default: true.")
+    String scanOnPush;
+
+    @Mixin
+    NewRepositoryOptions newRepository;
+
+    @Override
+    protected void execute(RunContext run) {
+        PlatformImageOptions options = options(run);
+        Optional<TeamsChannel> teams = teamsChannel(run, options.notifications());
+        Set<String> insecure = new HashSet<>();
+        Inputs.list(insecureRegistries).forEach(host -> insecure.add(host.toLowerCase(Locale.ROOT)));
+        try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
+            new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure), engine,
+                    new EngineContainers(engine.connection()),
+                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory())
+                            .choose(options.builder(), run.pipeline()::info),
+                    teams, Clock.systemUTC())
+                    .run(options);
+        }
+    }
+
+    PlatformImageOptions options(RunContext run) {
+        RepositoryName name = Inputs.repository(repository, run.pipeline());
+        Path contextDir = BuildFiles.existingContext(Inputs.text(context).orElse("."), run.workingDirectory(), "context");
+        Path dockerfilePath = BuildFiles.existingDockerfile(Inputs.text(dockerfile), contextDir, run.workingDirectory(), "dockerfile");
+        VersionTags versions = VersionTags.withPrefix(versionPrefix);
+        // Platform images move 'latest' and the extra tags on every version, so their tags must be mutable.
+        RepositorySettings settings = newRepository.settings(name, RepositorySettings.TagMutability.MUTABLE,
+                Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
+        return new PlatformImageOptions(settings, contextDir, dockerfilePath,
+                Inputs.text(baseImage).map(BaseImage::given), versions,
+                Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
+                Inputs.bool(forceUpdate, false, "forceUpdate"),
+                extraTags(run, versions), Inputs.bool(tagLatest, true, "tagLatest"),
+                build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
+                testApp(run), upstreamLogin(run),
+                new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")));
+    }
+
+    /** The webhook URL is a secret, so it is only ever read from the environment (INPUT_TEAMSWEBHOOKURL). */
+    private static Optional<TeamsChannel> teamsChannel(RunContext run, Notifications notify) {
+        Optional<Secret> url = run.env().secretInput("teamsWebhookUrl");
+        try {
+            return url.map(TeamsWebhook::of);
+        } catch (UserError e) {
+            if (notify.fatal()) {
+                throw e;
+            }
+            run.pipeline().warning(e.getMessage() + " No card is posted.");
+            return Optional.empty();
+        }
+    }
+
+    private List<Tag> extraTags(RunContext run, VersionTags versions) {
+        List<String> templates = Inputs.list(extraTags);
+        if (templates.isEmpty()) {
+            return List.of();
+        }
+        TagPlan plan = TagPlan.from(templates, run.pipeline()::variable);
+        plan.notes().forEach(run.pipeline()::info);
+        for (Tag tag : plan.tags()) {
+            if (versions.versionOf(tag).isPresent()) {
+                throw new UserError("Extra tag '" + tag + "' looks like a version tag (" + versions.pattern() + "); "
+                        + "version tags are never moved, so it cannot be an extra tag.", "extraTags");
+            }
+        }
+        return plan.tags();
+    }
+
+    private Optional<TestApp> testApp(RunContext run) {
+        Optional<String> file = Inputs.text(testDockerfile);
+        Optional<String> folder = Inputs.text(testContext);
+        if (file.isEmpty() && folder.isEmpty()) {
+            for (String given : new String[] {testBaseArg, testPort, testPath, testStatus, testTimeout}) {
+                if (Inputs.text(given).isPresent()) {
+                    throw new UserError("Integration test settings are given but no test application: set testDockerfile "
+                            + "(or testContext).", "testDockerfile");
+                }
+            }
+            return Optional.empty();
+        }
+        Path wd = run.workingDirectory();
+        Path contextDir = BuildFiles.existingContext(folder.orElseGet(() -> parentOf(file.get())), wd, "testContext");
+        Path dockerfilePath = BuildFiles.existingDockerfile(file, contextDir, wd, "testDockerfile");
+        String path = Inputs.text(testPath).orElse("/");
+        return Optional.of(new TestApp(contextDir, dockerfilePath, Inputs.text(testBaseArg),
+                number(testPort, 8080, 1, 65535, "testPort"), path.startsWith("/") ? path : "/" + path,
+                number(testStatus, 200, 100, 599, "testStatus"), timeout(testTimeout)));
+    }
+
+    private static String parentOf(String file) {
+        Path parent = Path.of(file).getParent();
+        return parent == null ? "." : parent.toString();
+    }
+
+    private Optional<UpstreamLogin> upstreamLogin(RunContext run) {
+        Optional<String> user = Inputs.text(upstreamUsername);
+        Optional<Secret> password = run.env().secretInput("upstreamPassword");
+        if (user.isEmpty()) {
+            if (password.isPresent()) {
+                throw new UserError("INPUT_UPSTREAMPASSWORD is set but upstreamUsername is not; give both or neither.",
+                        "upstreamUsername");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new UpstreamLogin(user.get(), password.orElseThrow(() -> new UserError("upstreamUsername is "
+                + "set but its password is missing: pass it in the INPUT_UPSTREAMPASSWORD environment variable (a "
+                + "secret variable mapped into the step's env), never on a command line.", "upstreamUsername"))));
+    }
+
+    private static int number(String value, int fallback, int min, int max, String input) {
+        Optional<String> given = Inputs.text(value);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(given.get());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // same message as out of range
+        }
+        throw new UserError("Input '" + input + "' is '" + given.get() + "'; use a whole number from " + min + " to " + max + ".", input);
+    }
+
+    private static Duration timeout(String value) {
+        Optional<String> given = Inputs.text(value);
+        if (given.isEmpty()) {
+            return Duration.ofSeconds(60);
+        }
+        Matcher matcher = DURATION.matcher(given.get());
+        if (!matcher.matches() || Integer.parseInt(matcher.group(1)) == 0) {
+            throw new UserError("Input 'testTimeout' is '" + given.get() + "'; use seconds (90, 90s) or minutes (2m).", "testTimeout");
+        }
+        int amount = Integer.parseInt(matcher.group(1));
+        return "m".equalsIgnoreCase(matcher.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
+    }
+}

@@ -1,0 +1,88 @@
+package io.ecrflow.notify;
+
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * An incoming webhook of a Teams channel: a classic connector ({@code …webhook.office.com…}, answers 200)
+ * or a Workflows webhook ({@code …logic.azure.com…}, answers 202). The URL grants posting to the channel,
+ * so it is a secret: never part of a message.
+ */
+public final class TeamsWebhook implements TeamsChannel {
+    private final Secret url;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+
+    private TeamsWebhook(Secret url) {
+        this.url = url;
+    }
+
+    /** @throws UserError when the value is not an http(s) URL (without repeating it) */
+    public static TeamsWebhook of(Secret url) {
+        try {
+            URI uri = URI.create(url.reveal().trim());
+            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserError("The Teams webhook URL (INPUT_TEAMSWEBHOOKURL) is not an http(s) URL. Copy it again "
+                    + "from the channel's connector or workflow.", "teamsWebhookUrl");
+        }
+        return new TeamsWebhook(url);
+    }
+
+    @Override
+    public void post(TeamsCard card) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url.reveal().trim()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(card.json(), StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new NotificationFailure("The Teams webhook could not be reached (" + scrub(e.getMessage())
+                    + "). Check that this agent may reach it and that the URL is current.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotificationFailure("Interrupted while posting to the Teams webhook.");
+        }
+        if (response.statusCode() < 200 || response.statusCode() >= 300) {
+            String body = scrub(response.body());
+            throw new NotificationFailure("The Teams webhook refused the card (HTTP " + response.statusCode()
+                    + (body.isBlank() ? "" : ": " + abbreviate(body)) + "). Check that the webhook still exists.");
+        }
+    }
+
+    /** A webhook's answer may echo the request path, which is as secret as the whole URL. */
+    private String scrub(String text) {
+        if (text == null) {
+            return "no reason given";
+        }
+        URI uri = URI.create(url.reveal().trim());
+        String scrubbed = text.replace(url.reveal().trim(), "***");
+        for (String part : new String[] {uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                uri.getRawQuery(), uri.getRawPath(), uri.getPath()}) {
+            if (part != null && part.length() > 1) {
+                scrubbed = scrubbed.replace(part, "***");
+            }
+        }
+        return scrubbed;
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
+}

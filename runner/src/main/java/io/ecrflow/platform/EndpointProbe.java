@@ -1,0 +1,77 @@
+package io.ecrflow.platform;
+
+import io.ecrflow.docker.ContainerState;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Asks a starting application for one page until it answers with the expected status, the time is up,
+ * or its container stops — whichever comes first.
+ */
+final class EndpointProbe {
+    private static final Duration PAUSE = Duration.ofMillis(500);
+
+    /** How the wait ended, in words for the log. */
+    record Outcome(boolean passed, String observation) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private final Clock clock;
+
+    EndpointProbe(Clock clock) {
+        this.clock = clock;
+    }
+
+    Outcome await(List<URI> bases, String path, int expectedStatus, Duration timeout, Supplier<ContainerState> container) {
+        Instant deadline = clock.instant().plus(timeout);
+        String lastAnswer = null;
+        String lastError = "no answer yet";
+        while (true) {
+            for (URI base : bases) {
+                URI uri = base.resolve(path);
+                try {
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET()
+                            .build(), HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() == expectedStatus) {
+                        return new Outcome(true, "GET " + uri + " answered " + response.statusCode());
+                    }
+                    lastAnswer = "GET " + uri + " answered " + response.statusCode() + ", not " + expectedStatus;
+                } catch (IOException e) {
+                    lastError = "GET " + uri + " got no answer (" + (e.getMessage() == null
+                            ? e.getClass().getSimpleName() : e.getMessage()) + ")";
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Outcome(false, "interrupted while waiting for the application");
+                }
+            }
+            String seen = lastAnswer != null ? lastAnswer : lastError;
+            ContainerState state = container.get();
+            if (!state.running()) {
+                return new Outcome(false, "the container stopped (exit code " + state.exitCode().orElse(-1)
+                        + ") before answering; last: " + seen);
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return new Outcome(false, "no " + expectedStatus + " answer within " + timeout.toSeconds() + " s; last: " + seen);
+            }
+            try {
+                Thread.sleep(PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Outcome(false, "interrupted while waiting for the application");
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.ecrflow.platform;
+
+import io.ecrflow.UserError;
+import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.RepositoryEnsurer;
+import io.ecrflow.aws.RepositoryInfo;
+import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.docker.BuildRequest;
+import io.ecrflow.docker.BuiltImage;
+import io.ecrflow.docker.Containers;
+import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.docker.ImageBuilder;
+import io.ecrflow.docker.PushProgress;
+import io.ecrflow.notify.TeamsChannel;
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.ImageLabels;
+import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.RegistryClient;
+import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.OciLabels;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code platform-image} story, as a platform team's scheduled pipeline runs it: find the base image,
+ * ask its registry for the digest its tag has now, find the current version in ECR and compare the digest
+ * it was built on — and stop right there when nothing changed. Otherwise build the next version (labelled
+ * with its base), prove it with the integration test, create the repository when missing, push the
+ * version tag, the extra tags and {@code latest}, report, and tell the Teams channel. Nothing is pushed
+ * before the test passed, and no version tag is ever overwritten.
+ */
+public final class PlatformImage {
+    private static final Tag LATEST = Tag.of("latest");
+
+    private final Pipeline pipeline;
+    private final Ecr ecr;
+    private final RegistryClient registries;
+    private final DockerEngine engine;
+    private final Containers containers;
+    private final Supplier<ImageBuilder> builderChoice;
+    private final TeamsNotifications notifications;
+    private final Clock clock;
+
+    public PlatformImage(Pipeline pipeline, Ecr ecr, RegistryClient registries, DockerEngine engine, Containers containers,
+                         Supplier<ImageBuilder> builderChoice, Optional<TeamsChannel> teams, Clock clock) {
+        this.pipeline = pipeline;
+        this.ecr = ecr;
+        this.registries = registries;
+        this.engine = engine;
+        this.containers = containers;
+        this.builderChoice = builderChoice;
+        this.notifications = new TeamsNotifications(pipeline, teams);
+        this.clock = clock;
+    }
+
+    /** What this run settled on: the version to publish (or the current one when nothing changed). */
+    private record Plan(boolean update, String reason, ImageRef versionRef, Version version, BaseLabels upstream,
+                        Optional<Digest> currentDigest) {
+    }
+
+    public void run(PlatformImageOptions options) {
+        try {
+            BaseImage base = findBaseImage(options);
+            RegistryCredential login = logIn();
+            RegistryClient registry = registryClient(login, base, options);
+            Plan plan = plan(options, base, login, registry);
+            if (!plan.update()) {
+                reportUnchanged(login, plan);
+                return;
+            }
+            engine.ping();
+            ImageBuilder builder = builderChoice.get();
+            List<RegistryCredential> pullAuth = pullAuth(login, base, options);
+            BuiltImage image = build(options, builder, plan, pullAuth);
+            integrationTest(options, plan, base, builder, pullAuth);
+            new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
+            refuseTakenVersionTag(options.repository().name(), plan);
+            List<ImageRef> refs = refsInPushOrder(options, plan);
+            Digest digest = pushInOrder(image, refs, login);
+            report(login, plan, refs, digest);
+            notifications.published(options, plan.reason(), base, plan.versionRef(), refs, digest, plan.upstream());
+        } catch (RuntimeException e) {
+            notifications.failed(options, e);
+            throw e;
+        }
+    }
+
+    private BaseImage findBaseImage(PlatformImageOptions options) {
+        return options.explicitBase().orElseGet(() -> BaseImage.fromDockerfile(options.dockerfile(), options.buildArgs()));
+    }
+
+    private RegistryCredential logIn() {
+        RegistryCredential login = ecr.login();
+        pipeline.registerSecret(login.password());
+        pipeline.info("Logged in to " + login.registry() + ".");
+        return login;
+    }
+
+    private RegistryClient registryClient(RegistryCredential login, BaseImage base, PlatformImageOptions options) {
+        RegistryClient client = registries.withCredential(login);
+        return options.upstreamLogin().map(upstream -> client.withCredential(new RegistryCredential(
+                base.ref().registry(), upstream.username(), upstream.password(), Instant.MAX))).orElse(client);
+    }
+
+    private Plan plan(PlatformImageOptions options, BaseImage base, RegistryCredential login, RegistryClient registry) {
+        RepositoryName name = options.repository().name();
+        BaseImageWatcher watcher = new BaseImageWatcher(registry);
+        pipeline.info("Base image " + base.name() + " (from " + base.origin() + ")");
+        BaseLabels upstream = watcher.upstream(base);
+        pipeline.info("  digest upstream now:  " + upstream.digest());
+        Optional<RepositoryInfo> repository = ecr.describe(name);
+        if (repository.isEmpty()) {
+            return first(options, login, upstream, "repository " + name + " does not exist yet, so there is nothing to compare");
+        }
+        refuseImmutableMovingTags(repository.get(), options);
+        Optional<Version> highest = options.versions().highest(registry.tags(login.registry(), name));
+        if (highest.isEmpty()) {
+            return first(options, login, upstream, "repository " + name + " has no version tag "
+                    + options.versions().pattern() + " yet");
+        }
+        Version current = highest.get();
+        ImageRef currentRef = versionRef(options, login, current);
+        Version next = current.bump(options.bump());
+        pipeline.info("Current version " + currentRef.tag() + " in " + name + ".");
+        if (options.forceUpdate()) {
+            pipeline.info("Decision: new version " + next + ": forceUpdate is set, so the base image is not compared.");
+            return new Plan(true, "the update was forced", versionRef(options, login, next), next, upstream, Optional.empty());
+        }
+        ImageLabels labels = watcher.current(currentRef);
+        UpdateDecision decision = BaseImageWatcher.decide(BaseLabels.from(labels.labels()), upstream);
+        pipeline.info("  digest " + currentRef.tag() + " was built on: " + decision.builtOn()
+                .map(built -> built.digest() + (built.name().equals(upstream.name()) ? "" : " (of " + built.name() + ")"))
+                .orElse("(not recorded)"));
+        if (!decision.update()) {
+            pipeline.info("Decision: no update, " + decision.reason() + ". Nothing is built or pushed.");
+            return new Plan(false, decision.reason(), currentRef, current, upstream, Optional.of(labels.digest()));
+        }
+        pipeline.info("Decision: new version " + next + ", " + decision.reason() + ".");
+        return new Plan(true, decision.reason(), versionRef(options, login, next), next, upstream, Optional.empty());
+    }
+
+    private Plan first(PlatformImageOptions options, RegistryCredential login, BaseLabels upstream, String why) {
+        pipeline.info("Decision: first version " + Version.FIRST + ", " + why + ".");
+        return new Plan(true, "first version", versionRef(options, login, Version.FIRST), Version.FIRST, upstream,
+                Optional.empty());
+    }
+
+    private static ImageRef versionRef(PlatformImageOptions options, RegistryCredential login, Version version) {
+        return ImageRef.tagged(login.registry(), options.repository().name(), options.versions().tagOf(version));
+    }
+
+    /** Tags that move to each new version cannot work in a repository whose tags never move. */
+    private static void refuseImmutableMovingTags(RepositoryInfo repository, PlatformImageOptions options) {
+        if (repository.mutability() == RepositorySettings.TagMutability.IMMUTABLE
+                && (options.tagLatest() || !options.extraTags().isEmpty())) {
+            throw new UserError("Repository " + repository.name() + " has immutable tags, so 'latest' and the extra tags "
+                    + "cannot move to a new version. Set tagLatest to false and leave extraTags empty, or make the "
+                    + "repository's tags mutable.", "extraTags");
+        }
+    }
+
+    private List<RegistryCredential> pullAuth(RegistryCredential login, BaseImage base, PlatformImageOptions options) {
+        List<RegistryCredential> auth = new ArrayList<>(List.of(login));
+        // The docker CLI and the engine know Docker Hub's credentials under its legacy index address.
+        String registry = base.ref().registry().equals("docker.io") ? "https://index.docker.io/v1/" : base.ref().registry();
+        options.upstreamLogin().ifPresent(upstream -> auth.add(
+                new RegistryCredential(registry, upstream.username(), upstream.password(), Instant.MAX)));
+        return auth;
+    }
+
+    private BuiltImage build(PlatformImageOptions options, ImageBuilder builder, Plan plan, List<RegistryCredential> pullAuth) {
+        Map<String, String> labels = new LinkedHashMap<>(OciLabels.from(pipeline::variable, clock));
+        labels.put(OciLabels.VERSION, plan.versionRef().tag().value());
+        labels.putAll(plan.upstream().asLabels());
+        pipeline.beginGroup("Build " + plan.versionRef().tag() + " from " + options.dockerfile() + " (" + builder.name() + ")");
+        try {
+            BuiltImage image = builder.build(new BuildRequest(options.context(), options.dockerfile(), options.buildArgs(),
+                    Optional.empty(), labels, options.platform(), options.noCache(), options.pull(),
+                    plan.versionRef().toString(), pullAuth), pipeline::info);
+            pipeline.info("Built image " + image.imageId() + ".");
+            return image;
+        } finally {
+            pipeline.endGroup();
+        }
+    }
+
+    private void integrationTest(PlatformImageOptions options, Plan plan, BaseImage base, ImageBuilder builder,
+                                 List<RegistryCredential> pullAuth) {
+        if (options.test().isEmpty()) {
+            pipeline.warning("No integration test is configured (testDockerfile), so " + plan.versionRef().tag()
+                    + " is published untested.");
+            return;
+        }
+        RepositoryName platform = options.repository().name();
+        Predicate<ImageRef> namesPlatform = ref -> ref.repository().equals(platform)
+                || ref.registry().equals("docker.io") && ref.repository().value().equals("library/" + platform)
+                || ref.registry().equals(base.ref().registry()) && ref.repository().equals(base.ref().repository());
+        new IntegrationTest(pipeline, engine, containers, clock)
+                .run(options.test().get(), plan.versionRef(), namesPlatform, builder, pullAuth);
+    }
+
+    private void refuseTakenVersionTag(RepositoryName name, Plan plan) {
+        Tag versionTag = plan.versionRef().tag();
+        if (!ecr.existingTags(name, List.of(versionTag)).isEmpty()) {
+            throw new UserError("Tag " + versionTag + " already exists in " + name + ", and a version tag is never "
+                    + "overwritten. Another run may have published it meanwhile: run again for the next version.");
+        }
+    }
+
+    /** The version tag first, the extra tags next, {@code latest} last: a consumer of latest never sees a half-tagged version. */
+    private static List<ImageRef> refsInPushOrder(PlatformImageOptions options, Plan plan) {
+        Set<Tag> tags = new LinkedHashSet<>();
+        tags.add(plan.versionRef().tag());
+        options.extraTags().stream().filter(tag -> !tag.equals(LATEST)).forEach(tags::add);
+        if (options.tagLatest()) {
+            tags.add(LATEST);
+        }
+        return tags.stream().map(plan.versionRef()::withTag).toList();
+    }
+
+    private Digest pushInOrder(BuiltImage image, List<ImageRef> refs, RegistryCredential login) {
+        Digest digest = null;
+        for (int i = 0; i < refs.size(); i++) {
+            ImageRef ref = refs.get(i);
+            engine.tag(image.imageId(), ref);
+            pipeline.info("Pushing " + ref + " (" + (i + 1) + " of " + refs.size() + ")");
+            Digest pushed = engine.push(ref, login, progress(ref, i, refs.size()));
+            if (digest != null && !digest.equals(pushed)) {
+                throw new UserError("The registry stored " + ref + " as " + pushed + " but the version tag as " + digest
+                        + "; the image changed during the push. Run the step again.");
+            }
+            digest = pushed;
+        }
+        pipeline.progress(100, "Pushed " + refs.size() + " tag(s)");
+        return digest;
+    }
+
+    private PushProgress progress(ImageRef ref, int index, int count) {
+        return new PushProgress() {
+            @Override
+            public void percent(int percent, String description) {
+                pipeline.progress((index * 100 + percent) / count, "Pushing " + ref.tag());
+            }
+
+            @Override
+            public void status(String line) {
+                pipeline.info(line);
+            }
+        };
+    }
+
+    private void report(RegistryCredential login, Plan plan, List<ImageRef> refs, Digest digest) {
+        refs.forEach(ref -> pipeline.info("Pushed " + ref));
+        setOutputs(login, plan, digest, refs.stream().map(r -> r.tag().value()).collect(Collectors.joining(",")), true);
+    }
+
+    private void reportUnchanged(RegistryCredential login, Plan plan) {
+        setOutputs(login, plan, plan.currentDigest().orElseThrow(), "", false);
+    }
+
+    private void setOutputs(RegistryCredential login, Plan plan, Digest digest, String tags, boolean updated) {
+        pipeline.setOutput("registry", login.registry());
+        pipeline.setOutput("imageUri", plan.versionRef().toString());
+        pipeline.setOutput("imageDigest", plan.versionRef().withDigest(digest).toString());
+        pipeline.setOutput("digest", digest.toString());
+        pipeline.setOutput("tags", tags);
+        pipeline.setOutput("updated", Boolean.toString(updated));
+        pipeline.setOutput("version", plan.version().toString());
+        pipeline.setOutput("versionTag", plan.versionRef().tag().value());
+        pipeline.setOutput("baseImage", plan.upstream().name());
+        pipeline.setOutput("baseDigest", plan.upstream().digest().toString());
+    }
+}

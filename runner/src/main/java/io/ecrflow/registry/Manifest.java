@@ -1,0 +1,103 @@
+package io.ecrflow.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A manifest as a registry serves it: either one image (pointing at its config blob) or an index of
+ * images, one per platform (a multi-arch tag). The digest is the one the registry stored the bytes under.
+ */
+public record Manifest(String mediaType, Digest digest, byte[] content) {
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String OCI_IMAGE = "application/vnd.oci.image.manifest.v1+json";
+    public static final String DOCKER_IMAGE = "application/vnd.docker.distribution.manifest.v2+json";
+    /** Indexes first: asked for a multi-arch tag, a registry must then answer with the index and its digest. */
+    public static final String ACCEPT = String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_IMAGE, DOCKER_IMAGE);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One image of an index. */
+    public record Entry(Digest digest, String os, String architecture) {
+    }
+
+    public Manifest {
+        content = content.clone();
+    }
+
+    @Override
+    public byte[] content() {
+        return content.clone();
+    }
+
+    public boolean isIndex() {
+        return OCI_INDEX.equals(mediaType) || DOCKER_LIST.equals(mediaType);
+    }
+
+    /** The config blob of a single-image manifest. */
+    public Digest configDigest() {
+        JsonNode config = json().path("config").path("digest");
+        if (isIndex() || !config.isTextual()) {
+            throw new IllegalStateException("manifest " + digest + " (" + mediaType + ") names no config blob");
+        }
+        return Digest.parse(config.asText());
+    }
+
+    /** The images of an index, in the registry's order. */
+    public List<Entry> entries() {
+        List<Entry> entries = new ArrayList<>();
+        for (JsonNode entry : json().path("manifests")) {
+            JsonNode platform = entry.path("platform");
+            entries.add(new Entry(Digest.parse(entry.path("digest").asText()), platform.path("os").asText(""),
+                    platform.path("architecture").asText("")));
+        }
+        return entries;
+    }
+
+    /** The entry for {@code linux/amd64}, else the first real platform (BuildKit adds "unknown" attestation entries). */
+    public Optional<Entry> preferredEntry() {
+        List<Entry> entries = entries();
+        return entries.stream().filter(e -> e.os().equals("linux") && e.architecture().equals("amd64")).findFirst()
+                .or(() -> entries.stream().filter(e -> !e.os().equals("unknown")).findFirst());
+    }
+
+    /**
+     * The manifest's media type: its own {@code mediaType} field when it has one, else what the
+     * registry's Content-Type header said.
+     */
+    static String mediaTypeOf(byte[] content, String contentType) {
+        try {
+            JsonNode own = JSON.readTree(content).path("mediaType");
+            if (own.isTextual() && !own.asText().isBlank()) {
+                return own.asText();
+            }
+        } catch (IOException notJson) {
+            // fall back on the header
+        }
+        return contentType == null ? "" : contentType.split(";")[0].trim();
+    }
+
+    static Digest sha256(byte[] content) {
+        try {
+            return new Digest("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private JsonNode json() {
+        try {
+            return JSON.readTree(content);
+        } catch (IOException e) {
+            throw new IllegalStateException("manifest " + digest + " is not JSON", e);
+        }
+    }
+}

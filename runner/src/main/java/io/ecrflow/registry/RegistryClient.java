@@ -1,0 +1,29 @@
+package io.ecrflow.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Any OCI distribution registry (ECR, MCR, Docker Hub, a private one), read-only: what a tag points to,
+ * manifests, config blobs and tag lists, without pulling an image. Failures are {@link io.ecrflow.UserError}s.
+ */
+public interface RegistryClient {
+
+    /**
+     * The digest a tag (or digest) resolves to now, as {@code HEAD /v2/<name>/manifests/<reference>} reports
+     * it: for a multi-arch tag, the digest of its index. Empty when the registry has no such manifest.
+     */
+    Optional<Digest> manifestDigest(ImageRef ref);
+
+    /** The manifest (or index) the reference points to; a missing one is an error. */
+    Manifest manifest(ImageRef ref);
+
+    /** An image's config blob (JSON, with its labels under {@code config.Labels}), checked against its digest. */
+    byte[] configBlob(ImageRef image, Digest config);
+
+    /** Every tag of a repository; empty when the registry does not know the repository. */
+    List<Tag> tags(String registry, RepositoryName repository);
+
+    /** A client that also authenticates to {@code credential.registry()} with that credential. */
+    RegistryClient withCredential(RegistryCredential credential);
+}

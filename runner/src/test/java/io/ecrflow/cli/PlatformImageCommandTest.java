@@ -1,0 +1,151 @@
+package io.ecrflow.cli;
+
+import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.InputDefaults;
+import io.ecrflow.pipeline.PlainPipeline;
+import io.ecrflow.platform.PlatformImageOptions;
+import io.ecrflow.platform.Version;
+import io.ecrflow.registry.Tag;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code platform-image}'s inputs, parsed before any AWS, registry or Docker call. */
+class PlatformImageCommandTest {
+    @TempDir
+    Path work;
+    private final Map<String, String> env = new HashMap<>();
+
+    @BeforeEach
+    void platformAndTestApplication() throws Exception {
+        Files.createDirectories(work.resolve("platform-images/net6/runtime"));
+        Files.writeString(work.resolve("platform-images/net6/runtime/Dockerfile"), "FROM mcr.microsoft.com/dotnet/runtime:6.0\n");
+        Files.createDirectories(work.resolve("shared/integration-tests/net6"));
+        Files.writeString(work.resolve("shared/integration-tests/net6/Dockerfile"), "FROM runtime:6.0-bullseye-slim\n");
+    }
+
+    private PlatformImageOptions parse(String... args) {
+        PlatformImageCommand command = new PlatformImageCommand();
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setDefaultValueProvider(new InputDefaults(Environment.of(env)));
+        commandLine.parseArgs(args);
+        Environment environment = Environment.of(env);
+        return command.options(new RunContext(new PlainPipeline(environment, System.out, System.err), environment, work));
+    }
+
+    @Test
+    void theDefaultsBumpMinorMoveLatestPullTheBaseAndScanOnPush() {
+        PlatformImageOptions options = parse("--repository", "runtime", "--context", "platform-images/net6/runtime");
+
+        assertThat(options.bump()).isEqualTo(Version.Part.MINOR);
+        assertThat(options.forceUpdate()).isFalse();
+        assertThat(options.tagLatest()).isTrue();
+        assertThat(options.pull()).isTrue();
+        assertThat(options.repository().scanOnPush()).isTrue();
+        assertThat(options.versions().prefix()).isEmpty();
+        assertThat(options.test()).isEmpty();
+        assertThat(options.explicitBase()).isEmpty();
+        assertThat(options.notifications().onFailure()).isFalse();
+        assertThat(options.notifications().fatal()).isFalse();
+    }
+
+    @Test
+    void theSeedsPipelineParametersMapOntoTheOptions() {
+        env.put("INPUT_FORCEUPDATE", "true");
+        env.put("INPUT_EXTRATAGS", "6.0\n$(Build.BuildNumber)");
+        env.put("BUILD_BUILDNUMBER", "20261123.4");
+
+        PlatformImageOptions options = parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--version-prefix", "6.0-bullseye-slim", "--bump", "patch",
+                "--test-dockerfile", "shared/integration-tests/net6/Dockerfile", "--test-timeout", "2m",
+                "--test-path", "health", "--test-status", "204");
+
+        assertThat(options.forceUpdate()).isTrue();
+        assertThat(options.bump()).isEqualTo(Version.Part.PATCH);
+        assertThat(options.extraTags()).extracting(Tag::value).containsExactly("6.0", "20261123.4");
+        assertThat(options.test()).hasValueSatisfying(test -> {
+            assertThat(test.context()).isEqualTo(work.resolve("shared/integration-tests/net6"));
+            assertThat(test.port()).isEqualTo(8080);
+            assertThat(test.path()).isEqualTo("/health");
+            assertThat(test.expectedStatus()).isEqualTo(204);
+            assertThat(test.timeout()).isEqualTo(Duration.ofMinutes(2));
+        });
+    }
+
+    @Test
+    void anExtraTagThatLooksLikeAVersionTagIsRefused() {
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--version-prefix", "6.0-bullseye-slim", "--extra-tags", "6.0,6.0-bullseye-slim-1.0.0"))
+                .isInstanceOf(UserError.class).hasMessageContaining("6.0-bullseye-slim-1.0.0").hasMessageContaining("never moved");
+    }
+
+    @Test
+    void testSettingsWithoutATestApplicationAreAMistake() {
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--test-port", "5055"))
+                .isInstanceOf(UserError.class).hasMessageContaining("testDockerfile");
+    }
+
+    @Test
+    void badNumbersAndDurationsNameTheirInput() {
+        String[] base = {"--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--test-dockerfile", "shared/integration-tests/net6/Dockerfile"};
+        assertThatThrownBy(() -> parse(concat(base, "--test-port", "70000"))).hasMessageContaining("'testPort'");
+        assertThatThrownBy(() -> parse(concat(base, "--test-timeout", "soon"))).hasMessageContaining("'testTimeout'");
+        assertThatThrownBy(() -> parse(concat(base, "--bump", "huge"))).hasMessageContaining("'bump'");
+    }
+
+    @Test
+    void anUpstreamUserNeedsItsPasswordFromTheEnvironment() {
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--upstream-username", "reader"))
+                .isInstanceOf(UserError.class).hasMessageContaining("INPUT_UPSTREAMPASSWORD");
+
+        env.put("INPUT_UPSTREAMPASSWORD", "pa55word");
+        PlatformImageOptions options = parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--upstream-username", "reader");
+        assertThat(options.upstreamLogin()).hasValueSatisfying(login -> {
+            assertThat(login.username()).isEqualTo("reader");
+            assertThat(login.password().reveal()).isEqualTo("pa55word");
+        });
+    }
+
+    @Test
+    void theWebhookUrlIsNoOptionAndHelpListsTheContractsOptions() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+        int help = Main.run(new String[] {"platform-image", "--help"}, Environment.of(Map.of()), work, print, print);
+        String text = out.toString(StandardCharsets.UTF_8);
+        int refused = Main.run(new String[] {"platform-image", "--teams-webhook-url", "https://example.invalid/x"},
+                Environment.of(Map.of()), work, print, print);
+
+        assertThat(help).isZero();
+        assertThat(text).contains("--repository", "--dockerfile", "--context", "--version-prefix", "--bump",
+                "--force-update", "--extra-tags", "--base-image", "--test-dockerfile", "--test-context", "--test-port",
+                "--test-path", "--test-status", "--test-timeout", "--region", "--registry-id", "--endpoint",
+                "--build-args", "--builder", "--platform", "--pull", "--no-cache");
+        assertThat(refused).isNotZero();
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}

@@ -1,0 +1,343 @@
+package io.ecrflow.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrflow.testbed.LocalRegistry;
+import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.WebhookReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static io.ecrflow.it.RunnerProcess.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code platform-image} end to end, through the life of one platform image: the real runner jar, the ECR
+ * test bed, the Docker Engine, a Teams webhook on loopback, and a plain distribution registry on
+ * 127.0.0.1 standing in for MCR — the test pushes a new base image there to play Microsoft's update.
+ * The steps build on each other, in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlatformImageIT {
+    private static final String PREFIX = "6.0-bullseye-slim";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String repository = "platform/runtime-" + UUID.randomUUID().toString().substring(0, 8);
+    private Testbed testbed;
+    private LocalRegistry mcr;
+    private WebhookReceiver teams;
+    private Path work;
+    private String baseImage;
+    private String firstBaseDigest;
+    private String updatedBaseDigest;
+    private String digestOf100;
+    private int buildId = 100;
+
+    @BeforeAll
+    void startTheWorld() throws Exception {
+        testbed = TestBedFixture.testbed();
+        work = Files.createTempDirectory("ecrflow-platform-it-");
+        mcr = LocalRegistry.start(Files.createDirectories(work.resolve("mcr")));
+        teams = new WebhookReceiver();
+        baseImage = mcr.host() + "/dotnet/runtime:" + PREFIX;
+        writePlatformImage();
+        writeTestApplication("net6", "/www/index.html");
+        writeTestApplication("broken", "/www/other.html");
+    }
+
+    @AfterAll
+    void stopTheWorld() throws Exception {
+        teams.close();
+        mcr.close();
+        for (String tag : List.of("1.0.0", "1.1.0", "1.2.0")) {
+            DockerCli.run(Map.of(), "rmi", "--force", testbed.registryHost() + "/" + repository + ":" + PREFIX + "-" + tag);
+        }
+        for (String tag : List.of("6.0", "latest")) {
+            DockerCli.run(Map.of(), "rmi", "--force", testbed.registryHost() + "/" + repository + ":" + tag);
+        }
+        DockerCli.run(Map.of(), "rmi", "--force", baseImage);
+        try (Stream<Path> paths = Files.walk(work)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** The seed's layout: platform-images/net6/runtime with a Dockerfile FROM the upstream runtime image. */
+    private void writePlatformImage() throws IOException {
+        Path folder = Files.createDirectories(work.resolve("platform-images/net6/runtime"));
+        Files.writeString(folder.resolve("Dockerfile"), """
+                ARG UPSTREAM=%s
+                FROM ${UPSTREAM}/dotnet/runtime:%s AS base
+                RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /app /www && echo platform > /app/platform.txt"]
+
+                FROM base AS final
+                ENV PORT=8080
+                """.formatted(mcr.host(), PREFIX));
+    }
+
+    /** shared/integration-tests/NAME: an app FROM the platform image, serving {@code page} on port 8080. */
+    private void writeTestApplication(String name, String page) throws IOException {
+        Path folder = Files.createDirectories(work.resolve("shared/integration-tests/" + name));
+        Files.writeString(folder.resolve("Dockerfile"), """
+                FROM %s:%s
+                RUN ["/bin/busybox", "sh", "-c", "echo ok > %s"]
+                CMD ["/bin/busybox", "sh", "-c", "echo test application starting; exec /bin/busybox httpd -f -p 8080 -h /www"]
+                """.formatted(repository, PREFIX, page));
+    }
+
+    /** Microsoft publishes a new runtime image under the same tag; returns its digest. */
+    private String publishUpstreamBase(String release) throws Exception {
+        Path context = Files.createDirectories(work.resolve("upstream-" + release));
+        Files.copy(Path.of("/bin/busybox"), context.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(context.resolve("release"), release + "\n");
+        Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY release /etc/base-release\n");
+        DockerCli.Result built = DockerCli.run(Map.of(), "build", "-q", "-t", baseImage, context.toString());
+        assertThat(built.exitCode()).as(built.output()).isZero();
+        DockerCli.Result pushed = DockerCli.run(Map.of(), "push", baseImage);
+        assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+        return mcr.manifestDigest("dotnet/runtime", PREFIX).orElseThrow();
+    }
+
+    /** The seed's pipeline, as the template would run it. */
+    private RunnerProcess platformImage(String... more) {
+        buildId++;
+        List<String> args = new ArrayList<>(List.of("platform-image", "--repository", repository,
+                "--context", "platform-images/net6/runtime", "--version-prefix", PREFIX,
+                "--extra-tags", "6.0,$(Build.BuildNumber)", "--notify-on-failure", "true"));
+        args.addAll(List.of(more));
+        return runner(args.toArray(String[]::new))
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables(Integer.toString(buildId), "0123456789abcdef0123456789abcdef01234567"))
+                .env("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/")
+                .env("SYSTEM_TEAMPROJECT", "Platform Team")
+                .env("INPUT_TEAMSWEBHOOKURL", teams.url())
+                // as a task input, so that a step can override it on the command line
+                .env("INPUT_TESTDOCKERFILE", "shared/integration-tests/net6/Dockerfile")
+                .env("INPUT_TESTTIMEOUT", "30")
+                .in(work);
+    }
+
+    private String tag(String version) {
+        return PREFIX + "-" + version;
+    }
+
+    /** The labels of the image the engine holds under {@code reference}, with the repo digests it was pushed as. */
+    private JsonNode inspect(String reference) throws Exception {
+        DockerCli.Result result = DockerCli.run(Map.of(), "image", "inspect", reference);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return JSON.readTree(result.output()).get(0);
+    }
+
+    private static Map<String, String> facts(JsonNode message) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        for (JsonNode element : message.path("attachments").get(0).path("content").path("body")) {
+            element.path("facts").forEach(fact -> facts.put(fact.path("title").asText(), fact.path("value").asText()));
+        }
+        return facts;
+    }
+
+    /** What Teams requires of a card posted to an incoming webhook (classic connector or Workflows). */
+    private static void assertValidCard(JsonNode message) {
+        assertThat(message.path("type").asText()).isEqualTo("message");
+        assertThat(message.path("attachments")).hasSize(1);
+        JsonNode attachment = message.path("attachments").get(0);
+        assertThat(attachment.path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        JsonNode card = attachment.path("content");
+        assertThat(card.path("type").asText()).isEqualTo("AdaptiveCard");
+        assertThat(card.path("version").asText()).isEqualTo("1.4");
+        assertThat(card.path("$schema").asText()).isEqualTo("http://adaptivecards.io/schemas/adaptive-card.json");
+        assertThat(card.path("body").isArray()).isTrue();
+        assertThat(card.path("body")).isNotEmpty().allSatisfy(element -> {
+            assertThat(element.path("type").asText()).isIn("TextBlock", "FactSet");
+            if (element.path("type").asText().equals("TextBlock")) {
+                assertThat(element.path("text").asText()).isNotBlank();
+            } else {
+                assertThat(element.path("facts")).allSatisfy(fact -> {
+                    assertThat(fact.path("title").isTextual()).isTrue();
+                    assertThat(fact.path("value").isTextual()).isTrue();
+                });
+            }
+        });
+        assertThat(card.path("actions")).allSatisfy(action -> {
+            assertThat(action.path("type").asText()).isEqualTo("Action.OpenUrl");
+            assertThat(URI.create(action.path("url").asText()).isAbsolute()).isTrue();
+        });
+    }
+
+    private void assertTestContainersAndImagesRemoved() throws Exception {
+        DockerCli.Result containers = DockerCli.run(Map.of(), "ps", "-a", "-q", "--filter", "label=io.ecrflow.purpose=integration-test");
+        assertThat(containers.output().strip()).isEmpty();
+        DockerCli.Result images = DockerCli.run(Map.of(), "images", "-q", "ecrflow-test/" + repository);
+        assertThat(images.output().strip()).isEmpty();
+    }
+
+    private void assertWebhookUrlOnlyRegisteredAsSecret(RunResult result) {
+        assertThat(result.all().lines().filter(line -> line.contains(teams.secretPart())))
+                .containsExactly("##vso[task.setsecret]" + teams.url());
+    }
+
+    @Test
+    @Order(1)
+    void theFirstRunCreatesTheRepositoryAndPublishes100WithItsBaseDigestInTheLabels() throws Exception {
+        firstBaseDigest = publishUpstreamBase("2026-11-01");
+
+        RunResult result = platformImage().run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String registry = testbed.registryHost();
+        String versionRef = registry + "/" + repository + ":" + tag("1.0.0");
+        Map<String, String> outputs = result.outputs();
+        assertThat(outputs).containsEntry("updated", "true").containsEntry("version", "1.0.0")
+                .containsEntry("versionTag", tag("1.0.0")).containsEntry("registry", registry)
+                .containsEntry("imageUri", versionRef).containsEntry("baseDigest", firstBaseDigest)
+                .containsEntry("baseImage", baseImage)
+                .containsEntry("tags", tag("1.0.0") + ",6.0,20261123.101,latest");
+        digestOf100 = outputs.get("digest");
+        assertThat(outputs.get("imageDigest")).isEqualTo(registry + "/" + repository + "@" + digestOf100);
+        assertThat(result.stdout()).contains("does not exist yet").contains("first version 1.0.0")
+                .contains("Integration test passed").contains("##vso[task.complete result=Succeeded;]");
+
+        assertThat(testbed.repository(repository)).hasValueSatisfying(r -> assertThat(r.scanOnPush()).isTrue());
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder(tag("1.0.0"), "6.0", "20261123.101", "latest");
+        for (String tag : List.of(tag("1.0.0"), "6.0", "20261123.101", "latest")) {
+            assertThat(testbed.manifestDigest(repository, tag)).contains(digestOf100);
+        }
+        List<String> pushes = result.lines().stream().filter(l -> l.startsWith("Pushing " + registry)).toList();
+        assertThat(pushes).containsExactly("Pushing " + versionRef + " (1 of 4)",
+                "Pushing " + registry + "/" + repository + ":6.0 (2 of 4)",
+                "Pushing " + registry + "/" + repository + ":20261123.101 (3 of 4)",
+                "Pushing " + registry + "/" + repository + ":latest (4 of 4)");
+
+        JsonNode image = inspect(versionRef);
+        assertThat(image.path("RepoDigests").toString()).contains(repository + "@" + digestOf100);
+        JsonNode labels = image.path("Config").path("Labels");
+        assertThat(labels.path("org.opencontainers.image.base.digest").asText()).isEqualTo(firstBaseDigest);
+        assertThat(labels.path("org.opencontainers.image.base.name").asText()).isEqualTo(baseImage);
+        assertThat(labels.path("org.opencontainers.image.version").asText()).isEqualTo(tag("1.0.0"));
+
+        assertThat(teams.refused()).isEmpty();
+        assertThat(teams.cards()).hasSize(1);
+        JsonNode card = teams.cards().get(0);
+        assertValidCard(card);
+        assertThat(facts(card)).containsEntry("Repository", repository).containsEntry("Version", tag("1.0.0"))
+                .containsEntry("Digest", digestOf100).containsEntry("Base image", baseImage)
+                .containsEntry("Base digest", firstBaseDigest);
+        assertThat(card.path("attachments").get(0).path("content").path("actions").get(0).path("url").asText())
+                .isEqualTo("https://dev.azure.com/contoso/Platform%20Team/_build/results?buildId=101");
+        assertWebhookUrlOnlyRegisteredAsSecret(result);
+        assertTestContainersAndImagesRemoved();
+    }
+
+    @Test
+    @Order(2)
+    void anUnchangedBaseImageEndsTheRunQuicklyWithoutTouchingTheEngineOrTheRepository() throws Exception {
+        List<String> tagsBefore = testbed.tagsOf(repository);
+        int cardsBefore = teams.cards().size();
+        long start = System.nanoTime();
+
+        // No engine at all: a run that needs none must not notice.
+        RunResult result = platformImage().env("DOCKER_HOST", "unix://" + work.resolve("no-engine.sock")).run();
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
+        assertThat(result.outputs()).containsEntry("updated", "false").containsEntry("version", "1.0.0")
+                .containsEntry("baseDigest", firstBaseDigest)
+                .containsEntry("imageDigest", testbed.registryHost() + "/" + repository + "@" + digestOf100);
+        assertThat(result.stdout()).contains("digest upstream now:  " + firstBaseDigest)
+                .contains("digest " + tag("1.0.0") + " was built on: " + firstBaseDigest)
+                .contains("Decision: no update").doesNotContain("Pushing")
+                .contains("##vso[task.complete result=Succeeded;]");
+        assertThat(testbed.tagsOf(repository)).isEqualTo(tagsBefore);
+        assertThat(teams.cards()).hasSize(cardsBefore);
+    }
+
+    @Test
+    @Order(3)
+    void anUpstreamUpdateIsPublishedAs110WithTheNewBaseDigest() throws Exception {
+        updatedBaseDigest = publishUpstreamBase("2026-11-15");
+        assertThat(updatedBaseDigest).isNotEqualTo(firstBaseDigest);
+
+        RunResult result = platformImage().run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Map<String, String> outputs = result.outputs();
+        assertThat(outputs).containsEntry("updated", "true").containsEntry("version", "1.1.0")
+                .containsEntry("baseDigest", updatedBaseDigest);
+        assertThat(result.stdout()).contains("was built on: " + firstBaseDigest).contains("updated upstream");
+        String digest = outputs.get("digest");
+        assertThat(testbed.manifestDigest(repository, tag("1.1.0"))).contains(digest);
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+        assertThat(testbed.manifestDigest(repository, "6.0")).contains(digest);
+        assertThat(testbed.manifestDigest(repository, tag("1.0.0"))).contains(digestOf100);
+        assertThat(inspect(outputs.get("imageUri")).path("Config").path("Labels")
+                .path("org.opencontainers.image.base.digest").asText()).isEqualTo(updatedBaseDigest);
+        assertThat(facts(teams.cards().get(teams.cards().size() - 1))).containsEntry("Version", tag("1.1.0"))
+                .containsEntry("Base digest", updatedBaseDigest);
+    }
+
+    @Test
+    @Order(4)
+    void forceUpdatePublishes120WithoutComparingTheBase() throws Exception {
+        RunResult result = platformImage("--force-update").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.outputs()).containsEntry("updated", "true").containsEntry("version", "1.2.0")
+                .containsEntry("baseDigest", updatedBaseDigest);
+        assertThat(result.stdout()).contains("forceUpdate is set").doesNotContain("was built on");
+        assertThat(testbed.tagsOf(repository)).contains(tag("1.0.0"), tag("1.1.0"), tag("1.2.0"));
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(result.outputs().get("digest"));
+    }
+
+    @Test
+    @Order(5)
+    void aTestApplicationThatNeverAnswers200PublishesNothingShowsItsLogAndPostsAFailureCard() throws Exception {
+        List<String> tagsBefore = testbed.tagsOf(repository);
+        String latestBefore = testbed.manifestDigest(repository, "latest").orElseThrow();
+        int cardsBefore = teams.cards().size();
+
+        RunResult result = platformImage("--force-update", "--test-dockerfile", "shared/integration-tests/broken/Dockerfile",
+                "--test-path", "/health", "--test-timeout", "5").run();
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(String.join("\n", result.errors())).contains("integration test failed").contains("404")
+                .contains("nothing was published");
+        assertThat(result.stdout()).contains("| test application starting").doesNotContain("Pushing")
+                .contains("##vso[task.complete result=Failed;]");
+        assertThat(testbed.tagsOf(repository)).isEqualTo(tagsBefore).doesNotContain(tag("1.3.0"));
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(latestBefore);
+
+        assertThat(teams.cards()).hasSize(cardsBefore + 1);
+        JsonNode card = teams.cards().get(cardsBefore);
+        assertValidCard(card);
+        JsonNode title = card.path("attachments").get(0).path("content").path("body").get(0);
+        assertThat(title.path("text").asText()).isEqualTo("Platform image " + repository + " failed");
+        assertThat(title.path("color").asText()).isEqualTo("Attention");
+        assertThat(card.toString()).contains("integration test failed");
+        assertWebhookUrlOnlyRegisteredAsSecret(result);
+        assertTestContainersAndImagesRemoved();
+        assertThat(Set.copyOf(testbed.tagsOf(repository))).hasSize(tagsBefore.size());
+    }
+}

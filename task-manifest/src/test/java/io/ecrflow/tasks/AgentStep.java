@@ -1,0 +1,147 @@
+package io.ecrflow.tasks;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One task step run the way the Azure Pipelines agent runs it: an environment built from the task.json
+ * defaults and the given inputs ({@code INPUT_<NAME>}), the service connection as {@code ENDPOINT_*}
+ * variables, the agent's pipeline variables, and {@code node} started on the Node handler's target in
+ * the staged task folder, in the sources folder.
+ */
+final class AgentStep {
+    private static final Pattern MACRO = Pattern.compile("\\$\\(([^)]+)\\)");
+    private final TaskManifest task;
+    private final String stage;
+    private final Map<String, String> inputs = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Path sources;
+
+    private AgentStep(TaskManifest task, String stage, Path sources) {
+        this.task = task;
+        this.stage = stage;
+        this.sources = sources;
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("HOME", System.getProperty("user.home"));
+        if (System.getenv("DOCKER_HOST") != null) {
+            env.put("DOCKER_HOST", System.getenv("DOCKER_HOST"));
+        }
+        // hosted agents announce their JDKs this way; JAVA_HOME itself is usually a Java 8 or 11 there
+        env.put("JAVA_HOME_17_X64", System.getProperty("java.home"));
+        env.put("TF_BUILD", "True");
+        env.put("AGENT_OS", "Linux");
+        env.put("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "https://dev.azure.com/example/");
+        env.put("BUILD_SOURCESDIRECTORY", sources.toString());
+        env.put("SYSTEM_DEFAULTWORKINGDIRECTORY", sources.toString());
+        env.put("AGENT_TEMPDIRECTORY", sources.resolveSibling(sources.getFileName() + "-agent-temp").toString());
+    }
+
+    /** The task's main step, run in {@code sources} (the agent's default working folder). */
+    static AgentStep main(String taskName, Path sources) {
+        return new AgentStep(TaskManifest.named(taskName), "execution", sources);
+    }
+
+    /** The task's post-job step, which the agent runs after the job's other steps, even when they failed. */
+    static AgentStep postJob(String taskName, Path sources) {
+        return new AgentStep(TaskManifest.named(taskName), "postjobexecution", sources);
+    }
+
+    AgentStep input(String name, String value) {
+        if (task.input(name).isEmpty()) {
+            throw new IllegalArgumentException(task + " has no input " + name);
+        }
+        inputs.put(name, value);
+        return this;
+    }
+
+    AgentStep serviceConnection(ServiceConnection connection) {
+        input("awsConnection", connection.id());
+        env.putAll(connection.environment());
+        return this;
+    }
+
+    /** A variable the agent puts in the step's environment (pipeline variable, machine variable, task variable). */
+    AgentStep variable(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    AgentStep variables(Map<String, String> values) {
+        env.putAll(values);
+        return this;
+    }
+
+    AgentStep withoutVariable(String name) {
+        env.remove(name);
+        return this;
+    }
+
+    Path agentTempDirectory() {
+        return Path.of(env.get("AGENT_TEMPDIRECTORY"));
+    }
+
+    StepResult run() throws IOException, InterruptedException {
+        Files.createDirectories(agentTempDirectory());
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        for (TaskInput input : task.inputs()) {
+            // the agent sets every declared input: the value given, else the manifest's default
+            environment.put(input.environmentName(), expandMacros(inputs.getOrDefault(input.name(), input.defaultValue()), env));
+        }
+        Path script = StagedExtension.taskFolder(task).resolve(task.nodeTarget(stage));
+        List<String> command = List.of(node().toString(), script.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(sources.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Path out = Files.createTempFile("ecrflow-step-out", ".txt");
+        Path err = Files.createTempFile("ecrflow-step-err", ".txt");
+        try {
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(4, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(task + " step did not finish in 4 minutes");
+            }
+            return new StepResult(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * The agent replaces {@code $(Name)} in input values with the variable's value when the variable
+     * exists ({@code Build.BuildId} from {@code BUILD_BUILDID}) and leaves any other text alone.
+     */
+    private static String expandMacros(String value, Map<String, String> variables) {
+        Matcher macro = MACRO.matcher(value);
+        StringBuilder expanded = new StringBuilder();
+        while (macro.find()) {
+            String variable = variables.get(macro.group(1).replace('.', '_').toUpperCase(Locale.ROOT));
+            macro.appendReplacement(expanded, Matcher.quoteReplacement(variable != null ? variable : macro.group()));
+        }
+        return macro.appendTail(expanded).toString();
+    }
+
+    /** The Node.js the agent would bring along; here the one on the PATH. */
+    private static Path node() {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir, "node");
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Node.js (16 or later) is needed to run the tasks' launcher and none is on the PATH");
+    }
+}

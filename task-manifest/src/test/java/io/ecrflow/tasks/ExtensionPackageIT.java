@@ -1,0 +1,105 @@
+package io.ecrflow.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * scripts/package.sh, as a release runs it (with the jar this build made), produces a .vsix that tfx-cli
+ * accepted, holding each task complete and nothing else from the repository.
+ */
+class ExtensionPackageIT {
+    @TempDir
+    static Path dist;
+    private static Path vsix;
+    private static String packagingLog;
+
+    @BeforeAll
+    static void packageTheExtension() throws Exception {
+        Process process = new ProcessBuilder("bash", Repo.root().resolve("scripts/package.sh").toString(),
+                "--jar", Repo.runnerJar().toString(), "--out", dist.toString())
+                .directory(Repo.root().toFile()).redirectErrorStream(true).start();
+        packagingLog = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("packaging finishes in 5 minutes").isTrue();
+        assertThat(process.exitValue()).as(packagingLog).isZero();
+        try (Stream<Path> files = Files.list(dist)) {
+            List<Path> packages = files.filter(f -> f.toString().endsWith(".vsix")).toList();
+            assertThat(packages).as(packagingLog).hasSize(1);
+            vsix = packages.get(0);
+        }
+    }
+
+    @Test
+    void tfxNamesThePackageAfterPublisherExtensionAndVersion() {
+        JsonNode manifest = ExtensionManifest.read().json();
+        assertThat(vsix.getFileName().toString()).isEqualTo(manifest.path("publisher").asText() + "." + manifest.path("id").asText()
+                + "-" + manifest.path("version").asText() + ".vsix");
+        assertThat(packagingLog).contains("Completed operation: create extension");
+    }
+
+    @Test
+    void everyTaskIsInsideWithItsManifestIconScriptsLauncherAndTheRunnerJar() throws IOException {
+        try (ZipFile zip = new ZipFile(vsix.toFile())) {
+            for (TaskManifest task : TaskManifest.all()) {
+                String folder = "task-manifest/" + task.folder().getFileName() + "/";
+                assertThat(text(zip, folder + "task.json")).isEqualTo(Files.readString(task.folder().resolve("task.json")));
+                assertThat(zip.getEntry(folder + "icon.png")).isNotNull();
+                assertThat(zip.getEntry(folder + "launcher.js")).isNotNull();
+                for (String section : List.of("execution", "postjobexecution")) {
+                    task.handlers(section).values().forEach(target -> assertThat(zip.getEntry(folder + target)).as(folder + target).isNotNull());
+                }
+                ZipEntry jar = zip.getEntry(folder + "ecrflow-runner.jar");
+                assertThat(jar).as(folder + "ecrflow-runner.jar").isNotNull();
+                assertThat(jar.getSize()).isEqualTo(Files.size(Repo.runnerJar()));
+            }
+        }
+    }
+
+    @Test
+    void theExtensionManifestInsideContributesTheTasksAndTheServiceConnection() throws IOException {
+        try (ZipFile zip = new ZipFile(vsix.toFile())) {
+            JsonNode contributions = new ObjectMapper().readTree(text(zip, "extension.vsomanifest")).path("contributions");
+            List<String> types = new ArrayList<>();
+            contributions.forEach(c -> types.add(c.path("type").asText()));
+            assertThat(types).containsExactlyInAnyOrder("ms.vss-endpoint.service-endpoint-type", "ms.vss-distributed-task.task",
+                    "ms.vss-distributed-task.task");
+            assertThat(text(zip, "extension.vsixmanifest")).contains("Id=\"ecrflow\"").contains("Publisher=\"ecrflow\"");
+        }
+    }
+
+    @Test
+    void nothingFromTestsOrTheBuildIsPackaged() throws IOException {
+        try (ZipFile zip = new ZipFile(vsix.toFile())) {
+            List<String> names = zip.stream().map(ZipEntry::getName).toList();
+            assertThat(names).noneMatch(name -> name.contains("src/test") || name.endsWith(".java") || name.endsWith(".class")
+                    || name.contains("node_modules") || name.contains("target") || name.endsWith("pom.xml"));
+            assertThat(names).allMatch(name -> name.startsWith("task-manifest/") || name.startsWith("extension.")
+                    || name.equals("[Content_Types].xml"), "only the extension's own files");
+        }
+        try (Stream<Path> sources = Files.walk(Repo.taskManifests())) {
+            assertThat(sources.filter(f -> f.toString().endsWith(".jar") && !f.toString().contains("/target")))
+                    .as("packaging leaves no jar in the sources").isEmpty();
+        }
+    }
+
+    private static String text(ZipFile zip, String name) throws IOException {
+        ZipEntry entry = zip.getEntry(name);
+        assertThat(entry).as(name).isNotNull();
+        return new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,212 @@
+package io.ecrflow.tasks;
+
+import io.ecrflow.cli.Main;
+import io.ecrflow.pipeline.Environment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The task manifests follow the runner contract: option {@code --foo-bar} is task input {@code fooBar},
+ * both ways, and what a manifest says about an input (default, choices, required) is what the runner does.
+ */
+class TaskContractTest {
+    private static final String CONNECTION_INPUT = "awsConnection";
+    // planned as a task of its own in a later version of the extension
+    private static final Set<String> COMMANDS_WITHOUT_A_TASK_YET = Set.of("platform-image");
+
+    static List<TaskManifest> tasks() {
+        return TaskManifest.all();
+    }
+
+    @Test
+    void theExtensionHasTheLoginAndBuildPushTasks() {
+        assertThat(tasks()).extracting(TaskManifest::name).containsExactlyInAnyOrder("EcrLogin", "EcrBuildPush");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void everyRunnerOptionOfTheTasksCommandIsATaskInput(TaskManifest task) {
+        Set<String> inputs = task.inputs().stream().map(TaskInput::name).collect(Collectors.toSet());
+        List<String> missing = RunnerModel.options(mainCommand(task)).stream()
+                .filter(option -> !inputs.contains(option.inputName()))
+                .map(option -> option.longName() + " (input " + option.inputName() + ")").toList();
+        assertThat(missing).as("runner options of '%s' without an input in %s/task.json", mainCommand(task), task.folder().getFileName())
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void everyTaskInputButTheConnectionIsARunnerOption(TaskManifest task) {
+        Set<String> optionInputs = RunnerModel.options(mainCommand(task)).stream().map(RunnerModel.Option::inputName)
+                .collect(Collectors.toSet());
+        List<String> unknown = task.inputs().stream().map(TaskInput::name)
+                .filter(name -> !name.equals(CONNECTION_INPUT) && !optionInputs.contains(name)).toList();
+        assertThat(unknown).as("inputs of %s the runner's '%s' command does not read", task, mainCommand(task)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void theOnlyExtraInputIsTheAwsServiceConnection(TaskManifest task) {
+        List<TaskInput> connections = task.inputs().stream().filter(TaskInput::isConnection).toList();
+        assertThat(connections).extracting(TaskInput::name).containsExactly(CONNECTION_INPUT);
+        assertThat(connections.get(0).type()).isEqualTo("connectedService:" + ExtensionManifest.read().endpointTypeName());
+        assertThat(connections.get(0).required()).as("without a connection the agent's own AWS credentials are used").isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void booleanInputsAreBooleanOptionsWithTheRunnersDefault(TaskManifest task) {
+        for (RunnerModel.Option option : RunnerModel.options(mainCommand(task))) {
+            // an option without an input is reported by everyRunnerOptionOfTheTasksCommandIsATaskInput
+            TaskInput input = task.input(option.inputName()).orElse(null);
+            if (input == null) {
+                continue;
+            }
+            assertThat(input.isBoolean()).as("%s: input %s is boolean exactly when %s takes BOOL", task, input.name(), option.longName())
+                    .isEqualTo(option.isBoolean());
+            if (input.isBoolean()) {
+                // an unset checkbox reads as false in the editor, so the manifest must carry the runner's default
+                assertThat(input.defaultValue()).as("%s: default of %s", task, input.name())
+                        .isEqualTo(option.describedDefault().orElseThrow());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void aDefaultInTheManifestIsTheDefaultTheRunnerStates(TaskManifest task) {
+        for (RunnerModel.Option option : RunnerModel.options(mainCommand(task))) {
+            // an option without an input is reported by everyRunnerOptionOfTheTasksCommandIsATaskInput
+            TaskInput input = task.input(option.inputName()).orElse(null);
+            if (input == null) {
+                continue;
+            }
+            if (!input.defaultValue().isEmpty()) {
+                assertThat(option.describedDefault()).as("%s: %s has default '%s'; the runner's help for %s says", task, input.name(),
+                        input.defaultValue(), option.longName()).hasValueSatisfying(
+                                stated -> assertThat(stated).isEqualToIgnoringCase(input.defaultValue()));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void pickListsOfferExactlyTheValuesTheRunnerAccepts(TaskManifest task) {
+        for (RunnerModel.Option option : RunnerModel.options(mainCommand(task))) {
+            // an option without an input is reported by everyRunnerOptionOfTheTasksCommandIsATaskInput
+            TaskInput input = task.input(option.inputName()).orElse(null);
+            if (input == null) {
+                continue;
+            }
+            if (input.isPickList()) {
+                assertThat(input.options().keySet()).as("%s: choices of %s", task, input.name())
+                        .containsExactlyInAnyOrderElementsOf(option.choices());
+                assertThat(input.options()).as("%s: default of %s", task, input.name()).containsKey(input.defaultValue());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void aRequiredInputLeftOutStopsTheRunnerWithAnErrorNamingIt(TaskManifest task, @TempDir Path work) {
+        for (TaskInput required : task.inputs().stream().filter(TaskInput::required).toList()) {
+            Map<String, String> env = new HashMap<>(agentDefaults(task));
+            env.remove(required.environmentName());
+            env.put("TF_BUILD", "True");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = Main.run(new String[] {mainCommand(task)}, Environment.of(env), work,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+            assertThat(exit).isNotZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("##vso[task.logissue type=error;]Input '" + required.name() + "' is required");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void visibleRulesReferToInputsAndValuesThatExist(TaskManifest task) {
+        for (TaskInput input : task.inputs()) {
+            for (String condition : input.visibleRule().map(rule -> rule.split("&&|\\|\\|")).orElse(new String[0])) {
+                String[] parts = condition.split("!=|=");
+                assertThat(parts).as("%s: rule '%s' of %s", task, condition, input.name()).hasSize(2);
+                String referenced = parts[0].trim();
+                String value = parts[1].trim();
+                TaskInput target = task.input(referenced).orElse(null);
+                assertThat(target).as("%s: %s's visibleRule names input '%s'", task, input.name(), referenced).isNotNull();
+                if (target.isBoolean()) {
+                    assertThat(value).isIn("true", "false");
+                } else if (target.isPickList()) {
+                    assertThat(target.options()).as("%s: %s's visibleRule value", task, input.name()).containsKey(value);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void inputsHaveHelpAndBelongToDeclaredGroups(TaskManifest task) {
+        Set<String> used = new LinkedHashSet<>();
+        for (TaskInput input : task.inputs()) {
+            assertThat(input.label()).as("%s: label of %s", task, input.name()).isNotBlank();
+            assertThat(input.helpMarkDown()).as("%s: help of %s", task, input.name()).isNotBlank();
+            input.groupName().ifPresent(group -> {
+                assertThat(task.groupNames()).as("%s: group of %s", task, input.name()).contains(group);
+                used.add(group);
+            });
+        }
+        assertThat(used).as("%s: every group holds an input", task).containsExactlyInAnyOrderElementsOf(task.groupNames());
+    }
+
+    @Test
+    void everyRunnerCommandIsRunByATaskOrKnownToHaveNoneYet() {
+        List<String> taskCommands = new ArrayList<>();
+        for (TaskManifest task : tasks()) {
+            taskCommands.add(mainCommand(task));
+            task.command("postjobexecution").ifPresent(taskCommands::add);
+        }
+        Set<String> covered = new LinkedHashSet<>(taskCommands);
+        covered.addAll(COMMANDS_WITHOUT_A_TASK_YET);
+        assertThat(RunnerModel.commands().keySet()).as("runner commands without a task: add a task (or a post-job step)")
+                .isSubsetOf(covered);
+        assertThat(taskCommands).as("commands listed as having no task yet, although one runs them")
+                .doesNotContainAnyElementsOf(COMMANDS_WITHOUT_A_TASK_YET);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void aPostJobCommandReadsNoneOfTheTasksInputs(TaskManifest task) {
+        // the agent hands the post-job step the task's inputs again; an input matching one of the post-job
+        // command's options would silently change what it does
+        task.command("postjobexecution").ifPresent(command -> {
+            Set<String> inputs = task.inputs().stream().map(TaskInput::name).collect(Collectors.toSet());
+            assertThat(RunnerModel.options(command)).extracting(RunnerModel.Option::inputName).doesNotContainAnyElementsOf(inputs);
+        });
+    }
+
+    private static String mainCommand(TaskManifest task) {
+        return task.command("execution").orElseThrow(() -> new AssertionError(task + ": its entry script starts no runner command"));
+    }
+
+    /** The INPUT_* variables the agent sets for a task with no inputs given: every input at its default. */
+    private static Map<String, String> agentDefaults(TaskManifest task) {
+        Map<String, String> env = new HashMap<>();
+        task.inputs().forEach(input -> env.put(input.environmentName(), input.defaultValue()));
+        return env;
+    }
+}

@@ -1,0 +1,56 @@
+package io.ecrflow.testbed;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One account's private registry in a {@link Testbed}: its host, repositories and images. */
+public final class TestbedAccount {
+
+    private final AccountRegistry account;
+
+    TestbedAccount(AccountRegistry account) {
+        this.account = account;
+    }
+
+    public String accountId() {
+        return account.accountId();
+    }
+
+    /** The registry's host and port as image references use it: {@code 127.0.0.1:<port>}. */
+    public String registryHost() {
+        return account.front().host();
+    }
+
+    /** Creates a repository as if CreateRepository had been called in us-east-1. */
+    public RepositoryState createRepository(String name) {
+        return createRepository(name, RepositorySettings.defaults());
+    }
+
+    public RepositoryState createRepository(String name, RepositorySettings settings) {
+        try {
+            return account.repositories().create(name, "us-east-1", settings).snapshot(accountId(), registryHost());
+        } catch (AwsError e) {
+            throw new IllegalArgumentException(e.code() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<RepositoryState> repository(String name) {
+        return account.repositories().find(name).map(repository -> repository.snapshot(accountId(), registryHost()));
+    }
+
+    public List<RepositoryState> repositories() {
+        return account.repositories().all().stream()
+                .map(repository -> repository.snapshot(accountId(), registryHost()))
+                .toList();
+    }
+
+    /** The tags the registry holds for a repository (for ECR Public: {@code <alias>/<name>}), sorted. */
+    public List<String> tagsOf(String repository) {
+        return account.registry().tags(repository);
+    }
+
+    /** The digest ({@code sha256:...}) a tag points to, for any manifest or index type. */
+    public Optional<String> manifestDigest(String repository, String tag) {
+        return account.registry().digestOf(repository, tag);
+    }
+}
