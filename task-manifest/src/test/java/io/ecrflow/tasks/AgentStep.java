@@ -42,6 +42,8 @@ final class AgentStep {
         env.put("TF_BUILD", "True");
         env.put("AGENT_OS", "Linux");
         env.put("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "https://dev.azure.com/example/");
+        env.put("SYSTEM_COLLECTIONURI", "https://dev.azure.com/example/");
+        env.put("SYSTEM_TEAMPROJECT", "Platform Team");
         env.put("BUILD_SOURCESDIRECTORY", sources.toString());
         env.put("SYSTEM_DEFAULTWORKINGDIRECTORY", sources.toString());
         env.put("AGENT_TEMPDIRECTORY", sources.resolveSibling(sources.getFileName() + "-agent-temp").toString());

@@ -75,9 +75,17 @@ class ExtensionPackageIT {
         try (ZipFile zip = new ZipFile(vsix.toFile())) {
             JsonNode contributions = new ObjectMapper().readTree(text(zip, "extension.vsomanifest")).path("contributions");
             List<String> types = new ArrayList<>();
-            contributions.forEach(c -> types.add(c.path("type").asText()));
-            assertThat(types).containsExactlyInAnyOrder("ms.vss-endpoint.service-endpoint-type", "ms.vss-distributed-task.task",
-                    "ms.vss-distributed-task.task");
+            List<String> taskFolders = new ArrayList<>();
+            contributions.forEach(c -> {
+                types.add(c.path("type").asText());
+                if (c.path("type").asText().equals(ExtensionManifest.TASK_CONTRIBUTION)) {
+                    taskFolders.add(c.path("properties").path("name").asText());
+                }
+            });
+            assertThat(types).containsOnly(ExtensionManifest.ENDPOINT_CONTRIBUTION, ExtensionManifest.TASK_CONTRIBUTION)
+                    .containsOnlyOnce(ExtensionManifest.ENDPOINT_CONTRIBUTION);
+            assertThat(taskFolders).containsExactlyInAnyOrder("task-manifest/EcrBuildPushV1", "task-manifest/EcrLoginV1",
+                    "task-manifest/EcrPlatformImageV1");
             assertThat(text(zip, "extension.vsixmanifest")).contains("Id=\"ecrflow\"").contains("Publisher=\"ecrflow\"");
         }
     }

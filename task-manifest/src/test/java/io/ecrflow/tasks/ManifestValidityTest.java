@@ -158,6 +158,24 @@ class ManifestValidityTest {
         });
     }
 
+    @Test
+    void everyTaskOffersTheSameAwsConnectionAndCredentialsInputs() {
+        // one way to sign in, whichever task a pipeline uses: the same inputs, labels, help and order
+        Map<String, List<JsonNode>> credentialsByTask = new LinkedHashMap<>();
+        for (TaskManifest task : tasks()) {
+            List<JsonNode> inputs = new ArrayList<>();
+            task.json().path("inputs").forEach(input -> {
+                if (input.path("name").asText().equals("awsConnection") || input.path("groupName").asText().equals("credentials")) {
+                    inputs.add(input);
+                }
+            });
+            credentialsByTask.put(task.name(), inputs);
+        }
+        List<JsonNode> first = credentialsByTask.values().iterator().next();
+        assertThat(first).hasSizeGreaterThan(1);
+        credentialsByTask.forEach((task, inputs) -> assertThat(inputs).as(task).isEqualTo(first));
+    }
+
     private static Map<String, JsonNode> byId(JsonNode descriptors) {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         descriptors.forEach(field -> byId.put(field.path("id").asText(), field));

@@ -8,8 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,27 +26,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The task manifests follow the runner contract: option {@code --foo-bar} is task input {@code fooBar},
  * both ways, and what a manifest says about an input (default, choices, required) is what the runner does.
+ * The exceptions are secrets, which are inputs but never options, and options a command refuses.
  */
 class TaskContractTest {
     private static final String CONNECTION_INPUT = "awsConnection";
-    // planned as a task of its own in a later version of the extension
-    private static final Set<String> COMMANDS_WITHOUT_A_TASK_YET = Set.of("platform-image");
+    // Secrets travel only in the environment: the runner has no option for them and reads INPUT_<NAME> itself.
+    private static final Set<String> SECRET_INPUTS = Set.of("teamsWebhookUrl", "upstreamPassword");
+    // Options a command refuses, so its task offers no input for them: platform images live in private
+    // registries only, and these are ECR Public's.
+    private static final Map<String, Set<String>> OPTIONS_THE_COMMAND_REFUSES =
+            Map.of("platform-image", Set.of("--public", "--registry-alias"));
 
     static List<TaskManifest> tasks() {
         return TaskManifest.all();
     }
 
     @Test
-    void theExtensionHasTheLoginAndBuildPushTasks() {
-        assertThat(tasks()).extracting(TaskManifest::name).containsExactlyInAnyOrder("EcrLogin", "EcrBuildPush");
+    void theExtensionHasTheLoginBuildPushAndPlatformImageTasks() {
+        assertThat(tasks()).extracting(TaskManifest::name).containsExactlyInAnyOrder("EcrLogin", "EcrBuildPush", "EcrPlatformImage");
     }
 
     @ParameterizedTest
     @MethodSource("tasks")
     void everyRunnerOptionOfTheTasksCommandIsATaskInput(TaskManifest task) {
         Set<String> inputs = task.inputs().stream().map(TaskInput::name).collect(Collectors.toSet());
+        Set<String> refused = OPTIONS_THE_COMMAND_REFUSES.getOrDefault(mainCommand(task), Set.of());
         List<String> missing = RunnerModel.options(mainCommand(task)).stream()
-                .filter(option -> !inputs.contains(option.inputName()))
+                .filter(option -> !inputs.contains(option.inputName()) && !refused.contains(option.longName()))
                 .map(option -> option.longName() + " (input " + option.inputName() + ")").toList();
         assertThat(missing).as("runner options of '%s' without an input in %s/task.json", mainCommand(task), task.folder().getFileName())
                 .isEmpty();
@@ -52,12 +60,49 @@ class TaskContractTest {
 
     @ParameterizedTest
     @MethodSource("tasks")
-    void everyTaskInputButTheConnectionIsARunnerOption(TaskManifest task) {
+    void everyTaskInputButTheConnectionAndTheSecretsIsARunnerOption(TaskManifest task) {
         Set<String> optionInputs = RunnerModel.options(mainCommand(task)).stream().map(RunnerModel.Option::inputName)
                 .collect(Collectors.toSet());
         List<String> unknown = task.inputs().stream().map(TaskInput::name)
-                .filter(name -> !name.equals(CONNECTION_INPUT) && !optionInputs.contains(name)).toList();
+                .filter(name -> !name.equals(CONNECTION_INPUT) && !SECRET_INPUTS.contains(name) && !optionInputs.contains(name)).toList();
         assertThat(unknown).as("inputs of %s the runner's '%s' command does not read", task, mainCommand(task)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void aSecretInputIsNoOptionAndTheRunnerRegistersItBeforePrintingAnything(TaskManifest task, @TempDir Path work) {
+        for (TaskInput secret : task.inputs().stream().filter(input -> SECRET_INPUTS.contains(input.name())).toList()) {
+            assertThat(RunnerModel.options(mainCommand(task))).extracting(RunnerModel.Option::inputName)
+                    .as("%s: a secret never travels on a command line", task).doesNotContain(secret.name());
+            assertThat(secret.helpMarkDown()).as("%s: help of %s", task, secret.name()).contains("secret variable");
+            String value = "https://example.invalid/secret-" + secret.name();
+            Map<String, String> env = new HashMap<>(agentDefaults(task));
+            env.put(secret.environmentName(), value);
+            env.put("TF_BUILD", "True");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Main.run(new String[] {mainCommand(task), "--help"}, Environment.of(env), work,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+            List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).as("%s: %s", task, secret.name()).first().isEqualTo("##vso[task.setsecret]" + value);
+            assertThat(lines).filteredOn(line -> line.contains(value)).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOptionATaskLeavesOutIsAboutEcrPublicWhichTheCommandRefuses(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve("Dockerfile"), "FROM scratch\n");
+        OPTIONS_THE_COMMAND_REFUSES.forEach((command, options) -> {
+            RunnerModel.options(command).stream().filter(option -> options.contains(option.longName())).forEach(option ->
+                    assertThat(option.description()).as("%s %s", command, option.longName()).contains("ECR Public"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = Main.run(new String[] {command, "--repository", "runtime", "--public", "true"},
+                    Environment.of(Map.of("TF_BUILD", "True")), work,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+            assertThat(exit).isNotZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("##vso[task.logissue type=error;]").contains("remove 'public'");
+        });
     }
 
     @ParameterizedTest
@@ -174,18 +219,14 @@ class TaskContractTest {
     }
 
     @Test
-    void everyRunnerCommandIsRunByATaskOrKnownToHaveNoneYet() {
+    void everyRunnerCommandIsRunByATask() {
         List<String> taskCommands = new ArrayList<>();
         for (TaskManifest task : tasks()) {
             taskCommands.add(mainCommand(task));
             task.command("postjobexecution").ifPresent(taskCommands::add);
         }
-        Set<String> covered = new LinkedHashSet<>(taskCommands);
-        covered.addAll(COMMANDS_WITHOUT_A_TASK_YET);
         assertThat(RunnerModel.commands().keySet()).as("runner commands without a task: add a task (or a post-job step)")
-                .isSubsetOf(covered);
-        assertThat(taskCommands).as("commands listed as having no task yet, although one runs them")
-                .doesNotContainAnyElementsOf(COMMANDS_WITHOUT_A_TASK_YET);
+                .isSubsetOf(taskCommands);
     }
 
     @ParameterizedTest
