@@ -48,7 +48,7 @@ public final class BuildPush {
         BuiltImage image = build(options, builder, refs.get(0), login);
         RepositoryInfo repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), options.createRepository());
         refuseTakenImmutableTags(repository, options.tags());
-        Digest digest = pushAll(image, refs, login);
+        Digest digest = new TagPusher(pipeline, engine).pushAll(image, refs, login);
         report(login, refs, digest);
     }
 
@@ -83,23 +83,6 @@ public final class BuildPush {
                     + "; an immutable tag cannot be moved, so nothing was pushed. Use tags unique to each run, "
                     + "such as $(Build.BuildId) or $(Build.SourceVersion:8).", "tags");
         }
-    }
-
-    private Digest pushAll(BuiltImage image, List<ImageRef> refs, RegistryCredential login) {
-        Digest digest = null;
-        for (int i = 0; i < refs.size(); i++) {
-            ImageRef ref = refs.get(i);
-            engine.tag(image.imageId(), ref);
-            pipeline.info("Pushing " + ref + " (" + (i + 1) + " of " + refs.size() + ")");
-            Digest pushed = engine.push(ref, login, new TagProgress(pipeline, ref, i, refs.size()));
-            if (digest != null && !digest.equals(pushed)) {
-                throw new UserError("The registry stored " + ref + " as " + pushed + " but the earlier tags as " + digest
-                        + "; the image changed during the push. Run the step again.");
-            }
-            digest = pushed;
-        }
-        pipeline.progress(100, "Pushed " + refs.size() + " tag(s)");
-        return digest;
     }
 
     private void report(RegistryCredential login, List<ImageRef> refs, Digest digest) {

@@ -5,12 +5,12 @@ import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.buildpush.TagPusher;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.Containers;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
-import io.ecrflow.docker.PushProgress;
 import io.ecrflow.notify.TeamsChannel;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
@@ -90,7 +90,7 @@ public final class PlatformImage {
             new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
             refuseTakenVersionTag(options.repository().name(), plan);
             List<ImageRef> refs = refsInPushOrder(options, plan);
-            Digest digest = pushInOrder(image, refs, login);
+            Digest digest = new TagPusher(pipeline, engine).pushAll(image, refs, login);
             report(login, plan, refs, digest);
             notifications.published(options, plan.reason(), base, plan.versionRef(), refs, digest, plan.upstream());
         } catch (RuntimeException e) {
@@ -230,37 +230,6 @@ public final class PlatformImage {
             tags.add(LATEST);
         }
         return tags.stream().map(plan.versionRef()::withTag).toList();
-    }
-
-    private Digest pushInOrder(BuiltImage image, List<ImageRef> refs, RegistryCredential login) {
-        Digest digest = null;
-        for (int i = 0; i < refs.size(); i++) {
-            ImageRef ref = refs.get(i);
-            engine.tag(image.imageId(), ref);
-            pipeline.info("Pushing " + ref + " (" + (i + 1) + " of " + refs.size() + ")");
-            Digest pushed = engine.push(ref, login, progress(ref, i, refs.size()));
-            if (digest != null && !digest.equals(pushed)) {
-                throw new UserError("The registry stored " + ref + " as " + pushed + " but the version tag as " + digest
-                        + "; the image changed during the push. Run the step again.");
-            }
-            digest = pushed;
-        }
-        pipeline.progress(100, "Pushed " + refs.size() + " tag(s)");
-        return digest;
-    }
-
-    private PushProgress progress(ImageRef ref, int index, int count) {
-        return new PushProgress() {
-            @Override
-            public void percent(int percent, String description) {
-                pipeline.progress((index * 100 + percent) / count, "Pushing " + ref.tag());
-            }
-
-            @Override
-            public void status(String line) {
-                pipeline.info(line);
-            }
-        };
     }
 
     private void report(RegistryCredential login, Plan plan, List<ImageRef> refs, Digest digest) {

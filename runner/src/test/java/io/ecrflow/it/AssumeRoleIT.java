@@ -2,6 +2,7 @@ package io.ecrflow.it;
 
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.RoleSession;
+import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.ecrflow.it;
 
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.PublicRepositoryState;
+import io.ecrflow.testbed.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

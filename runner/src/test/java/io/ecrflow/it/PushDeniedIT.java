@@ -1,5 +1,6 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
 import org.junit.jupiter.api.Test;

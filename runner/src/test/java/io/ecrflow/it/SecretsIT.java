@@ -1,5 +1,6 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.ecrflow.it;
 import com.sun.net.httpserver.HttpServer;
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.RoleSession;
+import io.ecrflow.testbed.SampleApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package io.ecrflow.tasks;
 
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.RepositoryState;
+import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,15 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** EcrBuildPush@1 run as the agent runs it, against a real Docker Engine, a real registry and the ECR test server. */
 class EcrBuildPushTaskIT {
-    private static Testbed testbed;
+    private final Testbed testbed = SharedTestbed.get();
 
     @TempDir
     Path sources;
-
-    @BeforeAll
-    static void startTestbed() {
-        testbed = SharedTestbed.get();
-    }
 
     @Test
     void pushesEveryTagThroughTheServiceConnectionIntoANewRepository() throws Exception {

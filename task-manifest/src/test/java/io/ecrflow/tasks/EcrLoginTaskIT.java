@@ -2,7 +2,6 @@ package io.ecrflow.tasks;
 
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.Testbed;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,15 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** EcrLogin@1 and its post-job step, run as the agent runs them, against the ECR test server. */
 class EcrLoginTaskIT {
     private static final String DOCKER_CONFIG_TASK_VARIABLE = "ecrflowDockerConfig";
-    private static Testbed testbed;
+    private final Testbed testbed = SharedTestbed.get();
 
     @TempDir
     Path sources;
-
-    @BeforeAll
-    static void startTestbed() {
-        testbed = SharedTestbed.get();
-    }
 
     @Test
     void logsLaterStepsInAndItsPostJobStepRemovesTheLoginAgain() throws Exception {

@@ -2,7 +2,6 @@ package io.ecrflow.tasks;
 
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.Testbed;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,15 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A service connection that names a role: assumed on top of its access keys, or with the pipeline's OIDC token. */
 class ServiceConnectionRolesIT {
-    private static Testbed testbed;
+    private final Testbed testbed = SharedTestbed.get();
 
     @TempDir
     Path sources;
-
-    @BeforeAll
-    static void startTestbed() {
-        testbed = SharedTestbed.get();
-    }
 
     @Test
     void theRoleOfTheConnectionIsAssumedWithItsKeysAndExternalId() throws Exception {

@@ -1,4 +1,4 @@
-package io.ecrflow.it;
+package io.ecrflow.testbed;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,14 +7,15 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * A small app to build: {@code FROM scratch} plus Debian's static busybox, because no public registry
- * is reachable from the test bed. Each call writes a fresh context so builds never share state.
+ * is reachable from the test bed. Each call writes a fresh context so builds never share state. The
+ * runner's and the tasks' end-to-end tests build it.
  */
-final class SampleApp {
+public final class SampleApp {
     private SampleApp() {
     }
 
     /** A context with {@code src/Dockerfile} (seed 000's layout) serving a page that includes {@code marker}. */
-    static Path create(Path root, String marker) throws IOException {
+    public static Path create(Path root, String marker) throws IOException {
         Path src = Files.createDirectories(root.resolve("src"));
         Files.copy(Path.of("/bin/busybox"), src.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(src.resolve("index.html"), "<p>" + marker + "</p>\n");
