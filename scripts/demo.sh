@@ -16,30 +16,17 @@ export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE
 
 repository=examples/hello-web
-env_file="$ECRFLOW_STATE_DIR/testbed.env"
-testbed_log="$ECRFLOW_STATE_DIR/testbed.log"
 runner_output="$ECRFLOW_STATE_DIR/demo-output.txt"
-testbed_pid=""
 container=""
 
 # Leaves nothing running but the Docker Engine (which later runs reuse).
 # shellcheck disable=SC2317 # run by the EXIT trap
 stop_demo() {
   if [[ -n $container ]]; then docker rm -f "$container" >/dev/null 2>&1 || true; fi
-  if [[ -n $testbed_pid ]] && kill -0 "$testbed_pid" 2>/dev/null; then
-    kill "$testbed_pid" 2>/dev/null || true
-    wait "$testbed_pid" 2>/dev/null || true
-  fi
-  rm -f "$env_file"
+  ecrflow_stop_testbed
 }
 trap stop_demo EXIT
 trap 'exit 130' INT TERM
-
-testbed_failed() {
-  printf '%s\n' '--- test server log ---' >&2
-  tail -n 40 "$testbed_log" >&2
-  ecrflow_die "$1 (log: $testbed_log)"
-}
 
 ecrflow_prepare_test_bed
 
@@ -47,28 +34,7 @@ ecrflow_heading "Building the runner and the ECR test server (mvn package)"
 mvn -B -ntp -q -DskipTests package
 
 ecrflow_heading "Starting the ECR test server"
-mkdir -p "$ECRFLOW_STATE_DIR"
-rm -f "$env_file"
-java -jar testbed/target/ecrflow-testbed.jar --env-file "$env_file" </dev/null >"$testbed_log" 2>&1 &
-testbed_pid=$!
-# The server writes the env file once it is ready; wait until all three lines are there.
-for ((second = 0; ; second++)); do
-  if [[ -f $env_file ]] && grep -q '^AWS_ENDPOINT_URL_ECR=' "$env_file" &&
-    grep -q '^AWS_ENDPOINT_URL_STS=' "$env_file" && grep -q '^ECRFLOW_TESTBED_REGISTRY=' "$env_file"; then
-    break
-  fi
-  if ! kill -0 "$testbed_pid" 2>/dev/null; then
-    testbed_failed "the ECR test server stopped before it was ready"
-  elif ((second >= 60)); then
-    testbed_failed "the ECR test server did not become ready within 60 s"
-  fi
-  sleep 1
-done
-set -a
-# shellcheck source=/dev/null
-source "$env_file"
-set +a
-ecrflow_info "ECR API at $AWS_ENDPOINT_URL_ECR, registry at $ECRFLOW_TESTBED_REGISTRY"
+ecrflow_start_testbed testbed/target/ecrflow-testbed.jar "$ECRFLOW_STATE_DIR"
 
 ecrflow_heading "ecrflow-runner build-push"
 java -jar runner/target/ecrflow-runner.jar build-push \

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# The services the demo and the tests need on a Debian 12 machine: Debian's Docker Engine and
-# registry packages, a running engine, and a local busybox base image (no public registry needed).
+# The services the demo, the benchmark and the tests need on a Debian 12 machine: Debian's Docker
+# Engine and registry packages, a running engine, a local busybox base image (no public registry
+# needed), and the project's ECR test server.
 #
 # Source this file, then call the functions; sourcing alone changes nothing.
 #   ECRFLOW_STATE_DIR     where logs and the docker CLI shim live (default: <repo>/.ecrflow, gitignored)
@@ -139,4 +140,60 @@ ecrflow_prepare_test_bed() {
 
   ecrflow_heading "Base image $ECRFLOW_BASE_IMAGE"
   ecrflow_base_image
+}
+
+# Starts the project's ECR test server in the background and waits up to 60 s until it is ready,
+# then exports the endpoints it wrote (AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS,
+# AWS_ENDPOINT_URL_ECR_PUBLIC, ECRFLOW_TESTBED_REGISTRY) so the runner finds it the standard SDK way.
+#   $1  the test server jar (testbed/target/ecrflow-testbed.jar)
+#   $2  a folder for its env file and log (testbed.env, testbed.log)
+# It accepts the key in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, read from its environment. Sets
+# ECRFLOW_TESTBED_PID and ECRFLOW_TESTBED_LOG; call ecrflow_stop_testbed from the caller's EXIT trap.
+ECRFLOW_TESTBED_PID=""
+ECRFLOW_TESTBED_ENV_FILE=""
+ECRFLOW_TESTBED_LOG=""
+ecrflow_start_testbed() {
+  local jar=$1 folder=$2 second
+  [[ -f $jar ]] || ecrflow_die "$jar is missing; build it with: mvn -B -ntp -DskipTests package"
+  mkdir -p "$folder"
+  ECRFLOW_TESTBED_ENV_FILE="$folder/testbed.env"
+  ECRFLOW_TESTBED_LOG="$folder/testbed.log"
+  rm -f "$ECRFLOW_TESTBED_ENV_FILE"
+  java -jar "$jar" --env-file "$ECRFLOW_TESTBED_ENV_FILE" </dev/null >"$ECRFLOW_TESTBED_LOG" 2>&1 &
+  ECRFLOW_TESTBED_PID=$!
+  # The server writes the env file (whole, then moved into place) once it is ready.
+  for ((second = 0; ; second++)); do
+    if [[ -f $ECRFLOW_TESTBED_ENV_FILE ]] && grep -q '^AWS_ENDPOINT_URL_ECR=' "$ECRFLOW_TESTBED_ENV_FILE" &&
+      grep -q '^AWS_ENDPOINT_URL_STS=' "$ECRFLOW_TESTBED_ENV_FILE" &&
+      grep -q '^ECRFLOW_TESTBED_REGISTRY=' "$ECRFLOW_TESTBED_ENV_FILE"; then
+      break
+    fi
+    if ! kill -0 "$ECRFLOW_TESTBED_PID" 2>/dev/null; then
+      ecrflow_testbed_failed "the ECR test server stopped before it was ready"
+    elif ((second >= 60)); then
+      ecrflow_testbed_failed "the ECR test server did not become ready within 60 s"
+    fi
+    sleep 1
+  done
+  set -a
+  # shellcheck source=/dev/null
+  source "$ECRFLOW_TESTBED_ENV_FILE"
+  set +a
+  ecrflow_info "ECR API at $AWS_ENDPOINT_URL_ECR, registry at $ECRFLOW_TESTBED_REGISTRY"
+}
+
+ecrflow_testbed_failed() {
+  printf '%s\n' '--- test server log ---' >&2
+  tail -n 40 "$ECRFLOW_TESTBED_LOG" >&2
+  ecrflow_die "$1 (log: $ECRFLOW_TESTBED_LOG)"
+}
+
+# Stops the test server ecrflow_start_testbed started (and with it its registry); safe to call twice.
+ecrflow_stop_testbed() {
+  if [[ -n $ECRFLOW_TESTBED_PID ]] && kill -0 "$ECRFLOW_TESTBED_PID" 2>/dev/null; then
+    kill "$ECRFLOW_TESTBED_PID" 2>/dev/null || true
+    wait "$ECRFLOW_TESTBED_PID" 2>/dev/null || true
+  fi
+  ECRFLOW_TESTBED_PID=""
+  if [[ -n $ECRFLOW_TESTBED_ENV_FILE ]]; then rm -f "$ECRFLOW_TESTBED_ENV_FILE"; fi
 }
