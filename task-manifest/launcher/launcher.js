@@ -10,8 +10,11 @@
 const childProcess = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const zlib = require('zlib');
 
 const RUNNER_JAR = 'ecrflow-runner.jar';
+// How the task folder carries the runner: Brotli-compressed, unpacked next to it on first use.
+const PACKED_RUNNER = `${RUNNER_JAR}.br`;
 const CONNECTION_INPUT = 'awsConnection';
 // The service connection's schemes, as the agent names them in ENDPOINT_AUTH_SCHEME_<ID> (lower-cased).
 const KEYS_SCHEME = 'usernamepassword';
@@ -42,12 +45,8 @@ function run(command, options) {
         if (settings.aws) {
             useServiceConnection(env, childEnv);
         }
+        const jar = runnerJar();
         const java = findJava(env);
-        const jar = path.join(__dirname, RUNNER_JAR);
-        if (!fs.existsSync(jar)) {
-            throw new LauncherError(`The task folder is incomplete: ${RUNNER_JAR} is missing next to ${__filename}. `
-                + 'Reinstall the ecrflow extension.');
-        }
         debug(env, `Running ${java.path} -jar ${jar} ${command}`);
         startRunner(java.path, jar, command, childEnv);
     } catch (e) {
@@ -202,6 +201,43 @@ function javaMajorVersion(javaPath) {
     }
     const parts = version[1].split(/[.\-+_]/);
     return Number(parts[0] === '1' ? parts[1] : parts[0]);
+}
+
+/**
+ * The runner jar next to this file, unpacked from its compressed copy the first time this task version
+ * runs on the agent (the agent keeps each task version's folder, so later steps reuse it). It is written
+ * under a temporary name and renamed, so a step cancelled half-way, or two agents on one machine racing,
+ * never leave a broken jar behind.
+ */
+function runnerJar() {
+    const jar = path.join(__dirname, RUNNER_JAR);
+    if (fs.existsSync(jar)) {
+        return jar;
+    }
+    const packed = path.join(__dirname, PACKED_RUNNER);
+    if (!fs.existsSync(packed)) {
+        throw new LauncherError(`The task folder is incomplete: neither ${RUNNER_JAR} nor ${PACKED_RUNNER} is next to `
+            + `${__filename}. Reinstall the ecrflow extension.`);
+    }
+    let contents;
+    try {
+        contents = zlib.brotliDecompressSync(fs.readFileSync(packed));
+    } catch (e) {
+        throw new LauncherError(`The task folder is damaged: ${packed} could not be unpacked (${e.message}). Delete `
+            + "this task's folder under the agent's _work/_tasks so that the agent downloads it again.");
+    }
+    writeLine(`Unpacking the ecrflow runner (${Math.round(contents.length / 1048576)} MB): the first step of this `
+        + 'task version on this agent does this once.');
+    const partial = `${jar}.${process.pid}.partial`;
+    try {
+        fs.writeFileSync(partial, contents);
+        fs.renameSync(partial, jar);
+    } catch (e) {
+        fs.rmSync(partial, { force: true });
+        throw new LauncherError(`Could not unpack the ecrflow runner into the task folder ${__dirname}: ${e.message}. `
+            + 'The agent must be able to write to its _work/_tasks folder.');
+    }
+    return jar;
 }
 
 /** Streams the runner's output as it comes, passes cancellation on, and exits with its code. */

@@ -27,6 +27,7 @@ final class AgentStep {
     private final Map<String, String> inputs = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Path sources;
+    private Path taskFolder;
 
     private AgentStep(TaskManifest task, String stage, Path sources) {
         this.task = task;
@@ -89,6 +90,12 @@ final class AgentStep {
         return this;
     }
 
+    /** Runs the task from this folder (a copy of its staged folder) instead of the shared staged one. */
+    AgentStep fromTaskFolder(Path folder) {
+        taskFolder = folder;
+        return this;
+    }
+
     Path agentTempDirectory() {
         return Path.of(env.get("AGENT_TEMPDIRECTORY"));
     }
@@ -100,7 +107,8 @@ final class AgentStep {
             // the agent sets every declared input: the value given, else the manifest's default
             environment.put(input.environmentName(), expandMacros(inputs.getOrDefault(input.name(), input.defaultValue()), env));
         }
-        Path script = StagedExtension.taskFolder(task).resolve(task.nodeTarget(stage));
+        Path folder = taskFolder != null ? taskFolder : StagedExtension.taskFolder(task);
+        Path script = folder.resolve(task.nodeTarget(stage));
         List<String> command = List.of(node().toString(), script.toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(sources.toFile());
         builder.environment().clear();

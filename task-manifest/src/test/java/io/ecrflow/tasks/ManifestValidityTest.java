@@ -26,7 +26,7 @@ class ManifestValidityTest {
     private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern MACRO = Pattern.compile("\\$\\(([^)]+)\\)");
     private static final Pattern REQUIRE = Pattern.compile("require\\('([^']+)'\\)");
-    private static final Set<String> NODE_BUILTINS = Set.of("child_process", "fs", "path");
+    private static final Set<String> NODE_BUILTINS = Set.of("child_process", "fs", "path", "zlib");
 
     static List<TaskManifest> tasks() {
         return TaskManifest.all();

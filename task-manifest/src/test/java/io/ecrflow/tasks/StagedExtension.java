@@ -10,9 +10,12 @@ import java.util.stream.Stream;
 
 /**
  * The extension laid out by scripts/stage-extension.sh, as the .vsix holds it and the agent downloads
- * it: each task folder with its launcher and the runner jar. Staged once per test run.
+ * it: each task folder with its launcher and the packed runner, which the launcher unpacks on a task's
+ * first step. Staged once per test run.
  */
 final class StagedExtension {
+    static final String RUNNER_JAR = "ecrflow-runner.jar";
+    static final String PACKED_RUNNER = RUNNER_JAR + ".br";
     private static Path stage;
 
     private StagedExtension() {
@@ -21,6 +24,20 @@ final class StagedExtension {
     /** The staged folder of a task, e.g. .../task-manifest/EcrLoginV1. */
     static Path taskFolder(TaskManifest task) {
         return root().resolve("task-manifest").resolve(task.folder().getFileName());
+    }
+
+    /**
+     * A fresh copy of a task's staged folder as the agent downloads it: the runner still packed, even if
+     * steps run from the shared folder have unpacked it there already.
+     */
+    static Path copyOfTaskFolder(TaskManifest task, Path into) throws IOException {
+        Path copy = Files.createDirectories(into.resolve(task.folder().getFileName()));
+        try (Stream<Path> files = Files.list(taskFolder(task))) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals(RUNNER_JAR)).toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        return copy;
     }
 
     static synchronized Path root() {
