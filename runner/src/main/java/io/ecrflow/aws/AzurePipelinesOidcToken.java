@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
+import io.ecrflow.http.HttpCall;
 import io.ecrflow.pipeline.Environment;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -28,12 +25,10 @@ final class AzurePipelinesOidcToken implements IdentityToken {
 
     private final String serviceConnectionId;
     private final Environment env;
-    private final HttpClient http;
 
     AzurePipelinesOidcToken(String serviceConnectionId, Environment env) {
         this.serviceConnectionId = serviceConnectionId;
         this.env = env;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     @Override
@@ -60,33 +55,27 @@ final class AzurePipelinesOidcToken implements IdentityToken {
         } catch (IllegalArgumentException e) {
             throw new UserError("System.OidcRequestUri is not a URL: " + requestUri, "oidcServiceConnectionId", e);
         }
-        HttpResponse<String> response = post(uri, accessToken);
-        if (response.statusCode() != 200) {
+        HttpCall.Response response = post(uri, accessToken);
+        if (response.status() != 200) {
             throw new UserError("Azure DevOps refused the OIDC token for service connection " + serviceConnectionId
-                    + " (HTTP " + response.statusCode() + snippet(response.body()) + "). Check that the service connection "
+                    + " (HTTP " + response.status() + snippet(response.text()) + "). Check that the service connection "
                     + "exists, uses workload identity federation and that this pipeline is allowed to use it.",
                     "oidcServiceConnectionId");
         }
-        return Secret.of(oidcToken(response.body()).orElseThrow(() -> new UserError("Azure DevOps answered the OIDC "
+        return Secret.of(oidcToken(response.text()).orElseThrow(() -> new UserError("Azure DevOps answered the OIDC "
                 + "token request for service connection " + serviceConnectionId + " without an oidcToken.",
                 "oidcServiceConnectionId")));
     }
 
-    private HttpResponse<String> post(URI uri, Secret accessToken) {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + accessToken.reveal())
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
+    private HttpCall.Response post(URI uri, Secret accessToken) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return HttpCall.post(uri, new byte[0])
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + accessToken.reveal())
+                    .send();
         } catch (IOException e) {
             throw new UserError("Could not reach Azure DevOps for the OIDC token of service connection "
                     + serviceConnectionId + " (" + uri.getHost() + "): " + e.getMessage(), "oidcServiceConnectionId", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("Interrupted while requesting the OIDC token of service connection " + serviceConnectionId);
         }
     }
 

@@ -40,12 +40,11 @@ public final class BuildPush {
 
     public void run(BuildPushOptions options) {
         engine.ping();
-        ImageBuilder builder = builderChoice.get();
         RegistryCredential login = logIn();
         List<ImageRef> refs = options.tags().stream()
                 .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
                 .toList();
-        BuiltImage image = build(options, builder, refs.get(0), login);
+        BuiltImage image = build(options, builderChoice.get(), refs.get(0), login);
         RepositoryInfo repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), options.createRepository());
         refuseTakenImmutableTags(repository, options.tags());
         Digest digest = new TagPusher(pipeline, engine).pushAll(image, refs, login);

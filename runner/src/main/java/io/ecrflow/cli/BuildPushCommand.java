@@ -7,6 +7,7 @@ import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
+import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.tagging.KeyValues;
 import io.ecrflow.tagging.OciLabels;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code build-push}: build an image from a Dockerfile and push every tag to an ECR repository. */
 @Command(name = "build-push", mixinStandardHelpOptions = true, sortOptions = false,
@@ -80,11 +82,13 @@ public final class BuildPushCommand extends RunnerCommand {
     @Override
     protected void execute(RunContext run) {
         BuildPushOptions options = options(run);
-        try (Ecr ecr = run.registry(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
-            new BuildPush(run.pipeline(), ecr, engine,
-                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory())
-                            .choose(options.builder(), run.pipeline()::info))
-                    .run(options);
+        try (DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
+            // Every build-push builds: look for the builder while the credentials are checked and ECR logs in.
+            Supplier<ImageBuilder> builder = new BuilderChoice(engine.connection(), run.env().asMap(),
+                    run.pipeline().tempDirectory()).chooseInBackground(options.builder(), run.pipeline()::info);
+            try (Ecr ecr = run.registry(aws.target())) {
+                new BuildPush(run.pipeline(), ecr, engine, builder).run(options);
+            }
         }
     }
 

@@ -3,9 +3,15 @@ package io.ecrflow.docker;
 import io.ecrflow.UserError;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Picks the image builder for {@code --builder auto|buildkit|engine}. {@code auto} prefers BuildKit when a
@@ -31,6 +37,25 @@ public final class BuilderChoice {
     public static ImageBuilder choose(String mode, Map<String, String> env, DockerJavaEngine engine, Consumer<String> say) {
         Path temporaryFolder = Path.of(System.getProperty("java.io.tmpdir"));
         return new BuilderChoice(engine.connection(), env, temporaryFolder).choose(mode, say);
+    }
+
+    /**
+     * Starts choosing on another thread — looking for a capable docker CLI takes a few process starts —
+     * while the run goes on logging in; the supplier waits for the choice and only then says which it is,
+     * so the log reads in order. A choice that fails throws from the supplier.
+     */
+    public Supplier<ImageBuilder> chooseInBackground(String mode, Consumer<String> say) {
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<ImageBuilder> choice = CompletableFuture.supplyAsync(() -> choose(mode, said::add));
+        return () -> {
+            try {
+                return choice.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            } finally {
+                said.forEach(say);
+            }
+        };
     }
 
     /**

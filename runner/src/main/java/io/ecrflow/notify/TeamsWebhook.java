@@ -2,14 +2,11 @@ package io.ecrflow.notify;
 
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
+import io.ecrflow.http.HttpCall;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * An incoming webhook of a Teams channel: a classic connector ({@code …webhook.office.com…}, answers 200)
@@ -18,10 +15,6 @@ import java.time.Duration;
  */
 public final class TeamsWebhook implements TeamsChannel {
     private final Secret url;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
 
     private TeamsWebhook(Secret url) {
         this.url = url;
@@ -43,24 +36,19 @@ public final class TeamsWebhook implements TeamsChannel {
 
     @Override
     public void post(TeamsCard card) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url.reveal().trim()))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(card.json(), StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<String> response;
+        HttpCall.Response response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = HttpCall.post(URI.create(url.reveal().trim()), card.json().getBytes(StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json")
+                    .followRedirects()
+                    .send();
         } catch (IOException e) {
             throw new NotificationFailure("The Teams webhook could not be reached (" + scrub(e.getMessage())
                     + "). Check that this agent may reach it and that the URL is current.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NotificationFailure("Interrupted while posting to the Teams webhook.");
         }
-        if (response.statusCode() < 200 || response.statusCode() >= 300) {
-            String body = scrub(response.body());
-            throw new NotificationFailure("The Teams webhook refused the card (HTTP " + response.statusCode()
+        if (!response.successful()) {
+            String body = scrub(response.text());
+            throw new NotificationFailure("The Teams webhook refused the card (HTTP " + response.status()
                     + (body.isBlank() ? "" : ": " + abbreviate(body)) + "). Check that the webhook still exists.");
         }
     }

@@ -1,12 +1,11 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.http.HttpCall;
+
 import io.ecrflow.docker.ContainerState;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,11 +23,6 @@ final class EndpointProbe {
     record Outcome(boolean passed, String observation) {
     }
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
     private final Clock clock;
 
     EndpointProbe(Clock clock) {
@@ -43,18 +37,14 @@ final class EndpointProbe {
             for (URI base : bases) {
                 URI uri = base.resolve(path);
                 try {
-                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET()
-                            .build(), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() == expectedStatus) {
-                        return new Outcome(true, "GET " + uri + " answered " + response.statusCode());
+                    int status = HttpCall.get(uri).connectTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(5)).send().status();
+                    if (status == expectedStatus) {
+                        return new Outcome(true, "GET " + uri + " answered " + status);
                     }
-                    lastAnswer = "GET " + uri + " answered " + response.statusCode() + ", not " + expectedStatus;
+                    lastAnswer = "GET " + uri + " answered " + status + ", not " + expectedStatus;
                 } catch (IOException e) {
                     lastError = "GET " + uri + " got no answer (" + (e.getMessage() == null
                             ? e.getClass().getSimpleName() : e.getMessage()) + ")";
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return new Outcome(false, "interrupted while waiting for the application");
                 }
             }
             String seen = lastAnswer != null ? lastAnswer : lastError;

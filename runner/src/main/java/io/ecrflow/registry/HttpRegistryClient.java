@@ -3,14 +3,11 @@ package io.ecrflow.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
+import io.ecrflow.http.HttpCall;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,13 +37,11 @@ public final class HttpRegistryClient implements RegistryClient {
     private static final String CONFIG_ACCEPT = "application/vnd.oci.image.config.v1+json, "
             + "application/vnd.docker.container.image.v1+json, */*";
 
-    private final HttpClient http;
     private final RegistryEndpoints endpoints;
     private final Map<String, RegistryCredential> credentials;
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
-    private HttpRegistryClient(HttpClient http, RegistryEndpoints endpoints, Map<String, RegistryCredential> credentials) {
-        this.http = http;
+    private HttpRegistryClient(RegistryEndpoints endpoints, Map<String, RegistryCredential> credentials) {
         this.endpoints = endpoints;
         this.credentials = Map.copyOf(credentials);
     }
@@ -56,19 +51,14 @@ public final class HttpRegistryClient implements RegistryClient {
      *                           besides the loopback ones
      */
     public static HttpRegistryClient create(Set<String> insecureRegistries) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        return new HttpRegistryClient(http, new RegistryEndpoints(insecureRegistries), Map.of());
+        return new HttpRegistryClient(new RegistryEndpoints(insecureRegistries), Map.of());
     }
 
     @Override
     public RegistryClient withCredential(RegistryCredential credential) {
         Map<String, RegistryCredential> all = new HashMap<>(credentials);
         all.put(credential.registry(), credential);
-        return new HttpRegistryClient(http, endpoints, all);
+        return new HttpRegistryClient(endpoints, all);
     }
 
     @Override
@@ -209,35 +199,30 @@ public final class HttpRegistryClient implements RegistryClient {
     private Response exchange(String method, URI uri, String accept, Optional<String> authorization, String registry) {
         URI target = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(TIMEOUT)
-                    .method(method, HttpRequest.BodyPublishers.noBody())
-                    .header("Accept", accept);
+            HttpCall request = HttpCall.to(method, target).timeout(TIMEOUT).header("Accept", accept);
             if (authorization.isPresent() && sameOrigin(target, uri)) {
                 request.header("Authorization", authorization.get());
             }
-            HttpResponse<byte[]> response = send(request.build(), registry);
-            Optional<String> location = response.headers().firstValue("Location");
-            if (isRedirect(response.statusCode()) && location.isPresent()) {
+            HttpCall.Response response = send(request, registry);
+            Optional<String> location = response.header("Location");
+            if (isRedirect(response.status()) && location.isPresent()) {
                 target = target.resolve(location.get());
                 continue;
             }
-            return new Response(registry, response.statusCode(), response.headers(), response.body());
+            return new Response(registry, response);
         }
         throw new UserError("The registry " + registry + " redirected more than " + MAX_REDIRECTS + " times.");
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request, String registry) {
+    private static HttpCall.Response send(HttpCall request, String registry) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return request.send();
         } catch (IOException e) {
             // Only the host is named: a redirect target may carry a signature in its query.
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new UserError("Could not reach the registry " + registry + " at " + request.uri().getScheme() + "://"
                     + request.uri().getAuthority() + " (" + reason + "). Check the image name, the network and any "
                     + "proxy between this agent and the registry.", null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("Interrupted while talking to the registry " + registry + ".");
         }
     }
 
@@ -266,24 +251,32 @@ public final class HttpRegistryClient implements RegistryClient {
     }
 
     /** A registry's answer. */
-    private record Response(String registry, int status, HttpHeaders headers, byte[] body) {
+    private record Response(String registry, HttpCall.Response answer) {
+        int status() {
+            return answer.status();
+        }
+
+        byte[] body() {
+            return answer.body();
+        }
+
         Optional<String> header(String name) {
-            return headers.firstValue(name);
+            return answer.header(name);
         }
 
         void expectSuccess(String what) {
-            if (status >= 200 && status < 300) {
+            if (answer.successful()) {
                 return;
             }
-            throw new UserError("Could not " + what + ": the registry " + registry + " answered " + status + errorText()
-                    + (status == 403 ? ". Check that the credentials may read this repository." : "."));
+            throw new UserError("Could not " + what + ": the registry " + registry + " answered " + status() + errorText()
+                    + (status() == 403 ? ". Check that the credentials may read this repository." : "."));
         }
 
         /** The distribution API's {@code {"errors":[{"code":…,"message":…}]}}, as " (CODE: message)". */
         String errorText() {
             try {
                 List<String> errors = new ArrayList<>();
-                for (JsonNode error : JSON.readTree(body).path("errors")) {
+                for (JsonNode error : JSON.readTree(body()).path("errors")) {
                     errors.add(error.path("code").asText("") + ": " + error.path("message").asText(""));
                 }
                 return errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")";

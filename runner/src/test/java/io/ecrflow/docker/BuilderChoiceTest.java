@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +73,25 @@ class BuilderChoiceTest {
         assertThat(builder.name()).isEqualTo("buildkit");
         assertThat(said).singleElement().asString().startsWith("Building with BuildKit (docker CLI 20.10")
                 .contains("at " + WITH_BUILDKIT);
+    }
+
+    @Test
+    void aChoiceMadeInTheBackgroundIsToldWhenTheBuildAsksForIt() {
+        Supplier<ImageBuilder> pending = choice(Map.of(BuildKitCliProbe.OVERRIDE, WITH_BUILDKIT))
+                .chooseInBackground("auto", said::add);
+
+        ImageBuilder builder = pending.get();
+
+        assertThat(builder.name()).isEqualTo("buildkit");
+        assertThat(said).singleElement().asString().startsWith("Building with BuildKit (docker CLI 20.10");
+    }
+
+    @Test
+    void aBackgroundChoiceThatFailsThrowsTheUsersErrorWhenAskedFor() {
+        Supplier<ImageBuilder> pending = choice(Map.of(BuildKitCliProbe.OVERRIDE, WITHOUT_BUILDX))
+                .chooseInBackground("buildkit", said::add);
+
+        assertThatThrownBy(pending::get).isInstanceOf(UserError.class).hasMessageContaining("buildx plugin");
     }
 
     @Test

@@ -66,6 +66,10 @@ class BuildPushIT extends TestBedTest {
             assertThat(testbed.manifestDigest(repository, tag)).contains(digest);
         }
         assertThat(result.stdout()).contains("##vso[task.complete result=Succeeded;]");
+        // the builder is looked for while the run logs in, and told in order, just before the build
+        String out = result.stdout();
+        assertThat(out.indexOf("Building with BuildKit")).isGreaterThan(out.indexOf("Logged in to " + registry))
+                .isLessThan(out.indexOf("##[group]Build "));
     }
 
     @Test
