@@ -316,20 +316,26 @@ registry=$ECRFLOW_TESTBED_REGISTRY
 declare -A times=()
 record() { times[$1]="${times[$1]:-} $2"; }
 
+# timed_rounds SCENARIO ROUND_FUNCTION: the timed rounds of a scenario, each tool once a round.
+timed_rounds() {
+  local scenario=$1 round_function=$2 round tool line
+  for ((round = 1; round <= rounds; round++)); do
+    line=""
+    for tool in $(order_of_round "$round"); do
+      "$round_function" "$tool" "$round"
+      record "$scenario-$tool" "$elapsed"
+      line+="$(printf '   %-8s %6.2f s' "$tool" "$elapsed")"
+    done
+    ecrflow_info "round $round:$line"
+  done
+}
+
 ecrflow_heading "Build and push three tags ($rounds rounds, a fresh $layer_mb MiB layer each build)"
 build_push_round ecrflow warm-up
 builder="$(sed -n 's/^--- Build .* (\([a-z]*\))$/\1/p' "$logs/build-push-ecrflow-warm-up.log" | head -n 1)"
 build_push_round baseline warm-up
 ecrflow_info "warm-up done, not timed (creates $web_repository, fills the build cache; ecrflow builds with ${builder:-?})"
-for ((round = 1; round <= rounds; round++)); do
-  line=""
-  for tool in $(order_of_round "$round"); do
-    build_push_round "$tool" "$round"
-    record "build-push-$tool" "$elapsed"
-    line+="$(printf '   %-8s %6.2f s' "$tool" "$elapsed")"
-  done
-  ecrflow_info "round $round:$line"
-done
+timed_rounds build-push build_push_round
 
 base_size="busybox"
 if ((base_mb > 0)); then base_size+=" + $base_mb MiB"; fi
@@ -345,15 +351,7 @@ ecrflow_info "published $platform_repository:$version_prefix-1.0.0 (not timed)"
 platform_round ecrflow warm-up
 platform_round baseline warm-up
 ecrflow_info "warm-up done, not timed"
-for ((round = 1; round <= rounds; round++)); do
-  line=""
-  for tool in $(order_of_round "$round"); do
-    platform_round "$tool" "$round"
-    record "platform-$tool" "$elapsed"
-    line+="$(printf '   %-8s %6.2f s' "$tool" "$elapsed")"
-  done
-  ecrflow_info "round $round:$line"
-done
+timed_rounds platform platform_round
 forget_platform_images
 
 # shellcheck disable=SC2086 # the recorded times are space-separated
