@@ -10,6 +10,7 @@ import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Tags a built image under each reference and pushes them in the order given, showing one overall
@@ -32,7 +33,7 @@ public final class TagPusher {
             ImageRef ref = refs.get(i);
             engine.tag(image.imageId(), ref);
             pipeline.info("Pushing " + ref + " (" + (i + 1) + " of " + refs.size() + ")");
-            Digest pushed = engine.push(ref, login, progress(ref, i, refs.size()));
+            Digest pushed = pushOne(ref, login, progress(ref, i, refs.size()), refs.subList(0, i), digest);
             if (digest != null && !digest.equals(pushed)) {
                 throw new UserError("The registry stored " + ref + " as " + pushed + " but the earlier tags as " + digest
                         + "; the image changed during the push. Run the step again.");
@@ -41,6 +42,23 @@ public final class TagPusher {
         }
         pipeline.progress(100, "Pushed " + refs.size() + " tag(s)");
         return digest;
+    }
+
+    /**
+     * A registry cannot take several tags at once: when a later tag fails, the error names the tags that
+     * are already there, so the user knows what a rerun will move.
+     */
+    private Digest pushOne(ImageRef ref, RegistryCredential login, PushProgress progress, List<ImageRef> done, Digest digest) {
+        try {
+            return engine.push(ref, login, progress);
+        } catch (UserError e) {
+            if (done.isEmpty()) {
+                throw e;
+            }
+            String pushed = done.stream().map(r -> r.tag().value()).collect(Collectors.joining(", "));
+            throw new UserError(e.getMessage() + " Tags pushed before this one stay in the registry, on " + digest
+                    + ": " + pushed + ".", e.input().orElse(null), e);
+        }
     }
 
     private PushProgress progress(ImageRef ref, int index, int count) {
