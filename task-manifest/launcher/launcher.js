@@ -1,6 +1,7 @@
 'use strict';
 // Starts the ecrflow runner for an Azure Pipelines task: finds Java 17+ on the agent, runs the jar
-// that sits next to this file with the task's command, and hands the AWS service connection to it
+// that sits next to this file (unpacked from ecrflow-runner.jar.br on first use) with the task's
+// command, and hands the AWS service connection to it
 // through the environment (never the command line). Task inputs need no translating: the agent
 // passes them as INPUT_<NAME> variables, which the runner reads itself.
 //
