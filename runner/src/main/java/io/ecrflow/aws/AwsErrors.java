@@ -21,6 +21,9 @@ final class AwsErrors {
             return new UserError(credentialsFailure.get().getMessage() + " (while trying to " + action + ")",
                     credentialsFailure.get().input().orElse(null), e);
         }
+        if (e instanceof AwsServiceException service && withoutAwsError(service)) {
+            return new UserError("Could not " + action + ": " + notAws(service, "--endpoint, AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL_ECR_PUBLIC"), null, e);
+        }
         if (e instanceof AwsServiceException service) {
             String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
             String detail = service.awsErrorDetails() == null ? service.getMessage() : service.awsErrorDetails().errorMessage();
@@ -67,6 +70,9 @@ final class AwsErrors {
             return inner.get();
         }
         String prefix = "Could not get AWS credentials from " + source + ": ";
+        if (e instanceof AwsServiceException service && withoutAwsError(service)) {
+            return new UserError(prefix + notAws(service, "AWS_ENDPOINT_URL_STS"), null, e);
+        }
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
             String code = String.valueOf(service.awsErrorDetails().errorCode());
             String detail = service.awsErrorDetails().errorMessage();
@@ -99,6 +105,18 @@ final class AwsErrors {
                     + "if set, AWS_ENDPOINT_URL_STS.", "region", e);
         }
         return new UserError(prefix + message, null, e);
+    }
+
+    /** An HTTP error with no AWS error in it: something else answered, such as a proxy or a wrong endpoint. */
+    private static boolean withoutAwsError(AwsServiceException service) {
+        return service.awsErrorDetails() == null || service.awsErrorDetails().errorCode() == null
+                || service.awsErrorDetails().errorCode().isBlank();
+    }
+
+    private static String notAws(AwsServiceException service, String endpointVariable) {
+        return "the answer was HTTP " + service.statusCode() + " without an AWS error in it, so something other than AWS "
+                + "answered. Check the region, the endpoint if one is set (" + endpointVariable + ", AWS_ENDPOINT_URL) "
+                + "and any proxy between this agent and AWS (HTTPS_PROXY, the agent's proxy settings).";
     }
 
     /** A {@link UserError} a credential source threw, when the SDK wrapped it on the way out. */

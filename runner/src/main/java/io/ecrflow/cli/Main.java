@@ -1,6 +1,7 @@
 package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
+import io.ecrflow.http.ProxySettings;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.InputDefaults;
 import io.ecrflow.pipeline.Pipeline;
@@ -34,6 +35,11 @@ public final class Main implements Runnable {
     public static int run(String[] args, Environment env, Path workingDirectory, PrintStream out, PrintStream err) {
         Pipeline pipeline = Pipelines.detect(env, out, err);
         SecretEnvironment.register(env, pipeline);
+        try {
+            useProxy(ProxySettings.from(env), pipeline);
+        } catch (UserError e) {
+            return fail(pipeline, e);
+        }
         RunContext context = new RunContext(pipeline, env, workingDirectory);
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setOut(new PrintWriter(out, true));
@@ -51,6 +57,16 @@ public final class Main implements Runnable {
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> fail(pipeline, e));
         return commandLine.execute(args);
+    }
+
+    /** A proxy from the environment serves the whole process; without one nothing changes. */
+    private static void useProxy(ProxySettings proxy, Pipeline pipeline) {
+        if (!proxy.any()) {
+            return;
+        }
+        proxy.secrets().forEach(pipeline::registerSecret);
+        proxy.install();
+        proxy.describe().ifPresent(pipeline::info);
     }
 
     static int fail(Pipeline pipeline, Exception e) {

@@ -14,7 +14,7 @@ import java.util.Locale;
 final class SecretEnvironment {
     // Credentials the launcher and the AWS conventions pass in the environment.
     private static final List<String> NAMES = List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-            "AWS_SECURITY_TOKEN", "INPUT_TEAMSWEBHOOKURL", "INPUT_UPSTREAMPASSWORD", "SYSTEM_ACCESSTOKEN");
+            "AWS_SECURITY_TOKEN", "INPUT_TEAMSWEBHOOKURL", "INPUT_UPSTREAMPASSWORD", "SYSTEM_ACCESSTOKEN", "AGENT_PROXYPASSWORD");
 
     private SecretEnvironment() {
     }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,7 +110,7 @@ public final class HttpCall {
 
     /** @throws IOException when there is no answer: no connection, a timeout, a broken answer */
     public Response send() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         try {
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(followRedirects);

@@ -29,10 +29,9 @@ public final class AzurePipeline implements Pipeline {
 
     @Override
     public void registerSecret(Secret secret) {
-        if (secret.isEmpty()) {
+        if (!masker.register(secret)) {
             return;
         }
-        masker.register(secret);
         String value = secret.reveal();
         // The agent masks line by line, so a multi-line secret is only hidden if each line is registered too.
         printLine(LoggingCommand.of("task.setsecret").message(value).format());

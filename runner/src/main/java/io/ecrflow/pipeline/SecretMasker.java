@@ -20,11 +20,14 @@ public final class SecretMasker {
     // Longest first, so a secret that contains another secret is masked whole.
     private volatile List<String> longestFirst = List.of();
 
-    /** Masks this value, and each of its lines, in everything masked from now on. Empty secrets are ignored. */
-    public synchronized void register(Secret secret) {
+    /**
+     * Masks this value, and each of its lines, in everything masked from now on. Returns false for an
+     * empty secret or one already known, which then needs no registering with the agent again.
+     */
+    public synchronized boolean register(Secret secret) {
         String value = secret.reveal();
-        if (value.isEmpty()) {
-            return;
+        if (value.isEmpty() || values.contains(value)) {
+            return false;
         }
         values.add(value);
         for (String line : value.split("\\r?\\n|\\r")) {
@@ -35,6 +38,7 @@ public final class SecretMasker {
         List<String> sorted = new ArrayList<>(values);
         sorted.sort(Comparator.comparingInt(String::length).reversed());
         longestFirst = List.copyOf(sorted);
+        return true;
     }
 
     public String mask(String text) {

@@ -2,6 +2,7 @@ package io.ecrflow.it;
 
 import com.sun.net.httpserver.HttpServer;
 import io.ecrflow.testbed.ControlPlaneCall;
+import io.ecrflow.testbed.ForwardProxy;
 import io.ecrflow.testbed.RoleSession;
 import io.ecrflow.testbed.SampleApp;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -109,6 +111,42 @@ class WebIdentityIT extends TestBedTest {
         List<String> issued = testbed.issuedSessionSecrets();
         secrets.addAll(issued.subList(issued.size() - 2, issued.size()));
         RunAssertions.onlyRegistered(result, secrets);
+    }
+
+    /**
+     * Behind the agent's proxy (Agent.ProxyUrl with credentials), the OIDC token request goes through it:
+     * its host name resolves only there. ECR and STS on loopback are reached directly.
+     */
+    @Test
+    void theOidcTokenRequestGoesThroughTheAgentsProxyWithItsCredentials() throws Exception {
+        String subject = "sc://example/web/aws-ecr-push";
+        startAzureDevOps(200, "{\"oidcToken\":\"" + Jwt.token(TestBedFixture.AZURE_DEVOPS_ISSUER, subject,
+                TestBedFixture.AZURE_AUDIENCE, Instant.now().plusSeconds(600)) + "\"}");
+        String proxyPassword = "proxy-pw-" + UUID.randomUUID();
+        try (ForwardProxy proxy = new ForwardProxy(Map.of("dev.azure.test", "127.0.0.1", "sts.aws.test", "127.0.0.1", "ecr.aws.test", "127.0.0.1"), Optional.of("builder:" + proxyPassword))) {
+            String oidcUri = "http://dev.azure.test:" + azureDevOps.getAddress().getPort()
+                    + "/project-id/_apis/distributedtask/hubs/build/plans/plan-id/jobs/job-id/oidctoken";
+
+            RunResult result = azureStep("login", "--oidc-service-connection-id", CONNECTION_ID, "--role-arn", TestBedFixture.ROLE_ARN)
+                    .env("AWS_ENDPOINT_URL_STS", testbed.stsEndpoint().toString().replace("127.0.0.1", "sts.aws.test"))
+                    .env("AWS_ENDPOINT_URL_ECR", testbed.ecrEndpoint().toString().replace("127.0.0.1", "ecr.aws.test"))
+                    .env("SYSTEM_OIDCREQUESTURI", oidcUri)
+                    .env("AGENT_PROXYURL", proxy.url())
+                    .env("AGENT_PROXYUSERNAME", "builder")
+                    .env("AGENT_PROXYPASSWORD", proxyPassword)
+                    .run();
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(proxy.refused()).as("asked for credentials first, as proxies do").hasSize(1);
+            assertThat(proxy.requests()).as("every outside call: Azure DevOps, STS and ECR by name")
+                    .contains("POST " + oidcUri + "?api-version=7.1&serviceConnectionId=" + CONNECTION_ID)
+                    .anyMatch(request -> request.startsWith("POST http://sts.aws.test:"))
+                    .anyMatch(request -> request.startsWith("POST http://ecr.aws.test:"));
+            assertThat(lastWebIdentitySession(subject).webIdentityIssuer()).contains(TestBedFixture.AZURE_DEVOPS_ISSUER);
+            assertThat(result.stdout()).contains("Proxy: HTTPS through 127.0.0.1:" + proxy.port() + " (Agent.ProxyUrl");
+            assertThat(result.stdout().lines().filter(line -> line.contains(proxyPassword)))
+                    .containsExactly("##vso[task.setsecret]" + proxyPassword);
+        }
     }
 
     /** After the Azure DevOps issuer retires, tokens come from Microsoft Entra: nothing in the runner changes. */
