@@ -7,12 +7,13 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.ecrflow.UserError;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * A docker-java client for the engine the environment points at ({@code DOCKER_HOST},
- * {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}; the local socket otherwise).
+ * {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH} read by {@link PemTlsConfig}; the local socket otherwise).
  * No docker config directory is given to docker-java, so it never reads stored registry credentials:
  * every registry credential is handed to a command in memory.
  */
@@ -30,9 +31,7 @@ public final class EngineConnection implements AutoCloseable {
     public static EngineConnection open(Map<String, String> env) {
         // A plain builder, not createDefaultConfigBuilder(): that one reads System.getenv() and ~/.docker.
         DefaultDockerClientConfig.Builder builder = new DefaultDockerClientConfig.Builder()
-                .withDockerHost(valueOf(env, "DOCKER_HOST", DEFAULT_HOST))
-                .withDockerTlsVerify(valueOf(env, "DOCKER_TLS_VERIFY", null))
-                .withDockerCertPath(valueOf(env, "DOCKER_CERT_PATH", null));
+                .withDockerHost(valueOf(env, "DOCKER_HOST", DEFAULT_HOST));
         DefaultDockerClientConfig config;
         try {
             config = builder.build();
@@ -42,11 +41,22 @@ public final class EngineConnection implements AutoCloseable {
         }
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(tlsVerify(env) ? PemTlsConfig.from(certPath(env)) : null)
                 // Only connecting is bounded: builds and pushes stream for as long as they take.
                 .connectionTimeout(Duration.ofSeconds(15))
                 .build();
         return new EngineConnection(DockerClientImpl.getInstance(config, http), config.getDockerHost().toString());
+    }
+
+    /** As the docker CLI reads it: set to anything but {@code 0} or {@code false} means TLS, verified. */
+    private static boolean tlsVerify(Map<String, String> env) {
+        String value = valueOf(env, "DOCKER_TLS_VERIFY", "");
+        return !value.isEmpty() && !value.equals("0") && !value.equalsIgnoreCase("false");
+    }
+
+    private static Path certPath(Map<String, String> env) {
+        String home = valueOf(env, "HOME", System.getProperty("user.home"));
+        return Path.of(valueOf(env, "DOCKER_CERT_PATH", Path.of(home, ".docker").toString()));
     }
 
     private static String valueOf(Map<String, String> env, String name, String fallback) {
