@@ -5,6 +5,7 @@ import io.ecrflow.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +30,12 @@ public final class BuilderChoice {
     public BuilderChoice(EngineConnection engine, Map<String, String> env, Path temporaryFolder) {
         this.probe = new BuildKitCliProbe(env);
         this.engine = engine;
-        this.env = Map.copyOf(env);
+        // The CLI builds with a config folder of its own, where no docker context is set: point it at the
+        // engine docker-java uses, which then holds the image it tags and pushes.
+        Map<String, String> cliEnv = new HashMap<>(env);
+        cliEnv.keySet().removeAll(List.of("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT"));
+        cliEnv.putAll(engine.endpoint().cliVariables());
+        this.env = Map.copyOf(cliEnv);
         this.temporaryFolder = temporaryFolder;
     }
 

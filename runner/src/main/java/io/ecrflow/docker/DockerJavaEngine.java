@@ -42,7 +42,9 @@ public final class DockerJavaEngine implements DockerEngine {
             String hint = cause.toLowerCase(Locale.ROOT).contains("permission denied")
                     ? " If it is running, give this user access to its socket (e.g. add it to the 'docker' group)."
                     : "";
-            throw new UserError("No Docker Engine is reachable at " + host() + " (" + cause + "). Start one "
+            String from = connection.endpoint().source().startsWith("docker context")
+                    ? " (from " + connection.endpoint().source() + ")" : "";
+            throw new UserError("No Docker Engine is reachable at " + host() + from + " (" + cause + "). Start one "
                     + "(`sudo systemctl start docker`, or `dockerd`) or point DOCKER_HOST at a running engine." + hint,
                     null, e);
         }
