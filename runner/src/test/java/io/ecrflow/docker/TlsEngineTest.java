@@ -1,6 +1,7 @@
 package io.ecrflow.docker;
 
 import io.ecrflow.UserError;
+import io.ecrflow.testbed.EngineFront;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -14,24 +15,13 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +36,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * DOCKER_TLS_VERIFY with DOCKER_CERT_PATH, against the real engine behind a TLS front that demands a
@@ -59,29 +46,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * from a certificate authority made for the test.
  */
 class TlsEngineTest {
-    private static final Path SOCKET = Path.of("/var/run/docker.sock");
-
     @TempDir
     Path certs;
 
-    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "tls-front");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private SSLServerSocket front;
-
-    @BeforeAll
-    static void theEngineListensOnItsSocket() {
-        assumeTrue(Files.exists(SOCKET), "needs the engine at " + SOCKET);
-    }
+    private EngineFront front;
 
     @AfterEach
-    void stopFront() throws IOException {
+    void stopFront() throws Exception {
         if (front != null) {
             front.close();
         }
-        threads.shutdownNow();
     }
 
     @Test
@@ -118,7 +92,7 @@ class TlsEngineTest {
 
         try (DockerJavaEngine engine = DockerJavaEngine.connect(tlsEnvironment())) {
             assertThatThrownBy(engine::ping).isInstanceOf(UserError.class)
-                    .hasMessageContaining("No Docker Engine is reachable at tcp://127.0.0.1:" + front.getLocalPort());
+                    .hasMessageContaining("No Docker Engine is reachable at tcp://127.0.0.1:" + front.port());
         }
     }
 
@@ -140,7 +114,7 @@ class TlsEngineTest {
     }
 
     private Map<String, String> tlsEnvironment() {
-        int port = front == null ? 2376 : front.getLocalPort();
+        int port = front == null ? 2376 : front.port();
         return Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + port, "DOCKER_TLS_VERIFY", "1",
                 "DOCKER_CERT_PATH", certs.toString());
     }
@@ -151,10 +125,7 @@ class TlsEngineTest {
         Files.writeString(certs.resolve("key.pem"), keyPem);
     }
 
-    /**
-     * Listens on loopback with a certificate from {@code serverCa}, demands a client certificate from
-     * {@code clientCa}, and passes each connection on to the engine's socket.
-     */
+    /** The engine behind TLS with a certificate from {@code serverCa}, demanding a client certificate from {@code clientCa}. */
     private void startFront(Authority serverCa, Authority clientCa) throws Exception {
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
@@ -169,51 +140,7 @@ class TlsEngineTest {
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-        front = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        front.setNeedClientAuth(true);
-        threads.execute(() -> {
-            while (!front.isClosed()) {
-                try {
-                    SSLSocket client = (SSLSocket) front.accept();
-                    threads.execute(() -> relay(client));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
-    }
-
-    /**
-     * Copies both ways between the TLS connection and the engine's socket. The channel is read and written
-     * directly: its stream adapters share one lock, and a blocked read would hold up every write.
-     */
-    private void relay(SSLSocket client) {
-        try (client; SocketChannel engine = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            engine.connect(UnixDomainSocketAddress.of(SOCKET));
-            threads.execute(() -> {
-                ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-                try {
-                    OutputStream toClient = client.getOutputStream();
-                    while (engine.read(buffer) != -1) {
-                        toClient.write(buffer.array(), 0, buffer.position());
-                        toClient.flush();
-                        buffer.clear();
-                    }
-                } catch (IOException ignored) {
-                    // either side closed
-                }
-            });
-            InputStream fromClient = client.getInputStream();
-            byte[] bytes = new byte[64 * 1024];
-            for (int read; (read = fromClient.read(bytes)) != -1; ) {
-                ByteBuffer chunk = ByteBuffer.wrap(bytes, 0, read);
-                while (chunk.hasRemaining()) {
-                    engine.write(chunk);
-                }
-            }
-        } catch (IOException ignored) {
-            // a refused handshake or a closed connection ends the relay
-        }
+        front = EngineFront.tls(context);
     }
 
     private static String pkcs8(PrivateKey key) {
