@@ -2,10 +2,12 @@
 # Packages the Azure DevOps extension: builds the runner jar, stages every task with it, and writes
 # dist/ecrflow.ecrflow-<version>.vsix with tfx-cli (the version pinned in package-lock.json).
 #
-#   scripts/package.sh [--jar RUNNER_JAR] [--out DIR]
+#   scripts/package.sh [--jar RUNNER_JAR] [--out DIR] [--patch N]
 #
-#   --jar  use this runner jar instead of building one with Maven
-#   --out  where the .vsix goes (default: dist/)
+#   --jar    use this runner jar instead of building one with Maven
+#   --out    where the .vsix goes (default: dist/)
+#   --patch  the patch number of the extension and of every task, e.g. the CI build id, so that each
+#            release raises the task versions agents cache (the sources keep theirs)
 # ECRFLOW_BUILD_DIR names Maven's output folder in each module (default: target).
 # Needs Java 17 and Maven (unless --jar), Node.js 16+ and npm with access to the npm registry.
 set -euo pipefail
@@ -13,11 +15,13 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar=""
 out="$repo/dist"
+patch=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --jar) jar=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) printf 'usage: %s [--jar RUNNER_JAR] [--out DIR]\n' "$0" >&2; exit 2 ;;
+    --patch) patch=$2; shift 2 ;;
+    *) printf 'usage: %s [--jar RUNNER_JAR] [--out DIR] [--patch N]\n' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -35,6 +39,10 @@ trap 'rm -rf "$stage"' EXIT
 
 heading "Staging the extension"
 bash "$repo/scripts/stage-extension.sh" "$jar" "$stage"
+if [[ -n $patch ]]; then
+  node "$repo/scripts/lib/stamp-patch.js" "$stage" "$patch"
+  printf 'extension and tasks stamped with patch %s\n' "$patch"
+fi
 
 heading "Installing the pinned tfx-cli (npm ci)"
 (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error)

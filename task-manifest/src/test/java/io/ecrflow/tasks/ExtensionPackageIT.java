@@ -2,6 +2,7 @@ package io.ecrflow.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +21,13 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * scripts/package.sh, as a release runs it (with the jar this build made), produces a .vsix that tfx-cli
- * accepted, holding each task complete and nothing else from the repository.
+ * scripts/package.sh, as a release runs it (with the jar this build made and the CI build's number as the
+ * patch), produces a .vsix that tfx-cli accepted, holding each task complete and nothing else from the
+ * repository.
  */
 class ExtensionPackageIT {
     private static final long MARKETPLACE_LIMIT_BYTES = 50L * 1024 * 1024;
+    private static final int PATCH = 417;
     @TempDir
     static Path dist;
     private static Path vsix;
@@ -33,7 +36,7 @@ class ExtensionPackageIT {
     @BeforeAll
     static void packageTheExtension() throws Exception {
         Process process = new ProcessBuilder("bash", Repo.root().resolve("scripts/package.sh").toString(),
-                "--jar", Repo.runnerJar().toString(), "--out", dist.toString())
+                "--jar", Repo.runnerJar().toString(), "--out", dist.toString(), "--patch", Integer.toString(PATCH))
                 .directory(Repo.root().toFile()).redirectErrorStream(true).start();
         packagingLog = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("packaging finishes in 5 minutes").isTrue();
@@ -46,10 +49,11 @@ class ExtensionPackageIT {
     }
 
     @Test
-    void tfxNamesThePackageAfterPublisherExtensionAndVersion() {
+    void tfxNamesThePackageAfterPublisherExtensionAndTheStampedVersion() {
         JsonNode manifest = ExtensionManifest.read().json();
+        String[] version = manifest.path("version").asText().split("\\.");
         assertThat(vsix.getFileName().toString()).isEqualTo(manifest.path("publisher").asText() + "." + manifest.path("id").asText()
-                + "-" + manifest.path("version").asText() + ".vsix");
+                + "-" + version[0] + "." + version[1] + "." + PATCH + ".vsix");
         assertThat(packagingLog).contains("Completed operation: create extension");
     }
 
@@ -58,7 +62,12 @@ class ExtensionPackageIT {
         try (ZipFile zip = new ZipFile(vsix.toFile())) {
             for (TaskManifest task : TaskManifest.all()) {
                 String folder = "task-manifest/" + task.folder().getFileName() + "/";
-                assertThat(text(zip, folder + "task.json")).isEqualTo(Files.readString(task.folder().resolve("task.json")));
+                // as in the sources but for the patch, which the sources leave alone
+                ObjectNode packaged = (ObjectNode) new ObjectMapper().readTree(text(zip, folder + "task.json"));
+                assertThat(packaged.path("version").path("Patch").asInt()).isEqualTo(PATCH);
+                ((ObjectNode) packaged.path("version")).put("Patch", task.json().path("version").path("Patch").asInt());
+                assertThat(packaged).isEqualTo(task.json());
+                assertThat(task.json().path("version").path("Patch").asInt()).isNotEqualTo(PATCH);
                 assertThat(zip.getEntry(folder + "icon.png")).isNotNull();
                 assertThat(zip.getEntry(folder + "launcher.js")).isNotNull();
                 for (String section : List.of("execution", "postjobexecution")) {
