@@ -1,6 +1,8 @@
 package io.ecrflow.buildpush;
 
 import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.registry.CacheRef;
+import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Tag;
 
 import java.nio.file.Path;
@@ -8,7 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The inputs of {@code build-push}, parsed and checked once: every value here is valid. */
+/**
+ * The inputs of {@code build-push}, parsed and checked once: every value here is valid.
+ *
+ * @param tags          the user's tags; the cache tag is never among them
+ * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
+ * @param cacheRef      where the registry cache lives (its default when the cache is off); never one of {@code tags}
+ */
 public record BuildPushOptions(
         RepositorySettings repository,
         boolean createRepository,
@@ -21,5 +29,12 @@ public record BuildPushOptions(
         Optional<String> platform,
         boolean noCache,
         boolean pull,
-        String builder) {
+        String builder,
+        boolean registryCache,
+        CacheRef cacheRef) {
+
+    /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
+    public Optional<ImageRef> registryCacheIn(String registry) {
+        return registryCache ? Optional.of(cacheRef.in(registry)) : Optional.empty();
+    }
 }

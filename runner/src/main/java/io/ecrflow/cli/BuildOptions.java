@@ -1,6 +1,9 @@
 package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
+import io.ecrflow.registry.CacheRef;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.KeyValues;
 import picocli.CommandLine.Option;
 
@@ -26,6 +29,16 @@ public final class BuildOptions {
             description = "buildkit: the docker CLI's BuildKit; engine: the Docker Engine's builder; auto: BuildKit when available. Default: auto.")
     String builder;
 
+    @Option(names = "--registry-cache", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "BuildKit imports the build cache from the registry and exports it back, so a fresh agent "
+                    + "skips unchanged steps. Default: false.")
+    String registryCache;
+
+    @Option(names = "--cache-ref", paramLabel = "TAG|REPOSITORY:TAG",
+            description = "Where the registry cache lives, in the same registry: a tag of the pushed repository, or "
+                    + "repository:tag. Default: tag buildcache of the pushed repository.")
+    String cacheRef;
+
     Map<String, String> buildArgs() {
         return KeyValues.parse(Inputs.list(buildArgs), "buildArgs");
     }
@@ -36,6 +49,39 @@ public final class BuildOptions {
 
     boolean noCache() {
         return Inputs.bool(noCache, false, "noCache");
+    }
+
+    boolean registryCache() {
+        return Inputs.bool(registryCache, false, "registryCache");
+    }
+
+    /** Where the registry cache lives, whether or not it is turned on. */
+    CacheRef cacheRef(RepositoryName pushedTo) {
+        return CacheRef.parse(cacheRef, pushedTo, "cacheRef");
+    }
+
+    /**
+     * Refuses a registry cache that cannot work: with the engine's builder, which knows no BuildKit cache, or
+     * on one of the tags the command publishes, which the cache would overwrite (or they it).
+     *
+     * @param tagsInput the input the tags come from, for the message
+     */
+    void checkRegistryCache(CacheRef cache, RepositoryName pushedTo, List<Tag> tags, String tagsInput) {
+        if (!registryCache()) {
+            return;
+        }
+        if (builder().equals("engine")) {
+            throw new UserError("registryCache needs BuildKit, and builder is 'engine': the Docker Engine's own "
+                    + "builder can neither import nor export BuildKit's cache. Set builder to auto or buildkit, or "
+                    + "turn registryCache off.", "registryCache");
+        }
+        for (Tag tag : tags) {
+            if (cache.isTag(pushedTo, tag)) {
+                throw new UserError("Tag '" + tag + "' (from " + tagsInput + ") is also the registry cache's tag "
+                        + cache + ", which every run moves to its own build. Use another tag, or set cacheRef "
+                        + "to another tag (it defaults to '" + CacheRef.DEFAULT_TAG + "').", tagsInput);
+            }
+        }
     }
 
     String builder() {

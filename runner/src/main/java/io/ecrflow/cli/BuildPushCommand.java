@@ -8,6 +8,7 @@ import io.ecrflow.buildpush.BuildPushOptions;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.ImageBuilder;
+import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.tagging.KeyValues;
 import io.ecrflow.tagging.OciLabels;
@@ -109,8 +110,10 @@ public final class BuildPushCommand extends RunnerCommand {
                 Inputs.choice(tagMutability, TagMutability.class, TagMutability.MUTABLE, "tagMutability"),
                 Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory()), aws.publicRegistry(),
                 run.workingDirectory());
+        CacheRef cache = build.cacheRef(name);
+        build.checkRegistryCache(cache, name, plan.tags(), "tags");
         return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), contextDir,
                 dockerfilePath, plan.tags(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
-                build.noCache(), Inputs.bool(pull, false, "pull"), build.builder());
+                build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache);
     }
 }

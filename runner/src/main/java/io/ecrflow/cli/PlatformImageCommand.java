@@ -17,6 +17,7 @@ import io.ecrflow.platform.PlatformImageOptions.UpstreamLogin;
 import io.ecrflow.platform.TestApp;
 import io.ecrflow.platform.Version;
 import io.ecrflow.platform.VersionTags;
+import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
@@ -155,14 +156,31 @@ public final class PlatformImageCommand extends RunnerCommand {
         // Platform images move 'latest' and the extra tags on every version, so their tags must be mutable.
         RepositorySettings settings = newRepository.settings(name, RepositorySettings.TagMutability.MUTABLE,
                 Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
+        List<Tag> extra = extraTags(run, versions);
+        boolean tagsLatest = Inputs.bool(tagLatest, true, "tagLatest");
+        CacheRef cache = cacheRef(name, versions, extra, tagsLatest);
         return new PlatformImageOptions(settings, contextDir, dockerfilePath,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
                 Inputs.bool(forceUpdate, false, "forceUpdate"),
-                extraTags(run, versions), Inputs.bool(tagLatest, true, "tagLatest"),
+                extra, tagsLatest,
                 build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
                 testApp(run), upstreamLogin(run),
-                new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")));
+                new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
+                build.registryCache(), cache);
+    }
+
+    /** The registry cache's place: never a version tag (it would count as one), an extra tag or 'latest'. */
+    private CacheRef cacheRef(RepositoryName name, VersionTags versions, List<Tag> extra, boolean tagsLatest) {
+        CacheRef cache = build.cacheRef(name);
+        if (build.registryCache() && cache.repository().equals(name) && versions.versionOf(cache.tag()).isPresent()) {
+            throw new UserError("cacheRef " + cache + " looks like a version tag (" + versions.pattern() + "); the "
+                    + "registry cache moves on every run and must never count as a version. Use another tag, e.g. "
+                    + CacheRef.DEFAULT_TAG + ".", "cacheRef");
+        }
+        build.checkRegistryCache(cache, name, extra, "extraTags");
+        build.checkRegistryCache(cache, name, tagsLatest ? List.of(Tag.of("latest")) : List.of(), "tagLatest");
+        return cache;
     }
 
     /** The webhook URL is a secret, so it is only ever read from the environment (INPUT_TEAMSWEBHOOKURL). */

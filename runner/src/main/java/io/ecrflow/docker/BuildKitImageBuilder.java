@@ -1,6 +1,7 @@
 package io.ecrflow.docker;
 
 import io.ecrflow.UserError;
+import io.ecrflow.registry.ImageRef;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -18,9 +20,13 @@ import java.util.function.Consumer;
  * itself: BuildKit needs a gRPC session the Engine API client lacks (docker-java issue #1657).
  * Build-argument values reach the CLI through its environment ({@code --build-arg NAME} without a value
  * makes the CLI read {@code NAME} from there), so they never show in a process listing. Registry
- * credentials for base-image pulls sit in a private, temporary DOCKER_CONFIG for the one run.
+ * credentials for base-image pulls (and the registry cache) sit in a private, temporary DOCKER_CONFIG for the
+ * one run. A registry cache is imported from the registry and exported back ({@link #cacheOptions}).
  */
 public final class BuildKitImageBuilder implements ImageBuilder {
+    /** The build argument that makes BuildKit write its cache into the image's config (docker build reference). */
+    static final String INLINE_CACHE_ARG = "BUILDKIT_INLINE_CACHE";
+
     private final BuildKitCli cli;
     private final Map<String, String> env;
     private final Path temporaryFolder;
@@ -49,10 +55,23 @@ public final class BuildKitImageBuilder implements ImageBuilder {
     @Override
     public BuiltImage build(BuildRequest request, Consumer<String> output) {
         checkBuildArgNames(request);
+        CacheForm form = cli.mode() == BuildKitCli.Mode.BUILDX ? CacheForm.REGISTRY : CacheForm.INLINE;
+        try {
+            return build(request, form, output);
+        } catch (RegistryCacheExportRefused refused) {
+            // buildx here always builds on the engine's default builder (the CLI runs with a config folder of its
+            // own), whose docker driver exports only an inline cache unless the engine keeps images in containerd.
+            output.accept("This engine's builder cannot export a separate registry cache; building again with the "
+                    + "cache inline in the image.");
+            return build(request, CacheForm.INLINE, output);
+        }
+    }
+
+    private BuiltImage build(BuildRequest request, CacheForm form, Consumer<String> output) {
         try (PrivateDockerConfig config = PrivateDockerConfig.create(
                 temporaryFolder, request.registryAuth(), CliEnvironment.userConfigDirectory(env))) {
             Path imageIdFile = config.file("image-id");
-            List<String> argv = commandLine(request, imageIdFile);
+            List<String> argv = commandLine(request, imageIdFile, form);
             output.accept("Running " + String.join(" ", argv));
             BuildKitLog log = new BuildKitLog();
             int exitCode = run(argv, environment(request, config.directory()), request.context(), line -> {
@@ -60,9 +79,13 @@ public final class BuildKitImageBuilder implements ImageBuilder {
                 output.accept(line);
             });
             if (exitCode != 0) {
+                if (form == CacheForm.REGISTRY && log.refusedCacheExport()) {
+                    throw new RegistryCacheExportRefused();
+                }
                 throw failure(exitCode, log);
             }
-            return new BuiltImage(Files.readString(imageIdFile).trim(), request.localName());
+            Optional<ImageRef> publishAsCache = form == CacheForm.INLINE ? request.registryCache() : Optional.empty();
+            return new BuiltImage(Files.readString(imageIdFile).trim(), request.localName(), publishAsCache);
         } catch (IOException e) {
             throw new UncheckedIOException("the build finished but its image id could not be read", e);
         }
@@ -77,8 +100,13 @@ public final class BuildKitImageBuilder implements ImageBuilder {
         }
     }
 
-    /** The CLI's arguments. Build-argument values are deliberately absent: they travel in the environment. */
+    /** The CLI's arguments, with the cache form this CLI starts with. */
     List<String> commandLine(BuildRequest request, Path imageIdFile) {
+        return commandLine(request, imageIdFile, cli.mode() == BuildKitCli.Mode.BUILDX ? CacheForm.REGISTRY : CacheForm.INLINE);
+    }
+
+    /** The CLI's arguments. Build-argument values are deliberately absent: they travel in the environment. */
+    List<String> commandLine(BuildRequest request, Path imageIdFile, CacheForm form) {
         List<String> argv = new ArrayList<>(cli.buildCommand());
         argv.add("--progress=plain");
         argv.add("--file");
@@ -96,9 +124,26 @@ public final class BuildKitImageBuilder implements ImageBuilder {
         if (request.noCache()) {
             argv.add("--no-cache");
         }
+        request.registryCache().ifPresent(cache -> argv.addAll(cacheOptions(cache, form)));
         argv.addAll(List.of("--tag", request.localName(), "--iidfile", imageIdFile.toString()));
         argv.add(request.context().toAbsolutePath().toString());
         return argv;
+    }
+
+    /**
+     * How BuildKit imports the cache from the registry and exports it back. The inline cache is the image's own
+     * config (min mode: the final stage's steps), so exporting it means publishing the image under the cache
+     * tag. buildx's registry cache is a manifest of its own, written by the build itself; ECR accepts it only as
+     * an OCI image manifest ({@code image-manifest=true,oci-mediatypes=true}), not as the default index.
+     */
+    private List<String> cacheOptions(ImageRef cache, CacheForm form) {
+        if (cli.mode() == BuildKitCli.Mode.BUILT_IN) {
+            return List.of("--cache-from", cache.toString(), "--build-arg", INLINE_CACHE_ARG + "=1");
+        }
+        String to = form == CacheForm.REGISTRY
+                ? "type=registry,ref=" + cache + ",mode=max,image-manifest=true,oci-mediatypes=true"
+                : "type=inline";
+        return List.of("--cache-from", "type=registry,ref=" + cache, "--cache-to", to);
     }
 
     /** The CLI's whole environment: engine settings, the private config folder and the build-argument values. */
@@ -114,6 +159,19 @@ public final class BuildKitImageBuilder implements ImageBuilder {
         }
         childEnv.putAll(request.buildArgs());
         return childEnv;
+    }
+
+    /** Which cache a build exports: inline in the image, or buildx's separate registry cache. */
+    enum CacheForm {
+        INLINE,
+        REGISTRY
+    }
+
+    /** buildx said its builder cannot export a registry cache; the build did not start. */
+    private static final class RegistryCacheExportRefused extends RuntimeException {
+        RegistryCacheExportRefused() {
+            super(null, null, false, false);
+        }
     }
 
     private static void checkBuildArgNames(BuildRequest request) {

@@ -24,6 +24,11 @@ final class BuildKitLog implements Consumer<String> {
     private static final int KEPT = 400;
     private static final int SHOWN = 40;
     private static final Pattern FAILED_STEP = Pattern.compile("^\\s*> (\\[[^\\]]+\\] .*?):?\\s*$");
+    // buildx's words when its builder (the docker driver) cannot export a cache other than inline, before and
+    // after buildx 0.11: "Cache export feature is currently not supported for docker driver" and
+    // "Cache export is not supported for the docker driver".
+    private static final Pattern CACHE_EXPORT_REFUSED =
+            Pattern.compile("(?i).*cache export( feature)? is (currently )?not supported for (the )?docker driver.*");
 
     private final Deque<String> lines = new ArrayDeque<>();
 
@@ -45,6 +50,11 @@ final class BuildKitLog implements Consumer<String> {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /** Whether buildx refused to export a registry cache because its builder cannot (the build never started). */
+    boolean refusedCacheExport() {
+        return lines.stream().anyMatch(line -> CACHE_EXPORT_REFUSED.matcher(line).matches());
     }
 
     /** The lines that explain the failure: BuildKit's error block, else its error lines, else the last lines. */

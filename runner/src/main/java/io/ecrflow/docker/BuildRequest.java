@@ -1,5 +1,6 @@
 package io.ecrflow.docker;
 
+import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 
 import java.nio.file.Path;
@@ -10,8 +11,10 @@ import java.util.Optional;
 /**
  * Everything one image build needs, already validated: the context and Dockerfile exist.
  *
- * @param localName   the name the built image gets in the engine, e.g. {@code ecrflow-build/team-web:1a2b3c}
- * @param registryAuth credentials for registries the build may pull base images from (in memory only)
+ * @param localName     the name the built image gets in the engine, e.g. {@code ecrflow-build/team-web:1a2b3c}
+ * @param registryAuth  credentials for registries the build may pull base images from (in memory only); they
+ *                      also let BuildKit read and write the registry cache
+ * @param registryCache where BuildKit imports the build cache from and exports it back to; empty: no registry cache
  */
 public record BuildRequest(
         Path context,
@@ -23,5 +26,20 @@ public record BuildRequest(
         boolean noCache,
         boolean pull,
         String localName,
-        List<RegistryCredential> registryAuth) {
+        List<RegistryCredential> registryAuth,
+        Optional<ImageRef> registryCache) {
+
+    /** A build without a registry cache. */
+    public BuildRequest(Path context, Path dockerfile, Map<String, String> buildArgs, Optional<String> target,
+                        Map<String, String> labels, Optional<String> platform, boolean noCache, boolean pull,
+                        String localName, List<RegistryCredential> registryAuth) {
+        this(context, dockerfile, buildArgs, target, labels, platform, noCache, pull, localName, registryAuth,
+                Optional.empty());
+    }
+
+    /** The same build, importing its cache from {@code cache} and exporting it back there (empty: none). */
+    public BuildRequest withRegistryCache(Optional<ImageRef> cache) {
+        return new BuildRequest(context, dockerfile, buildArgs, target, labels, platform, noCache, pull, localName,
+                registryAuth, cache);
+    }
 }

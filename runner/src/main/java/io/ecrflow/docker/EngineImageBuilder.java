@@ -40,6 +40,12 @@ public final class EngineImageBuilder implements ImageBuilder {
                     + request.context() + ", which the engine builder cannot use. Move it into the context, "
                     + "or build with BuildKit (--builder buildkit).", "dockerfile");
         }
+        if (request.registryCache().isPresent()) {
+            // Only reached when --builder auto found no BuildKit: --builder engine with a registry cache is refused
+            // while the options are read. The engine's builder can neither import nor export BuildKit's cache.
+            output.accept("The Docker Engine's builder cannot use the registry cache " + request.registryCache().get()
+                    + " (it needs BuildKit): building without it, and the cache is not updated.");
+        }
         EngineBuildCallback callback = new EngineBuildCallback(output);
         try (BuildImageCmd command = command(request, context, dockerfile)) {
             command.exec(callback).awaitCompletion();

@@ -2,6 +2,8 @@ package io.ecrflow.platform;
 
 import io.ecrflow.Secret;
 import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.registry.CacheRef;
+import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Tag;
 
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.Optional;
  * @param extraTags     tags that move to every new version (e.g. {@code 6.0}), never version tags
  * @param test          the integration test; empty means the image is published untested
  * @param upstreamLogin credentials for the base image's registry, when it is private
+ * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
+ * @param cacheRef      where the registry cache lives; never a version tag, an extra tag or {@code latest}
  */
 public record PlatformImageOptions(
         RepositorySettings repository,
@@ -34,11 +38,29 @@ public record PlatformImageOptions(
         String builder,
         Optional<TestApp> test,
         Optional<UpstreamLogin> upstreamLogin,
-        Notifications notifications) {
+        Notifications notifications,
+        boolean registryCache,
+        CacheRef cacheRef) {
 
     public PlatformImageOptions {
         extraTags = List.copyOf(extraTags);
         buildArgs = Map.copyOf(buildArgs);
+    }
+
+    /** Options without a registry cache. */
+    public PlatformImageOptions(RepositorySettings repository, Path context, Path dockerfile, Optional<BaseImage> explicitBase,
+                                VersionTags versions, Version.Part bump, boolean forceUpdate, List<Tag> extraTags,
+                                boolean tagLatest, Map<String, String> buildArgs, Optional<String> platform, boolean noCache,
+                                boolean pull, String builder, Optional<TestApp> test, Optional<UpstreamLogin> upstreamLogin,
+                                Notifications notifications) {
+        this(repository, context, dockerfile, explicitBase, versions, bump, forceUpdate, extraTags, tagLatest, buildArgs,
+                platform, noCache, pull, builder, test, upstreamLogin, notifications, false,
+                CacheRef.defaultFor(repository.name()));
+    }
+
+    /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
+    public Optional<ImageRef> registryCacheIn(String registry) {
+        return registryCache ? Optional.of(cacheRef.in(registry)) : Optional.empty();
     }
 
     /** A user name and password for the upstream registry; the password only ever from the environment. */

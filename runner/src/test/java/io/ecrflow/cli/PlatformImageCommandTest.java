@@ -148,4 +148,37 @@ class PlatformImageCommandTest {
         System.arraycopy(more, 0, all, first.length, more.length);
         return all;
     }
+
+    @Test
+    void theRegistryCacheIsOffByDefaultAndWhenOnLivesUnderBuildcache() {
+        PlatformImageOptions off = parse("--repository", "runtime", "--context", "platform-images/net6/runtime");
+        PlatformImageOptions on = parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--registry-cache", "true");
+
+        assertThat(off.registryCache()).isFalse();
+        assertThat(off.registryCacheIn("123456789012.dkr.ecr.eu-west-1.amazonaws.com")).isEmpty();
+        assertThat(on.registryCacheIn("123456789012.dkr.ecr.eu-west-1.amazonaws.com")).hasValueSatisfying(ref ->
+                assertThat(ref.toString()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com/runtime:buildcache"));
+    }
+
+    @Test
+    void aCacheTagThatLooksLikeAVersionIsRefused() {
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--version-prefix", "6.0-bullseye-slim", "--registry-cache", "true", "--cache-ref", "6.0-bullseye-slim-9.9.9"))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("looks like a version tag")
+                .hasMessageContaining("never count as a version");
+    }
+
+    @Test
+    void aCacheTagThatIsLatestOrAnExtraTagIsRefused() {
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--registry-cache", "true", "--cache-ref", "latest"))
+                .isInstanceOf(UserError.class).hasMessageContaining("'latest'").hasMessageContaining("tagLatest");
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--registry-cache", "true", "--extra-tags", "6.0,buildcache"))
+                .isInstanceOf(UserError.class).hasMessageContaining("'buildcache'").hasMessageContaining("extraTags");
+        assertThat(parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--registry-cache", "true", "--cache-ref", "latest", "--tag-latest", "false").registryCache()).isTrue();
+    }
 }

@@ -2,6 +2,7 @@ package io.ecrflow.docker;
 
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
+import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -9,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BuildKitImageBuilderTest {
     private static final BuildKitCli BUILT_IN = new BuildKitCli(Path.of("/usr/bin/docker"), "20.10.24", BuildKitCli.Mode.BUILT_IN);
     private static final BuildKitCli BUILDX = new BuildKitCli(Path.of("/usr/local/bin/docker"), "28.2.2", BuildKitCli.Mode.BUILDX);
+    private static final ImageRef CACHE = ImageRef.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web:buildcache");
     private static final RegistryCredential ECR_LOGIN = new RegistryCredential(
             "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS", Secret.of("pull-password-0042"), Instant.now());
 
@@ -63,6 +67,89 @@ class BuildKitImageBuilderTest {
         List<String> argv = new BuildKitImageBuilder(BUILDX, Map.of(), temp).commandLine(request(Map.of()), temp.resolve("iid"));
 
         assertThat(argv).startsWith("/usr/local/bin/docker", "buildx", "build", "--load");
+    }
+
+    @Test
+    void withoutARegistryCacheNoCacheIsImportedOrExported() {
+        List<String> argv = new BuildKitImageBuilder(BUILT_IN, Map.of(), temp).commandLine(request(Map.of()), temp.resolve("iid"));
+
+        assertThat(argv).doesNotContain("--cache-from", "--cache-to", "BUILDKIT_INLINE_CACHE=1");
+    }
+
+    @Test
+    void theBuiltInBuildKitImportsTheCacheFromTheImageAndWritesItInline() {
+        BuildRequest request = request(Map.of()).withRegistryCache(Optional.of(CACHE));
+
+        List<String> argv = new BuildKitImageBuilder(BUILT_IN, Map.of(), temp).commandLine(request, temp.resolve("iid"));
+
+        assertThat(argv).containsSubsequence("--cache-from", CACHE.toString())
+                .containsSubsequence("--build-arg", "BUILDKIT_INLINE_CACHE=1")
+                .doesNotContain("--cache-to")
+                .endsWith(temp.toString());
+    }
+
+    @Test
+    void buildxExportsARegistryCacheInTheOnlyFormEcrAccepts() {
+        BuildRequest request = request(Map.of()).withRegistryCache(Optional.of(CACHE));
+
+        List<String> argv = new BuildKitImageBuilder(BUILDX, Map.of(), temp).commandLine(request, temp.resolve("iid"));
+
+        assertThat(argv).containsSubsequence("--cache-from", "type=registry,ref=" + CACHE)
+                .containsSubsequence("--cache-to", "type=registry,ref=" + CACHE + ",mode=max,image-manifest=true,oci-mediatypes=true")
+                .doesNotContain("BUILDKIT_INLINE_CACHE=1");
+    }
+
+    @Test
+    void whenBuildxCannotExportARegistryCacheItBuildsAgainWithTheCacheInlineAndTheImageCarriesIt() throws Exception {
+        Path calls = temp.resolve("calls.txt");
+        BuildKitCli fakeBuildx = new BuildKitCli(fakeBuildx(calls), "28.2.2", BuildKitCli.Mode.BUILDX);
+        List<String> output = new ArrayList<>();
+        BuildRequest request = request(Map.of()).withRegistryCache(Optional.of(CACHE));
+
+        BuiltImage image = new BuildKitImageBuilder(fakeBuildx, Map.of("PATH", "/usr/bin:/bin"), temp.resolve("configs"))
+                .build(request, output::add);
+
+        List<String> runs = Files.readAllLines(calls);
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0)).contains("--cache-to type=registry,ref=" + CACHE + ",mode=max");
+        assertThat(runs.get(1)).contains("--cache-from type=registry,ref=" + CACHE).contains("--cache-to type=inline");
+        assertThat(output).anySatisfy(line -> assertThat(line).contains("building again with the cache inline"));
+        assertThat(image.imageId()).isEqualTo("sha256:" + "c".repeat(64));
+        assertThat(image.publishAsCache()).contains(CACHE);
+    }
+
+    @Test
+    void anImageBuiltWithoutARegistryCacheIsNotPublishedAsOne() throws Exception {
+        BuildKitCli fakeBuildx = new BuildKitCli(fakeBuildx(temp.resolve("calls.txt")), "28.2.2", BuildKitCli.Mode.BUILDX);
+
+        BuiltImage image = new BuildKitImageBuilder(fakeBuildx, Map.of("PATH", "/usr/bin:/bin"), temp.resolve("configs"))
+                .build(request(Map.of()), line -> { });
+
+        assertThat(image.publishAsCache()).isEmpty();
+    }
+
+    /**
+     * A stand-in for buildx on the engine's default builder, which this machine has not: it refuses a registry
+     * cache export the way buildx's docker driver does, and otherwise "builds" by writing an image id.
+     */
+    private Path fakeBuildx(Path calls) throws Exception {
+        Path script = temp.resolve("docker");
+        Files.writeString(script, """
+                #!/bin/sh
+                echo "$*" >> '%s'
+                case "$*" in
+                  *"--cache-to type=registry"*)
+                    echo "ERROR: failed to build: Cache export is not supported for the docker driver."
+                    echo "Switch to a different driver, or turn on the containerd image store, and try again."
+                    exit 1 ;;
+                esac
+                while [ "$#" -gt 0 ]; do
+                  if [ "$1" = "--iidfile" ]; then echo "sha256:%s" > "$2"; fi
+                  shift
+                done
+                """.formatted(calls, "c".repeat(64)));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
     }
 
     @Test

@@ -41,4 +41,18 @@ class BuildKitLogTest {
         assertThat(log.failedStep()).isEmpty();
         assertThat(log.failureLines()).containsExactly("ERROR: BuildKit is enabled but the buildx component is missing or broken.");
     }
+
+    @Test
+    void buildxRefusingARegistryCacheExportIsRecognisedInEitherWording() {
+        BuildKitLog newer = new BuildKitLog();
+        newer.accept("ERROR: failed to build: Cache export is not supported for the docker driver.");
+        BuildKitLog older = new BuildKitLog();
+        older.accept("ERROR: Cache export feature is currently not supported for docker driver. Please switch to a different driver (eg. \"docker buildx create --use\")");
+        BuildKitLog other = new BuildKitLog();
+        other.accept("ERROR: failed to solve: failed to push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web:buildcache: unexpected status: 400 Bad Request");
+
+        assertThat(newer.refusedCacheExport()).isTrue();
+        assertThat(older.refusedCacheExport()).isTrue();
+        assertThat(other.refusedCacheExport()).isFalse();
+    }
 }
