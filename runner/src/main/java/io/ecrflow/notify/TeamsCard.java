@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrflow.pipeline.MarkdownText;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.Optional;
  * incoming webhook accept — classic connectors and Workflows
  * (https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using):
  * {@code {"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","content":{…}}]}}.
+ * Teams renders Markdown in TextBlocks and facts, and a card quotes branch names, tags and error output,
+ * so every text is written as plain text ({@link MarkdownText}): nothing in it becomes a link or a mention.
  */
 public final class TeamsCard {
     public static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
@@ -70,13 +73,14 @@ public final class TeamsCard {
         card.put("version", VERSION);
         ArrayNode body = card.putArray("body");
         body.addObject().put("type", "TextBlock").put("size", "Large").put("weight", "Bolder")
-                .put("color", tone == Tone.GOOD ? "Good" : "Attention").put("wrap", true).put("text", title);
+                .put("color", tone == Tone.GOOD ? "Good" : "Attention").put("wrap", true).put("text", MarkdownText.escaped(title));
         if (text != null && !text.isBlank()) {
-            body.addObject().put("type", "TextBlock").put("wrap", true).put("text", text);
+            body.addObject().put("type", "TextBlock").put("wrap", true).put("text", MarkdownText.escaped(text));
         }
         if (!facts.isEmpty()) {
             ArrayNode factSet = body.addObject().put("type", "FactSet").putArray("facts");
-            facts.forEach(fact -> factSet.addObject().put("title", fact.title()).put("value", fact.value()));
+            facts.forEach(fact -> factSet.addObject().put("title", MarkdownText.escaped(fact.title()))
+                    .put("value", MarkdownText.escaped(fact.value())));
         }
         link.ifPresent(uri -> card.putArray("actions").addObject().put("type", "Action.OpenUrl")
                 .put("title", "Open the pipeline run").put("url", uri.toString()));

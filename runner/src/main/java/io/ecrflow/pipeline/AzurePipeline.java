@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Azure Pipelines: reads the agent's environment and answers with logging commands on stdout
  * (https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands).
- * Every line passes through the runner's own {@link SecretMasker} before it is printed.
+ * Every line passes through the runner's own {@link SecretMasker} before it is printed, and every piece
+ * of text but the runner's own command syntax through {@link UntrustedText}: the agent acts on
+ * {@code ##vso[} anywhere in a line, so only the commands built here may carry it.
  */
 public final class AzurePipeline implements Pipeline {
     private final Environment environment;
@@ -66,7 +68,12 @@ public final class AzurePipeline implements Pipeline {
 
     @Override
     public void info(String message) {
-        printLine(masker.mask(message));
+        printText(message);
+    }
+
+    @Override
+    public void relay(String text) {
+        printText(text);
     }
 
     @Override
@@ -84,12 +91,12 @@ public final class AzurePipeline implements Pipeline {
         int value = Math.max(0, Math.min(100, percent));
         emit(LoggingCommand.of("task.setprogress")
                 .property("value", Integer.toString(value))
-                .message(masker.mask(description)));
+                .message(safe(description)));
     }
 
     @Override
     public void beginGroup(String title) {
-        printLine("##[group]" + singleLine(masker.mask(title)));
+        printLine("##[group]" + safe(singleLine(title)));
     }
 
     @Override
@@ -103,8 +110,8 @@ public final class AzurePipeline implements Pipeline {
             return;
         }
         // "##[debug]" styles one line only; each line of a longer message gets its own prefix.
-        for (String line : masker.mask(message).split("\\r?\\n|\\r", -1)) {
-            printLine("##[debug]" + line);
+        for (String line : UntrustedText.lines(masker.mask(message))) {
+            printLine("##[debug]" + UntrustedText.neutralised(line));
         }
     }
 
@@ -117,7 +124,7 @@ public final class AzurePipeline implements Pipeline {
     public void complete(boolean succeeded, String message) {
         emit(LoggingCommand.of("task.complete")
                 .property("result", succeeded ? "Succeeded" : "Failed")
-                .message(masker.mask(message)));
+                .message(safe(message)));
     }
 
     @Override
@@ -129,7 +136,19 @@ public final class AzurePipeline implements Pipeline {
     }
 
     private void logIssue(String type, String message) {
-        emit(LoggingCommand.of("task.logissue").property("type", type).message(masker.mask(message)));
+        emit(LoggingCommand.of("task.logissue").property("type", type).message(safe(message)));
+    }
+
+    /** Masked first: breaking a prefix inside a secret would keep the masker from finding it. */
+    private String safe(String text) {
+        return UntrustedText.neutralised(masker.mask(text));
+    }
+
+    /** Each line of a text printed on its own, so none can start with something the agent reads. */
+    private void printText(String text) {
+        for (String line : UntrustedText.lines(masker.mask(text))) {
+            printLine(UntrustedText.neutralised(line));
+        }
     }
 
     /** Commands are built from masked parts; masking the escaped line would miss secrets containing '%' or ';'. */

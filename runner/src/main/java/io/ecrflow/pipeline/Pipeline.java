@@ -7,7 +7,10 @@ import java.util.Optional;
 
 /**
  * The CI system the runner is working for: where inputs and variables come from and where
- * outputs, issues and progress go. Only implementations of this interface print CI commands.
+ * outputs, issues and progress go. Only implementations of this interface print CI commands, and
+ * they print no text without passing it through {@link UntrustedText}: ecrflow's messages quote
+ * branch names, registry answers and tools' error output, so the runner's own commands are the only
+ * ones a CI can find in its log.
  */
 public interface Pipeline {
 
@@ -30,6 +33,14 @@ public interface Pipeline {
     void rememberForPostJob(String name, String value);
 
     void info(String message);
+
+    /**
+     * Shows output ecrflow did not write and only passes on: the build's log, the test application's
+     * log, push status from the engine. Each line reaches the log neutralised for this CI, so a
+     * Dockerfile or a test app cannot set variables, change PATH or end the step through it.
+     * {@code text} may hold several lines.
+     */
+    void relay(String text);
 
     void warning(String message);
 

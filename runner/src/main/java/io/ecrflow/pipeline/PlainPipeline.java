@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Any CI other than Azure Pipelines, or a terminal: outputs as {@code NAME=value} lines on stdout,
  * issues on stderr. When GitHub Actions' {@code GITHUB_OUTPUT}/{@code GITHUB_ENV} files are there,
- * outputs and exported variables are also appended to them in GitHub's own format.
+ * outputs and exported variables are also appended to them in GitHub's own format. Every printed line
+ * passes through {@link UntrustedText}: GitHub Actions reads workflow commands from a step's output, and
+ * a log read elsewhere may still end up in front of an agent (a plain run inside a script step).
  */
 public final class PlainPipeline implements Pipeline {
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]*");
@@ -48,14 +50,14 @@ public final class PlainPipeline implements Pipeline {
     @Override
     public void setOutput(String name, String value) {
         String masked = masker.mask(value);
-        print(out, name + "=" + masked);
+        print(out, name + "=" + UntrustedText.neutralised(masked));
         environment.get("GITHUB_OUTPUT").ifPresent(file -> appendGitHubEntry(file, "GITHUB_OUTPUT", name, masked));
     }
 
     @Override
     public void exportVariable(String name, String value) {
         String masked = masker.mask(value);
-        print(out, "export " + name + "=" + shellQuoted(masked));
+        print(out, "export " + name + "=" + UntrustedText.neutralised(shellQuoted(masked)));
         environment.get("GITHUB_ENV").ifPresent(file -> appendGitHubEntry(file, "GITHUB_ENV", name, masked));
     }
 
@@ -66,17 +68,28 @@ public final class PlainPipeline implements Pipeline {
 
     @Override
     public void info(String message) {
-        print(out, masker.mask(message));
+        print(out, safe(message));
+    }
+
+    /**
+     * Line by line, each neutralised where it stands. (A GitHub adapter may fence such output with
+     * {@code ::stop-commands::} as well; a plain log has no such fence.)
+     */
+    @Override
+    public void relay(String text) {
+        for (String line : UntrustedText.lines(masker.mask(text))) {
+            print(out, UntrustedText.neutralised(line));
+        }
     }
 
     @Override
     public void warning(String message) {
-        print(err, "warning: " + masker.mask(message));
+        print(err, "warning: " + safe(message));
     }
 
     @Override
     public void error(String message) {
-        print(err, "error: " + masker.mask(message));
+        print(err, "error: " + safe(message));
     }
 
     /** A line per 10% step (or new description), so a push does not flood a plain log. */
@@ -89,12 +102,12 @@ public final class PlainPipeline implements Pipeline {
         }
         progressStep = step;
         progressDescription = description;
-        print(out, (description == null ? "" : masker.mask(description) + " ") + value + "%");
+        print(out, (description == null ? "" : safe(description) + " ") + value + "%");
     }
 
     @Override
     public void beginGroup(String title) {
-        print(out, "--- " + masker.mask(title));
+        print(out, "--- " + safe(title));
     }
 
     @Override
@@ -105,7 +118,7 @@ public final class PlainPipeline implements Pipeline {
     @Override
     public void debug(String message) {
         if (debugEnabled()) {
-            print(err, "debug: " + masker.mask(message));
+            print(err, "debug: " + safe(message));
         }
     }
 
@@ -119,7 +132,7 @@ public final class PlainPipeline implements Pipeline {
 
     @Override
     public void complete(boolean succeeded, String message) {
-        String detail = message == null || message.isBlank() ? "" : ": " + masker.mask(message);
+        String detail = message == null || message.isBlank() ? "" : ": " + safe(message);
         if (succeeded) {
             print(out, "succeeded" + detail);
         } else {
@@ -134,6 +147,11 @@ public final class PlainPipeline implements Pipeline {
                 .or(() -> Optional.ofNullable(System.getProperty("java.io.tmpdir")))
                 .map(Path::of)
                 .orElseThrow();
+    }
+
+    /** Masked first: breaking a prefix inside a secret would keep the masker from finding it. */
+    private String safe(String text) {
+        return UntrustedText.neutralised(masker.mask(text));
     }
 
     private static void print(PrintStream stream, String line) {

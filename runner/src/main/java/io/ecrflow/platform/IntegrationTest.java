@@ -101,7 +101,7 @@ public final class IntegrationTest {
         pipeline.beginGroup("Build the test application " + app.dockerfile());
         try {
             builder.build(new BuildRequest(app.context(), dockerfile, buildArgs, Optional.empty(), Map.of(),
-                    Optional.empty(), false, false, testImage, pullAuth), pipeline::info);
+                    Optional.empty(), false, false, testImage, pullAuth), pipeline::relay);
         } catch (UserError e) {
             throw new UserError("The integration test failed: the test application did not build on the new platform "
                     + "image. " + e.getMessage(), INPUT, e);
@@ -134,7 +134,7 @@ public final class IntegrationTest {
         if (lines.isEmpty()) {
             pipeline.info("  (it printed nothing)");
         }
-        lines.forEach(line -> pipeline.info("  | " + line));
+        lines.forEach(line -> pipeline.relay("  | " + line));
     }
 
     private static void deleteQuietly(Path file) {

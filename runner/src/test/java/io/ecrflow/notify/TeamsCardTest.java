@@ -50,8 +50,24 @@ class TeamsCardTest {
         JsonNode content = json(card).path("attachments").get(0).path("content");
         assertThat(content.path("body").get(0).path("text").asText()).isEqualTo("Platform image \"runtime\" failed");
         assertThat(content.path("body").get(0).path("color").asText()).isEqualTo("Attention");
-        assertThat(content.path("body").get(1).path("text").asText()).isEqualTo("line 1\nline 2 with a \\ backslash");
+        assertThat(content.path("body").get(1).path("text").asText()).isEqualTo("line 1\nline 2 with a \\\\ backslash");
         assertThat(content.path("body")).hasSize(2);
         assertThat(content.has("actions")).isFalse();
+    }
+
+    @Test
+    void foreignTextShowsAsPlainTextWithoutLinksOrMentions() throws Exception {
+        TeamsCard card = TeamsCard.of(TeamsCard.Tone.ATTENTION, "Platform image [runtime](https://evil.example/) failed",
+                "The build failed: <at>General</at> please [approve](https://evil.example/approve)",
+                List.of(new TeamsCard.Fact("Branch", "feature/[click](https://evil.example/)")), Optional.empty());
+
+        JsonNode content = json(card).path("attachments").get(0).path("content");
+        assertThat(content.path("body").get(0).path("text").asText())
+                .isEqualTo("Platform image \\[runtime\\]\\(https://evil.example/\\) failed");
+        assertThat(content.path("body").get(1).path("text").asText()).doesNotContain("](").doesNotContain("<at>")
+                .contains("\\<at\\>General");
+        assertThat(content.path("body").get(2).path("facts").get(0).path("value").asText())
+                .isEqualTo("feature/\\[click\\]\\(https://evil.example/\\)");
+        assertThat(card.title()).as("the log shows the title as it is").isEqualTo("Platform image [runtime](https://evil.example/) failed");
     }
 }

@@ -4,6 +4,7 @@ import io.ecrflow.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -191,5 +192,38 @@ class AzurePipelineTest {
         pipeline.info("only the second-half leaked");
 
         assertThat(out.lines()).last().isEqualTo("only the *** leaked");
+    }
+
+    @Test
+    void relayedOutputCarriesNoCommandTheAgentWouldRun() {
+        pipeline.relay("#5 0.250 ##vso[task.setvariable variable=imageDigest;isOutput=true]sha256:evil\n"
+                + "##vso[task.prependpath]/tmp/evil");
+
+        assertThat(out.lines()).containsExactly(
+                "#5 0.250 #\\#vso[task.setvariable variable=imageDigest;isOutput=true]sha256:evil",
+                "#\\#vso[task.prependpath]/tmp/evil");
+    }
+
+    @Test
+    void messagesQuotingForeignTextAreNeutralisedInsideTheRunnersOwnCommands() {
+        pipeline.info("Pushed feature/##vso[task.complete]");
+        pipeline.error("The build failed:\n#6 ##vso[task.setvariable variable=PATH]/evil");
+        pipeline.beginGroup("Build ##vso[task.complete]");
+        pipeline.complete(false, "##vso[task.complete result=Succeeded]");
+
+        List<String> lines = out.lines();
+        assertThat(lines).allSatisfy(line -> assertThat(line.indexOf("##vso", 1)).as(line).isNegative());
+        assertThat(lines).filteredOn(line -> line.startsWith("##vso[")).extracting(line -> AgentLine.parse(line).command())
+                .containsExactly("task.logissue", "task.complete");
+        assertThat(AgentLine.parse(lines.get(1)).message()).isEqualTo("The build failed:\n#6 #\\#vso[task.setvariable variable=PATH]/evil");
+        assertThat(AgentLine.parse(lines.get(3)).properties()).containsEntry("result", "Failed");
+    }
+
+    @Test
+    void aSecretIsMaskedBeforeItsTextIsNeutralised() {
+        pipeline.registerSecret(Secret.of("pa##vso[ss"));
+        pipeline.relay("token pa##vso[ss end");
+
+        assertThat(out.lines()).containsExactly("##vso[task.setsecret]pa##vso[ss", "token *** end");
     }
 }

@@ -177,4 +177,19 @@ class PlainPipelineTest {
         assertThat(pipeline(Map.of("RUNNER_TEMP", "/runner/temp")).tempDirectory()).isEqualTo(Path.of("/runner/temp"));
         assertThat(pipeline.tempDirectory()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
     }
+
+    @Test
+    void relayedOutputCarriesNoWorkflowCommandGitHubWouldRun() {
+        pipeline.relay("::add-mask::sha256\n  ::set-output name=digest::sha256:evil\n#5 ##[set-env name=PATH;]/evil\nplain");
+
+        assertThat(out.lines()).containsExactly(":\\:add-mask::sha256", "  :\\:set-output name=digest::sha256:evil",
+                "#5 #\\#[set-env name=PATH;]/evil", "plain");
+    }
+
+    @Test
+    void issuesQuotingForeignTextAreNeutralisedOnEveryLine() {
+        pipeline.error("The push failed:\n::error::fake\n##vso[task.complete]");
+
+        assertThat(err.lines()).containsExactly("error: The push failed:", ":\\:error::fake", "#\\#vso[task.complete]");
+    }
 }
