@@ -20,7 +20,11 @@ public final class RepositoryEnsurer {
     }
 
     public RepositoryInfo ensure(RepositorySettings settings, boolean createIfMissing) {
-        Optional<RepositoryInfo> found = ecr.describe(settings.name());
+        return ensure(settings, createIfMissing, ecr.describe(settings.name()));
+    }
+
+    /** As {@link #ensure(RepositorySettings, boolean)}, with the repository as this run described it already. */
+    public RepositoryInfo ensure(RepositorySettings settings, boolean createIfMissing, Optional<RepositoryInfo> found) {
         boolean existed = found.isPresent();
         RepositoryInfo repository = found
                 .map(existing -> {

@@ -1,6 +1,5 @@
 package io.ecrflow.buildpush;
 
-import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
@@ -10,88 +9,111 @@ import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.EarlierPublication;
+import io.ecrflow.publish.ImageBuild;
+import io.ecrflow.publish.PublishOutputs;
+import io.ecrflow.publish.Published;
+import io.ecrflow.publish.RegistryLogin;
+import io.ecrflow.publish.RunIdentity;
+import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.ImageLabels;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The {@code build-push} story, in the order a careful pipeline runs it: check the engine, log in,
- * build, make sure the repository exists, refuse tags an immutable repository already holds, push every
- * tag, report. A failed build leaves ECR untouched; nothing is pushed before every check has passed.
+ * The {@code build-push} story, in the order a careful pipeline runs it: check the engine, log in, look at
+ * what the repository already holds of these tags, build, make sure the repository exists, publish every
+ * tag (one upload, then the same manifest under each further tag), report. A failed build leaves ECR
+ * untouched. A rerun of a run whose publication stopped half-way finishes it without rebuilding.
  */
 public final class BuildPush {
     private final Pipeline pipeline;
     private final Ecr ecr;
+    private final RegistryClient registries;
     private final DockerEngine engine;
     private final Supplier<ImageBuilder> builderChoice;
 
-    public BuildPush(Pipeline pipeline, Ecr ecr, DockerEngine engine, Supplier<ImageBuilder> builderChoice) {
+    public BuildPush(Pipeline pipeline, Ecr ecr, RegistryClient registries, DockerEngine engine,
+                     Supplier<ImageBuilder> builderChoice) {
         this.pipeline = pipeline;
         this.ecr = ecr;
+        this.registries = registries;
         this.engine = engine;
         this.builderChoice = builderChoice;
     }
 
     public void run(BuildPushOptions options) {
         engine.ping();
-        RegistryCredential login = logIn();
+        RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
+        RegistryClient registry = registries.withCredential(login);
         List<ImageRef> refs = options.tags().stream()
                 .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
                 .toList();
+        Optional<RepositoryInfo> existing = ecr.describe(options.repository().name());
+        EarlierPublication earlier = earlierPublication(existing, refs, registry);
+        TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
+        RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
+        if (earlier.resumes()) {
+            repositories.ensure(options.repository(), options.createRepository(), existing);
+            report(refs, finish(earlier, refs, registry, publisher));
+            return;
+        }
         BuiltImage image = build(options, builderChoice.get(), refs.get(0), login);
-        RepositoryInfo repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), options.createRepository());
-        refuseTakenImmutableTags(repository, options.tags());
-        Digest digest = new TagPusher(pipeline, engine).pushAll(image, refs, login);
-        report(login, refs, digest);
+        repositories.ensure(options.repository(), options.createRepository(), existing);
+        report(refs, publisher.publish(image, refs, login));
     }
 
-    private RegistryCredential logIn() {
-        RegistryCredential login = ecr.login();
-        pipeline.registerSecret(login.password());
-        pipeline.info("Logged in to " + login.registry() + ".");
-        return login;
+    /** In an immutable repository, tags already there are this run's earlier attempt, or a conflict. */
+    private EarlierPublication earlierPublication(Optional<RepositoryInfo> repository, List<ImageRef> refs,
+                                                  RegistryClient registry) {
+        if (repository.isEmpty() || repository.get().mutability() != RepositorySettings.TagMutability.IMMUTABLE) {
+            return EarlierPublication.NONE;
+        }
+        Map<Tag, Digest> taken = ecr.existingTags(repository.get().name(), refs.stream().map(ImageRef::tag).toList());
+        Map<Digest, ImageLabels> labelsByDigest = new HashMap<>();
+        Map<Tag, ImageLabels> labels = new LinkedHashMap<>();
+        taken.forEach((tag, digest) -> labels.put(tag, labelsByDigest.computeIfAbsent(digest,
+                d -> ImageLabels.read(registry, refs.get(0).withDigest(d)))));
+        return EarlierPublication.assess(repository.get().name().value(), labels, RunIdentity.of(pipeline::variable));
+    }
+
+    /** Gives the tags an earlier attempt of this run did not get the manifest it published; nothing is rebuilt. */
+    private Published finish(EarlierPublication earlier, List<ImageRef> refs, RegistryClient registry,
+                             TagPublisher publisher) {
+        Digest digest = earlier.digest().orElseThrow();
+        List<ImageRef> present = refs.stream().filter(ref -> earlier.taken().contains(ref.tag())).toList();
+        List<ImageRef> missing = refs.stream().filter(ref -> !earlier.taken().contains(ref.tag())).toList();
+        pipeline.info(present.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(", "))
+                + " already hold " + digest + ", published by an earlier attempt of this run; "
+                + (missing.isEmpty() ? "nothing is left to publish." : "adding " + missing.stream()
+                .map(ref -> ref.tag().value()).collect(Collectors.joining(", ")) + " without rebuilding."));
+        Manifest manifest = registry.manifest(refs.get(0).withDigest(digest));
+        return publisher.addTags(manifest, present, missing);
     }
 
     private BuiltImage build(BuildPushOptions options, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {
-        pipeline.beginGroup("Build " + options.dockerfile() + " (" + builder.name() + ")");
-        try {
-            BuiltImage image = builder.build(new BuildRequest(options.context(), options.dockerfile(), options.buildArgs(),
-                    options.target(), options.labels(), options.platform(), options.noCache(), options.pull(),
-                    firstRef.toString(), List.of(login)), pipeline::info);
-            pipeline.info("Built image " + image.imageId() + ".");
-            return image;
-        } finally {
-            pipeline.endGroup();
-        }
+        Map<String, String> labels = new LinkedHashMap<>(options.labels());
+        RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
+        return new ImageBuild(pipeline).build(options.dockerfile().toString(), builder, new BuildRequest(options.context(),
+                options.dockerfile(), options.buildArgs(), options.target(), labels, options.platform(),
+                options.noCache(), options.pull(), firstRef.toString(), List.of(login))
+                .withRegistryCache(options.registryCacheIn(login.registry())));
     }
 
-    private void refuseTakenImmutableTags(RepositoryInfo repository, List<Tag> tags) {
-        if (repository.mutability() != RepositorySettings.TagMutability.IMMUTABLE) {
-            return;
-        }
-        Map<Tag, Digest> taken = ecr.existingTags(repository.name(), tags);
-        if (!taken.isEmpty()) {
-            String names = taken.keySet().stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"));
-            throw new UserError("Repository " + repository.name() + " has immutable tags and already holds " + names
-                    + "; an immutable tag cannot be moved, so nothing was pushed. Use tags unique to each run, "
-                    + "such as $(Build.BuildId) or $(Build.SourceVersion:8).", "tags");
-        }
-    }
-
-    private void report(RegistryCredential login, List<ImageRef> refs, Digest digest) {
-        ImageRef first = refs.get(0);
-        refs.forEach(ref -> pipeline.info("Pushed " + ref));
-        pipeline.setOutput("registry", login.registry());
-        pipeline.setOutput("imageUri", first.toString());
-        pipeline.setOutput("imageUris", refs.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
-        pipeline.setOutput("imageDigest", first.withDigest(digest).toString());
-        pipeline.setOutput("digest", digest.toString());
-        pipeline.setOutput("tags", refs.stream().map(r -> r.tag().value()).collect(Collectors.joining(",")));
+    private void report(List<ImageRef> refs, Published published) {
+        refs.forEach(ref -> pipeline.info("Published " + ref));
+        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest());
     }
 }

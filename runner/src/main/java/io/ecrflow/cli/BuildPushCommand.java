@@ -9,6 +9,7 @@ import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.registry.CacheRef;
+import io.ecrflow.registry.HttpRegistryClient;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.tagging.KeyValues;
 import io.ecrflow.tagging.OciLabels;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** {@code build-push}: build an image from a Dockerfile and push every tag to an ECR repository. */
@@ -88,7 +90,7 @@ public final class BuildPushCommand extends RunnerCommand {
             Supplier<ImageBuilder> builder = new BuilderChoice(engine.connection(), run.env().asMap(),
                     run.pipeline().tempDirectory()).chooseInBackground(options.builder(), run.pipeline()::info);
             try (Ecr ecr = run.registry(aws.target())) {
-                new BuildPush(run.pipeline(), ecr, engine, builder).run(options);
+                new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of()), engine, builder).run(options);
             }
         }
     }
@@ -113,7 +115,7 @@ public final class BuildPushCommand extends RunnerCommand {
         CacheRef cache = build.cacheRef(name);
         build.checkRegistryCache(cache, name, plan.tags(), "tags");
         return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), contextDir,
-                dockerfilePath, plan.tags(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
+                dockerfilePath, plan.inPublishOrder(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
                 build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * One HTTP/1.1 exchange, the way every outside call of the runner that is not AWS's or the Docker
  * Engine's is made: registries, the Teams webhook, Azure DevOps' OIDC token service, a test application.
- * No proxy, and redirects only when asked for.
+ * Proxies come from the JDK's proxy properties ({@link ProxySettings}); redirects only when asked for.
  *
  * <p>It runs on {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}: on Java 17 that
  * client keeps a selector thread waiting in native code for as long as the process lives, and the JVM
@@ -80,6 +80,12 @@ public final class HttpCall {
         HttpCall call = new HttpCall("POST", uri);
         call.body = body.clone();
         return call;
+    }
+
+    /** Sends this body with the request (a PUT's manifest, say). */
+    public HttpCall body(byte[] content) {
+        body = content.clone();
+        return this;
     }
 
     public HttpCall header(String name, String value) {

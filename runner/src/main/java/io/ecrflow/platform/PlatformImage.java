@@ -5,7 +5,6 @@ import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.RepositorySettings;
-import io.ecrflow.buildpush.TagPusher;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.Containers;
@@ -13,9 +12,15 @@ import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.notify.TeamsChannel;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.ImageBuild;
+import io.ecrflow.publish.PublishOutputs;
+import io.ecrflow.publish.Published;
+import io.ecrflow.publish.RegistryLogin;
+import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageLabels;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
@@ -25,6 +30,7 @@ import io.ecrflow.tagging.OciLabels;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,10 +47,16 @@ import java.util.stream.Collectors;
  * it was built on — and stop right there when nothing changed. Otherwise build the next version (labelled
  * with its base), prove it with the integration test, create the repository when missing, push the
  * version tag, the extra tags and {@code latest}, report, and tell the Teams channel. Nothing is pushed
- * before the test passed, and no version tag is ever overwritten.
+ * before the test passed, and no version tag is ever overwritten. When an earlier run published the current
+ * version but stopped before {@code latest} or an extra tag, this run finishes that publication instead.
  */
 public final class PlatformImage {
     private static final Tag LATEST = Tag.of("latest");
+    /**
+     * The tags a version was built to get besides its version tag, recorded in the image itself: a later
+     * run finishes exactly those, whatever its own extra tags expand to (a build number differs each run).
+     */
+    static final String PLANNED_TAGS_LABEL = "io.ecrflow.planned-tags";
 
     private final Pipeline pipeline;
     private final Ecr ecr;
@@ -67,19 +79,34 @@ public final class PlatformImage {
         this.clock = clock;
     }
 
-    /** What this run settled on: the version to publish (or the current one when nothing changed). */
+    /**
+     * What this run settled on: the version to publish, or the current one when nothing changed.
+     *
+     * @param unfinished the current version's tags (latest, extra tags) an earlier run did not get to
+     */
     private record Plan(boolean update, String reason, ImageRef versionRef, Version version, BaseLabels upstream,
-                        Optional<Digest> currentDigest) {
+                        Optional<Digest> currentDigest, List<ImageRef> unfinished) {
+        static Plan newVersion(String reason, ImageRef versionRef, Version version, BaseLabels upstream) {
+            return new Plan(true, reason, versionRef, version, upstream, Optional.empty(), List.of());
+        }
     }
 
     public void run(PlatformImageOptions options) {
         try {
             BaseImage base = findBaseImage(options);
-            RegistryCredential login = logIn();
+            RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
             RegistryClient registry = registryClient(login, base, options);
             Plan plan = plan(options, base, login, registry);
+            if (!plan.update() && !plan.unfinished().isEmpty()) {
+                Published published = finish(plan, registry);
+                report(plan, published.refs(), published.digest());
+                notifications.published(options, "an earlier run stopped before " + tagList(plan.unfinished())
+                        + "; this run finished publishing it", base, plan.versionRef(), published.refs(),
+                        published.digest(), plan.upstream());
+                return;
+            }
             if (!plan.update()) {
-                reportUnchanged(login, plan);
+                reportUnchanged(plan);
                 return;
             }
             engine.ping();
@@ -90,9 +117,10 @@ public final class PlatformImage {
             new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
             refuseTakenVersionTag(options.repository().name(), plan);
             List<ImageRef> refs = refsInPushOrder(options, plan);
-            Digest digest = new TagPusher(pipeline, engine).pushAll(image, refs, login);
-            report(login, plan, refs, digest);
-            notifications.published(options, plan.reason(), base, plan.versionRef(), refs, digest, plan.upstream());
+            Published published = new TagPublisher(pipeline, engine, registry).publish(image, refs, login);
+            report(plan, refs, published.digest());
+            notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
+                    plan.upstream());
         } catch (RuntimeException e) {
             notifications.failed(options, e);
             throw e;
@@ -101,13 +129,6 @@ public final class PlatformImage {
 
     private BaseImage findBaseImage(PlatformImageOptions options) {
         return options.explicitBase().orElseGet(() -> BaseImage.fromDockerfile(options.dockerfile(), options.buildArgs()));
-    }
-
-    private RegistryCredential logIn() {
-        RegistryCredential login = ecr.login();
-        pipeline.registerSecret(login.password());
-        pipeline.info("Logged in to " + login.registry() + ".");
-        return login;
     }
 
     private RegistryClient registryClient(RegistryCredential login, BaseImage base, PlatformImageOptions options) {
@@ -138,7 +159,7 @@ public final class PlatformImage {
         pipeline.info("Current version " + currentRef.tag() + " in " + name + ".");
         if (options.forceUpdate()) {
             pipeline.info("Decision: new version " + next + ": forceUpdate is set, so the base image is not compared.");
-            return new Plan(true, "the update was forced", versionRef(options, login, next), next, upstream, Optional.empty());
+            return Plan.newVersion("the update was forced", versionRef(options, login, next), next, upstream);
         }
         ImageLabels labels = watcher.current(currentRef);
         UpdateDecision decision = BaseImageWatcher.decide(BaseLabels.from(labels.labels()), upstream);
@@ -146,17 +167,49 @@ public final class PlatformImage {
                 .map(built -> built.digest() + (built.name().equals(upstream.name()) ? "" : " (of " + built.name() + ")"))
                 .orElse("(not recorded)"));
         if (!decision.update()) {
-            pipeline.info("Decision: no update, " + decision.reason() + ". Nothing is built or pushed.");
-            return new Plan(false, decision.reason(), currentRef, current, upstream, Optional.of(labels.digest()));
+            List<ImageRef> unfinished = tagsBehind(plannedTags(labels, options, currentRef), labels.digest(), registry);
+            if (unfinished.isEmpty()) {
+                pipeline.info("Decision: no update, " + decision.reason() + ". Nothing is built or pushed.");
+            } else {
+                pipeline.info("Decision: no new version, " + decision.reason() + "; but " + tagList(unfinished)
+                        + " do not point at " + currentRef.tag() + ": an earlier run stopped before publishing them. "
+                        + "They get " + currentRef.tag() + "'s manifest now; nothing is built.");
+            }
+            return new Plan(false, decision.reason(), currentRef, current, upstream, Optional.of(labels.digest()),
+                    unfinished);
         }
         pipeline.info("Decision: new version " + next + ", " + decision.reason() + ".");
-        return new Plan(true, decision.reason(), versionRef(options, login, next), next, upstream, Optional.empty());
+        return Plan.newVersion(decision.reason(), versionRef(options, login, next), next, upstream);
+    }
+
+    /** The tags the current version was built to get; for a version without the label, just latest. */
+    private static List<ImageRef> plannedTags(ImageLabels labels, PlatformImageOptions options, ImageRef currentRef) {
+        String planned = labels.labels().get(PLANNED_TAGS_LABEL);
+        if (planned == null) {
+            return options.tagLatest() ? List.of(currentRef.withTag(LATEST)) : List.of();
+        }
+        return Arrays.stream(planned.split(",")).map(String::trim).filter(Tag::isValid).map(Tag::of)
+                .map(currentRef::withTag).toList();
+    }
+
+    /** The tags that do not hold the current version's digest (yet). */
+    private static List<ImageRef> tagsBehind(List<ImageRef> planned, Digest current, RegistryClient registry) {
+        return planned.stream().filter(ref -> !registry.manifestDigest(ref).equals(Optional.of(current))).toList();
+    }
+
+    /** Finishes the current version's publication: its manifest under the tags an earlier run did not get to. */
+    private Published finish(Plan plan, RegistryClient registry) {
+        Manifest manifest = registry.manifest(plan.versionRef().withDigest(plan.currentDigest().orElseThrow()));
+        return new TagPublisher(pipeline, engine, registry).addTags(manifest, List.of(plan.versionRef()), plan.unfinished());
+    }
+
+    private static String tagList(List<ImageRef> refs) {
+        return refs.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(", "));
     }
 
     private Plan first(PlatformImageOptions options, RegistryCredential login, BaseLabels upstream, String why) {
         pipeline.info("Decision: first version " + Version.FIRST + ", " + why + ".");
-        return new Plan(true, "first version", versionRef(options, login, Version.FIRST), Version.FIRST, upstream,
-                Optional.empty());
+        return Plan.newVersion("first version", versionRef(options, login, Version.FIRST), Version.FIRST, upstream);
     }
 
     private static ImageRef versionRef(PlatformImageOptions options, RegistryCredential login, Version version) {
@@ -186,16 +239,12 @@ public final class PlatformImage {
         Map<String, String> labels = new LinkedHashMap<>(OciLabels.from(pipeline::variable, clock));
         labels.put(OciLabels.VERSION, plan.versionRef().tag().value());
         labels.putAll(plan.upstream().asLabels());
-        pipeline.beginGroup("Build " + plan.versionRef().tag() + " from " + options.dockerfile() + " (" + builder.name() + ")");
-        try {
-            BuiltImage image = builder.build(new BuildRequest(options.context(), options.dockerfile(), options.buildArgs(),
-                    Optional.empty(), labels, options.platform(), options.noCache(), options.pull(),
-                    plan.versionRef().toString(), pullAuth), pipeline::info);
-            pipeline.info("Built image " + image.imageId() + ".");
-            return image;
-        } finally {
-            pipeline.endGroup();
-        }
+        labels.put(PLANNED_TAGS_LABEL, movingRefs(options, plan.versionRef()).stream().map(ref -> ref.tag().value())
+                .collect(Collectors.joining(",")));
+        return new ImageBuild(pipeline).build(plan.versionRef().tag() + " from " + options.dockerfile(), builder,
+                new BuildRequest(options.context(), options.dockerfile(), options.buildArgs(), Optional.empty(), labels,
+                        options.platform(), options.noCache(), options.pull(), plan.versionRef().toString(), pullAuth)
+                        .withRegistryCache(options.registryCacheIn(plan.versionRef().registry())));
     }
 
     private void integrationTest(PlatformImageOptions options, Plan plan, BaseImage base, ImageBuilder builder,
@@ -223,30 +272,33 @@ public final class PlatformImage {
 
     /** The version tag first, the extra tags next, {@code latest} last: a consumer of latest never sees a half-tagged version. */
     private static List<ImageRef> refsInPushOrder(PlatformImageOptions options, Plan plan) {
+        List<ImageRef> refs = new ArrayList<>(List.of(plan.versionRef()));
+        refs.addAll(movingRefs(options, plan.versionRef()));
+        return refs;
+    }
+
+    /** The extra tags, then {@code latest}: the tags that move to each new version. */
+    private static List<ImageRef> movingRefs(PlatformImageOptions options, ImageRef versionRef) {
         Set<Tag> tags = new LinkedHashSet<>();
-        tags.add(plan.versionRef().tag());
         options.extraTags().stream().filter(tag -> !tag.equals(LATEST)).forEach(tags::add);
         if (options.tagLatest()) {
             tags.add(LATEST);
         }
-        return tags.stream().map(plan.versionRef()::withTag).toList();
+        return tags.stream().map(versionRef::withTag).toList();
     }
 
-    private void report(RegistryCredential login, Plan plan, List<ImageRef> refs, Digest digest) {
-        refs.forEach(ref -> pipeline.info("Pushed " + ref));
-        setOutputs(login, plan, digest, refs.stream().map(r -> r.tag().value()).collect(Collectors.joining(",")), true);
+    private void report(Plan plan, List<ImageRef> refs, Digest digest) {
+        refs.forEach(ref -> pipeline.info("Published " + ref));
+        setOutputs(plan, refs, digest, true);
     }
 
-    private void reportUnchanged(RegistryCredential login, Plan plan) {
-        setOutputs(login, plan, plan.currentDigest().orElseThrow(), "", false);
+    private void reportUnchanged(Plan plan) {
+        setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false);
     }
 
-    private void setOutputs(RegistryCredential login, Plan plan, Digest digest, String tags, boolean updated) {
-        pipeline.setOutput("registry", login.registry());
-        pipeline.setOutput("imageUri", plan.versionRef().toString());
-        pipeline.setOutput("imageDigest", plan.versionRef().withDigest(digest).toString());
-        pipeline.setOutput("digest", digest.toString());
-        pipeline.setOutput("tags", tags);
+    /** {@code updated} is true whenever this run published tags, a new version's or an unfinished one's. */
+    private void setOutputs(Plan plan, List<ImageRef> published, Digest digest, boolean updated) {
+        PublishOutputs.write(pipeline, plan.versionRef(), published, digest);
         pipeline.setOutput("updated", Boolean.toString(updated));
         pipeline.setOutput("version", plan.version().toString());
         pipeline.setOutput("versionTag", plan.versionRef().tag().value());

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Any OCI distribution registry (ECR, MCR, Docker Hub, a private one), read-only: what a tag points to,
- * manifests, config blobs and tag lists, without pulling an image. Failures are {@link io.ecrflow.UserError}s.
+ * Any OCI distribution registry (ECR, MCR, Docker Hub, a private one): what a tag points to, manifests,
+ * config blobs and tag lists, without pulling an image, and one write: a manifest under another tag.
+ * Failures are {@link io.ecrflow.UserError}s.
  */
 public interface RegistryClient {
 
@@ -17,6 +18,14 @@ public interface RegistryClient {
 
     /** The manifest (or index) the reference points to; a missing one is an error. */
     Manifest manifest(ImageRef ref);
+
+    /**
+     * Writes these exact manifest bytes under {@code tagged}'s tag: the tag then points at the same digest.
+     * The blobs it names must already be in the repository. A passing failure is tried again.
+     *
+     * @throws ManifestRefused when the registry refuses the tag (an immutable tag that holds another image, say)
+     */
+    void putManifest(ImageRef tagged, Manifest manifest);
 
     /** An image's config blob (JSON, with its labels under {@code config.Labels}), checked against its digest. */
     byte[] configBlob(ImageRef image, Digest config);

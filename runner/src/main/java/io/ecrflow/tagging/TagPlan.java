@@ -11,17 +11,30 @@ import java.util.function.Function;
 
 /**
  * The tags one image gets, in the order the user gave them, each once, with a note for every tag
- * that had to change to be valid (for the caller to show; nothing is printed here).
+ * that had to change to be valid (for the caller to show; nothing is printed here), and which of them
+ * move from run to run ({@code latest}, branch names): those are published last.
  */
-public record TagPlan(List<Tag> tags, List<String> notes) {
+public record TagPlan(List<Tag> tags, List<String> notes, Set<Tag> moving) {
     /** Build id, branch and short commit: what pipelines tag by hand today. */
     public static final List<String> DEFAULT_TEMPLATES =
             List.of("$(Build.BuildId)", "$(Build.SourceBranchName)", "$(Build.SourceVersion:8)");
     static final Tag FALLBACK = Tag.of("latest");
+    /** Variables naming a branch: a tag made of one points at whatever that branch built last. */
+    private static final Set<String> BRANCH_VARIABLES = Set.of("Build.SourceBranchName", "Build.SourceBranch",
+            "System.PullRequest.SourceBranch", "System.PullRequest.TargetBranch", "GITHUB_REF_NAME", "GITHUB_HEAD_REF",
+            "CIRCLE_BRANCH", "CODEBUILD_WEBHOOK_HEAD_REF");
 
     public TagPlan {
         tags = List.copyOf(tags);
         notes = List.copyOf(notes);
+        moving = Set.copyOf(moving);
+    }
+
+    /** The tags in the order they are published: those that stay with this build first, the moving ones last. */
+    public List<Tag> inPublishOrder() {
+        List<Tag> ordered = new ArrayList<>(tags.stream().filter(tag -> !moving.contains(tag)).toList());
+        tags.stream().filter(moving::contains).forEach(ordered::add);
+        return ordered;
     }
 
     /**
@@ -38,7 +51,7 @@ public record TagPlan(List<Tag> tags, List<String> notes) {
     }
 
     private static TagPlan fromExplicit(List<String> templates, Function<String, Optional<String>> variables) {
-        Builder plan = new Builder();
+        Builder plan = new Builder(variables);
         for (String text : templates) {
             TagTemplate template = TagTemplate.parse(text);
             plan.add(template, template.expand(variables));
@@ -47,7 +60,7 @@ public record TagPlan(List<Tag> tags, List<String> notes) {
     }
 
     private static TagPlan fromDefaults(Function<String, Optional<String>> variables) {
-        Builder plan = new Builder();
+        Builder plan = new Builder(variables);
         List<String> missing = new ArrayList<>();
         for (String text : DEFAULT_TEMPLATES) {
             TagTemplate template = TagTemplate.parse(text);
@@ -64,6 +77,7 @@ public record TagPlan(List<Tag> tags, List<String> notes) {
             plan.notes.add("No tags given and none of " + String.join(", ", missing)
                     + " is set (not running in a pipeline?), so the image is tagged '" + FALLBACK + "'.");
             plan.tags.add(FALLBACK);
+            plan.moving.add(FALLBACK);
         } else if (!missing.isEmpty()) {
             plan.notes.add("No tags given; default tags from " + String.join(", ", missing)
                     + " are left out because those variables are not set.");
@@ -72,8 +86,14 @@ public record TagPlan(List<Tag> tags, List<String> notes) {
     }
 
     private static final class Builder {
+        private final Function<String, Optional<String>> variables;
         private final Set<Tag> tags = new LinkedHashSet<>();
         private final Set<String> notes = new LinkedHashSet<>();
+        private final Set<Tag> moving = new LinkedHashSet<>();
+
+        Builder(Function<String, Optional<String>> variables) {
+            this.variables = variables;
+        }
 
         void add(TagTemplate template, String expanded) {
             Tag tag = TagSanitizer.sanitize(expanded, template);
@@ -81,10 +101,24 @@ public record TagPlan(List<Tag> tags, List<String> notes) {
                 notes.add("Tag '" + expanded + "' became '" + tag + "'.");
             }
             tags.add(tag);
+            if (moves(template, expanded)) {
+                moving.add(tag);
+            }
+        }
+
+        /**
+         * The agent expands {@code $(Build.SourceBranchName)} before the runner starts, so a tag that is
+         * exactly a branch variable's value counts as a branch tag too.
+         */
+        private boolean moves(TagTemplate template, String expanded) {
+            return expanded.equals(FALLBACK.value())
+                    || template.variables().stream().anyMatch(BRANCH_VARIABLES::contains)
+                    || BRANCH_VARIABLES.stream().map(variables).flatMap(Optional::stream)
+                    .anyMatch(branch -> branch.equals(expanded) || branch.endsWith("/" + expanded));
         }
 
         TagPlan build() {
-            return new TagPlan(new ArrayList<>(tags), new ArrayList<>(notes));
+            return new TagPlan(new ArrayList<>(tags), new ArrayList<>(notes), moving);
         }
     }
 }

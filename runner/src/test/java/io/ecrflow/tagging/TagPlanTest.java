@@ -37,6 +37,22 @@ class TagPlanTest {
     }
 
     @Test
+    void publishesTagsThatStayWithTheBuildFirstAndLatestAndBranchesLast() {
+        TagPlan plan = TagPlan.from(List.of("latest", "$(Build.SourceBranchName)", "v1-$(Build.BuildId)",
+                "$(Build.SourceVersion:8)"), PIPELINE);
+
+        assertThat(plan.inPublishOrder()).extracting(Tag::value).containsExactly("v1-1234", "9f86d081", "latest", "main");
+    }
+
+    @Test
+    void aBranchNameTheAgentExpandedAlreadyStillMovesLast() {
+        // Azure Pipelines expands $(Build.SourceBranchName) before the runner sees the template.
+        TagPlan plan = TagPlan.from(List.of("main", "1234"), PIPELINE);
+
+        assertThat(plan.inPublishOrder()).extracting(Tag::value).containsExactly("1234", "main");
+    }
+
+    @Test
     void usesTheGivenTemplatesInOrder() {
         TagPlan plan = TagPlan.from(List.of("latest", "v1-$(Build.BuildId)", "$(Build.SourceVersion:8)"), PIPELINE);
 

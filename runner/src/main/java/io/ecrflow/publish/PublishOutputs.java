@@ -1,0 +1,27 @@
+package io.ecrflow.publish;
+
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.ImageRef;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The outputs every publishing command sets, the same way: registry, image URIs, digest and tags. */
+public final class PublishOutputs {
+    private PublishOutputs() {
+    }
+
+    /**
+     * @param image     the reference the image is known by ({@code imageUri}): the first tag, or the version tag
+     * @param published the tags this run published or found published; empty when nothing was
+     */
+    public static void write(Pipeline pipeline, ImageRef image, List<ImageRef> published, Digest digest) {
+        pipeline.setOutput("registry", image.registry());
+        pipeline.setOutput("imageUri", image.toString());
+        pipeline.setOutput("imageUris", published.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
+        pipeline.setOutput("imageDigest", image.withDigest(digest).toString());
+        pipeline.setOutput("digest", digest.toString());
+        pipeline.setOutput("tags", published.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(",")));
+    }
+}

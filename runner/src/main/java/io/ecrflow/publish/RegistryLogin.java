@@ -1,0 +1,23 @@
+package io.ecrflow.publish;
+
+import io.ecrflow.aws.Ecr;
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.registry.RegistryCredential;
+
+/** Logs in to the ECR registry; the password is registered as a secret before anything else is printed. */
+public final class RegistryLogin {
+    private final Ecr ecr;
+    private final Pipeline pipeline;
+
+    public RegistryLogin(Ecr ecr, Pipeline pipeline) {
+        this.ecr = ecr;
+        this.pipeline = pipeline;
+    }
+
+    public RegistryCredential logIn() {
+        RegistryCredential login = ecr.login();
+        pipeline.registerSecret(login.password());
+        pipeline.info("Logged in to " + login.registry() + ".");
+        return login;
+    }
+}

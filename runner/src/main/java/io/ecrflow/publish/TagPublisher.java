@@ -1,0 +1,135 @@
+package io.ecrflow.publish;
+
+import io.ecrflow.UserError;
+import io.ecrflow.docker.BuiltImage;
+import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.docker.PushProgress;
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.RegistryClient;
+import io.ecrflow.registry.RegistryCredential;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Publishes a built image under every tag at the cost of one upload. The engine pushes the first tag,
+ * uploading only the layers the registry lacks; then the exact manifest bytes the registry stored are
+ * written under every other tag, one manifest PUT each and no blob request, so all tags share one digest
+ * by construction. Before any other tag gets it, the manifest is checked against the built image: the
+ * engine pushes by local name, and another run on the same engine may have re-tagged that name meanwhile.
+ */
+public final class TagPublisher {
+    private static final int PUSH_ATTEMPTS = 3;
+    /** The engine's upload is nearly all of the work; the manifest writes share the rest of the bar. */
+    private static final int UPLOAD_SHARE = 90;
+
+    private final Pipeline pipeline;
+    private final DockerEngine engine;
+    private final RegistryClient registry;
+
+    /** @param registry a client that holds the credential for the target registry */
+    public TagPublisher(Pipeline pipeline, DockerEngine engine, RegistryClient registry) {
+        this.pipeline = pipeline;
+        this.engine = engine;
+        this.registry = registry;
+    }
+
+    /** Publishes {@code image} under {@code refs}, in that order (tags that move last). */
+    public Published publish(BuiltImage image, List<ImageRef> refs, RegistryCredential login) {
+        ImageRef first = refs.get(0);
+        pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
+        Manifest manifest = upload(image, first, login);
+        Published published = addTags(manifest, List.of(first), refs.subList(1, refs.size()));
+        image.publishAsCache().ifPresent(cache -> exportCache(image, manifest, first, cache, login));
+        return published;
+    }
+
+    /**
+     * An inline build cache travels in the image's config, so the image itself goes under the cache tag,
+     * after every user tag and not reported as one. The cache only speeds up later builds: a refusal
+     * (an immutable repository, say) is a warning, never a failed publication.
+     */
+    private void exportCache(BuiltImage image, Manifest manifest, ImageRef published, ImageRef cache,
+                             RegistryCredential login) {
+        try {
+            if (cache.repository().equals(published.repository())) {
+                registry.putManifest(cache, manifest);
+            } else {
+                engine.tag(image.imageId(), cache);
+                engine.push(cache, login, progress(cache));
+            }
+            pipeline.info("Exported the build cache to " + cache + ".");
+        } catch (UserError e) {
+            pipeline.warning("The build cache could not be exported to " + cache + ": " + e.getMessage()
+                    + " The image is published; later builds just do not find this cache.");
+        }
+    }
+
+    /**
+     * Writes {@code manifest}, already in the registry under the tags {@code present}, under each of
+     * {@code missing} in order. A tag that fails names the tags already there, so a rerun can finish.
+     */
+    public Published addTags(Manifest manifest, List<ImageRef> present, List<ImageRef> missing) {
+        List<ImageRef> done = new ArrayList<>(present);
+        int total = present.size() + missing.size();
+        for (ImageRef ref : missing) {
+            try {
+                registry.putManifest(ref, manifest);
+            } catch (UserError e) {
+                throw done.isEmpty() ? e : new UserError(e.getMessage() + " Tags already in the registry, on "
+                        + manifest.digest() + ": " + done.stream().map(r -> r.tag().value()).collect(Collectors.joining(", "))
+                        + ". Run the step again to add the tags still missing.", e.input().orElse(null), e);
+            }
+            done.add(ref);
+            pipeline.info("Tagged " + ref + " (" + done.size() + " of " + total + "): the same manifest, nothing uploaded");
+            pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
+        }
+        pipeline.progress(100, "Published " + total + " tag(s)");
+        return new Published(manifest, done);
+    }
+
+    private Manifest upload(BuiltImage image, ImageRef first, RegistryCredential login) {
+        for (int attempt = 1; ; attempt++) {
+            engine.tag(image.imageId(), first);
+            Digest pushed = engine.push(first, login, progress(first));
+            Manifest manifest = registry.manifest(first.withDigest(pushed));
+            if (isManifestOf(manifest, image)) {
+                return manifest;
+            }
+            if (attempt == PUSH_ATTEMPTS) {
+                throw new UserError("The engine pushed another image than this run built (" + image.imageId() + ") as "
+                        + first + ", " + PUSH_ATTEMPTS + " times: another run on this Docker Engine keeps re-tagging "
+                        + first.repositoryUri() + ". Give each run tags of its own, such as $(Build.BuildId).");
+            }
+            pipeline.warning("The engine pushed another image as " + first + " (" + pushed + "): another run on this "
+                    + "Docker Engine re-tagged it meanwhile. Pushing this run's image " + image.imageId() + " again.");
+        }
+    }
+
+    /**
+     * With the engine's classic image store an image id is its config's digest; with the containerd store
+     * it is the digest of the manifest (or index) itself.
+     */
+    static boolean isManifestOf(Manifest manifest, BuiltImage image) {
+        return manifest.digest().toString().equals(image.imageId())
+                || !manifest.isIndex() && manifest.configDigest().toString().equals(image.imageId());
+    }
+
+    private PushProgress progress(ImageRef ref) {
+        return new PushProgress() {
+            @Override
+            public void percent(int percent, String description) {
+                pipeline.progress(percent * UPLOAD_SHARE / 100, "Pushing " + ref.tag());
+            }
+
+            @Override
+            public void status(String line) {
+                pipeline.info(line);
+            }
+        };
+    }
+}

@@ -1,0 +1,220 @@
+package io.ecrflow.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrflow.UserError;
+import io.ecrflow.http.HttpCall;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How requests reach a registry, apart from what they ask: the API base of each host, the answer to its
+ * authentication challenge (a bearer token from the named token service, anonymous or with the user's
+ * credential as Basic auth, or Basic auth directly), kept per repository for the following calls, and
+ * redirects followed by hand so the registry's Authorization header never travels to another host (blob
+ * downloads go to storage such as S3).
+ */
+final class RegistryTransport {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_REDIRECTS = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryEndpoints endpoints;
+    private final Map<String, RegistryCredential> credentials;
+    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+
+    RegistryTransport(RegistryEndpoints endpoints, Map<String, RegistryCredential> credentials) {
+        this.endpoints = endpoints;
+        this.credentials = Map.copyOf(credentials);
+    }
+
+    /** The same registries with one more credential; tokens are asked for afresh. */
+    RegistryTransport withCredential(RegistryCredential credential) {
+        Map<String, RegistryCredential> all = new HashMap<>(credentials);
+        all.put(credential.registry(), credential);
+        return new RegistryTransport(endpoints, all);
+    }
+
+    /** A request to send: {@code path} is below /v2/&lt;name&gt;, or absolute from /v2/ on, or a whole URL. */
+    record Request(String method, String path, String accept, Optional<Body> body) {
+        static Request read(String method, String path, String accept) {
+            return new Request(method, path, accept, Optional.empty());
+        }
+    }
+
+    /** What a write sends, with its media type. */
+    record Body(String contentType, byte[] content) {
+    }
+
+    /** One API call, answering an authentication challenge once. */
+    Response call(String registry, RepositoryName repository, Request request) {
+        URI base = endpoints.base(registry);
+        boolean whole = request.path().startsWith("/v2/") || request.path().contains("://");
+        URI uri = base.resolve(whole ? request.path() : "/v2/" + repository + request.path());
+        String key = registry + " " + repository;
+        Response response = exchange(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
+        if (response.status() != 401) {
+            return response;
+        }
+        AuthChallenge challenge = response.header("WWW-Authenticate").flatMap(AuthChallenge::parse)
+                .orElseThrow(() -> new UserError("The registry " + registry + " refused access to " + repository
+                        + " without saying how to authenticate (no WWW-Authenticate header)."));
+        String authorization = authorize(challenge, registry, repository);
+        authorizations.put(key, authorization);
+        response = exchange(request, uri, Optional.of(authorization), registry);
+        if (response.status() == 401) {
+            throw denied(registry, repository, response);
+        }
+        return response;
+    }
+
+    private String authorize(AuthChallenge challenge, String registry, RepositoryName repository) {
+        Optional<RegistryCredential> credential = Optional.ofNullable(credentials.get(registry));
+        if (challenge.isBasic()) {
+            RegistryCredential basic = credential.orElseThrow(() -> new UserError("The registry " + registry
+                    + " needs a user name and password to read " + repository + ". Give them for this registry "
+                    + "(for a base image: upstreamUsername and the INPUT_UPSTREAMPASSWORD secret)."));
+            return basicHeader(basic);
+        }
+        if (!challenge.isBearer()) {
+            throw new UserError("The registry " + registry + " asks for '" + challenge.scheme()
+                    + "' authentication; only Bearer token and Basic authentication are supported.");
+        }
+        String realm = challenge.parameter("realm").orElseThrow(() -> new UserError("The registry " + registry
+                + " asks for a bearer token but names no token service (realm)."));
+        String scope = challenge.parameter("scope").orElse("repository:" + repository + ":pull");
+        StringBuilder query = new StringBuilder();
+        challenge.parameter("service").ifPresent(service -> query.append("service=").append(encode(service)).append('&'));
+        query.append("scope=").append(encode(scope));
+        URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        Response response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
+                credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority());
+        if (response.status() == 401 || response.status() == 403) {
+            throw new UserError("The token service of " + registry + " (" + tokenUri.getHost() + ") refused a token for "
+                    + repository + (credential.isPresent()
+                    ? ": check the user name and password given for " + registry + "."
+                    : ". The image may be private: give upstreamUsername and the INPUT_UPSTREAMPASSWORD secret."));
+        }
+        response.expectSuccess("get a token for " + registry + "/" + repository + " from " + tokenUri.getHost());
+        try {
+            JsonNode answer = JSON.readTree(response.body());
+            String token = answer.path("token").asText(answer.path("access_token").asText(""));
+            if (token.isBlank()) {
+                throw new UserError("The token service of " + registry + " answered without a token.");
+            }
+            return "Bearer " + token;
+        } catch (IOException e) {
+            throw new UserError("The token service of " + registry + " answered with something that is not JSON.");
+        }
+    }
+
+    private Response exchange(Request request, URI uri, Optional<String> authorization, String registry) {
+        URI target = uri;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpCall call = HttpCall.to(request.method(), target).timeout(TIMEOUT).header("Accept", request.accept());
+            if (authorization.isPresent() && sameOrigin(target, uri)) {
+                call.header("Authorization", authorization.get());
+            }
+            request.body().ifPresent(body -> call.header("Content-Type", body.contentType()).body(body.content()));
+            HttpCall.Response response = send(call, registry);
+            Optional<String> location = response.header("Location");
+            if (isRedirect(response.status()) && location.isPresent()) {
+                target = target.resolve(location.get());
+                continue;
+            }
+            return new Response(registry, response);
+        }
+        throw new UserError("The registry " + registry + " redirected more than " + MAX_REDIRECTS + " times.");
+    }
+
+    private static HttpCall.Response send(HttpCall request, String registry) {
+        try {
+            return request.send();
+        } catch (IOException e) {
+            // Only the host is named: a redirect target may carry a signature in its query.
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new RegistryUnreachable("Could not reach the registry " + registry + " at " + request.uri().getScheme()
+                    + "://" + request.uri().getAuthority() + " (" + reason + "). Check the image name, the network and "
+                    + "any proxy between this agent and the registry.", e);
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getAuthority(), b.getAuthority());
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static String basicHeader(RegistryCredential credential) {
+        String pair = credential.username() + ":" + credential.password().reveal();
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private UserError denied(String registry, RepositoryName repository, Response response) {
+        return new UserError("The registry " + registry + " refused access to " + repository + " ("
+                + response.status() + response.errorText() + "). " + (credentials.containsKey(registry)
+                ? "Check that the credentials given for " + registry + " may read it."
+                : "It may be private: give upstreamUsername and the INPUT_UPSTREAMPASSWORD secret."));
+    }
+
+    /** No answer at all (no connection, a timeout): a write may be tried again. */
+    static final class RegistryUnreachable extends UserError {
+        RegistryUnreachable(String message, Throwable cause) {
+            super(message, null, cause);
+        }
+    }
+
+    /** A registry's answer. */
+    record Response(String registry, HttpCall.Response answer) {
+        int status() {
+            return answer.status();
+        }
+
+        byte[] body() {
+            return answer.body();
+        }
+
+        Optional<String> header(String name) {
+            return answer.header(name);
+        }
+
+        void expectSuccess(String what) {
+            if (answer.successful()) {
+                return;
+            }
+            throw new UserError("Could not " + what + ": the registry " + registry + " answered " + status() + errorText()
+                    + (status() == 403 ? ". Check that the credentials may read this repository." : "."));
+        }
+
+        /** The distribution API's {@code {"errors":[{"code":…,"message":…}]}}, as " (CODE: message)". */
+        String errorText() {
+            try {
+                List<String> errors = new ArrayList<>();
+                for (JsonNode error : JSON.readTree(body()).path("errors")) {
+                    errors.add(error.path("code").asText("") + ": " + error.path("message").asText(""));
+                }
+                return errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")";
+            } catch (IOException | RuntimeException notJson) {
+                return "";
+            }
+        }
+    }
+}

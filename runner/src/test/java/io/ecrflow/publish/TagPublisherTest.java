@@ -1,0 +1,178 @@
+package io.ecrflow.publish;
+
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
+import io.ecrflow.docker.BuiltImage;
+import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.PlainPipeline;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.RegistryClient;
+import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/**
+ * The order of the writes, the check of what the engine pushed and what an error says about the tags
+ * already there. Engine and registry are seams here; the end-to-end tests publish through the real ones.
+ */
+class TagPublisherTest {
+    private static final String CONFIG = "sha256:" + "b".repeat(64);
+    private static final BuiltImage IMAGE = new BuiltImage(CONFIG, "team/web");
+    private static final RegistryCredential LOGIN = new RegistryCredential("123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            "AWS", Secret.of("password"), Instant.parse("2026-01-01T00:00:00Z"));
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final PlainPipeline pipeline = new PlainPipeline(Environment.of(Map.of()),
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+    private final DockerEngine engine = mock(DockerEngine.class);
+    private final RegistryClient registry = mock(RegistryClient.class);
+    private final List<ImageRef> refs = Stream.of("1.4.0", "6.0", "latest")
+            .map(tag -> ImageRef.tagged(LOGIN.registry(), new RepositoryName("team/web"), Tag.of(tag))).toList();
+
+    @Test
+    void theEnginePushesTheFirstTagAndEveryOtherTagGetsTheSameManifest() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+
+        assertThat(published.digest()).isEqualTo(manifest.digest());
+        assertThat(published.refs()).containsExactlyElementsOf(refs);
+        verify(engine, times(1)).push(any(), any(), any());
+        assertThat(written).containsExactly(refs.get(1), refs.get(2));
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsSubsequence("Pushing " + refs.get(0) + " (1 of 3)",
+                "Tagged " + refs.get(1) + " (2 of 3)", "Tagged " + refs.get(2) + " (3 of 3)", "Published 3 tag(s)");
+    }
+
+    @Test
+    void anImageReTaggedByAnotherRunIsPushedAgainUnderThisRunsImage() {
+        Manifest foreign = manifestWithConfig("sha256:" + "f".repeat(64));
+        Manifest ours = manifestWithConfig(CONFIG);
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenReturn(foreign.digest(), ours.digest());
+        when(registry.manifest(refs.get(0).withDigest(foreign.digest()))).thenReturn(foreign);
+        when(registry.manifest(refs.get(0).withDigest(ours.digest()))).thenReturn(ours);
+        recordManifestWrites(ours);
+
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+
+        assertThat(published.digest()).isEqualTo(ours.digest());
+        verify(engine, times(2)).tag(CONFIG, refs.get(0));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("another run on this Docker Engine re-tagged it");
+    }
+
+    @Test
+    void anEngineThatKeepsPushingAnotherImageFailsBeforeAnyOtherTag() {
+        Manifest foreign = manifestWithConfig("sha256:" + "f".repeat(64));
+        enginePushes(foreign);
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+                .isInstanceOf(UserError.class).hasMessageContaining("keeps re-tagging");
+        verify(registry, times(0)).putManifest(any(), any());
+    }
+
+    @Test
+    void aFailedLaterTagNamesTheTagsAlreadyThereAndStopsThere() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        doThrow(new UserError("The registry refused.")).when(registry).putManifest(refs.get(1), manifest);
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+                .isInstanceOf(UserError.class)
+                .hasMessage("The registry refused. Tags already in the registry, on " + manifest.digest()
+                        + ": 1.4.0. Run the step again to add the tags still missing.");
+        verify(registry, times(0)).putManifest(eq(refs.get(2)), any());
+    }
+
+    @Test
+    void theInlineCacheGoesUnderItsTagAfterTheUserTagsAndIsNotReported() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+        ImageRef cache = refs.get(0).withTag(Tag.of("buildcache"));
+
+        Published published = new TagPublisher(pipeline, engine, registry)
+                .publish(new BuiltImage(CONFIG, "team/web", Optional.of(cache)), refs, LOGIN);
+
+        assertThat(written).containsExactly(refs.get(1), refs.get(2), cache);
+        assertThat(published.refs()).doesNotContain(cache);
+    }
+
+    @Test
+    void aCacheTheRegistryRefusesIsAWarningNotAFailure() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        ImageRef cache = refs.get(0).withTag(Tag.of("buildcache"));
+        doThrow(new UserError("immutable")).when(registry).putManifest(cache, manifest);
+
+        Published published = new TagPublisher(pipeline, engine, registry)
+                .publish(new BuiltImage(CONFIG, "team/web", Optional.of(cache)), refs, LOGIN);
+
+        assertThat(published.refs()).containsExactlyElementsOf(refs);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("The build cache could not be exported to " + cache);
+    }
+
+    @Test
+    void addingTagsToAnEarlierPublicationUploadsNothing() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        List<ImageRef> written = recordManifestWrites(manifest);
+
+        Published published = new TagPublisher(pipeline, engine, registry)
+                .addTags(manifest, refs.subList(0, 1), refs.subList(1, 3));
+
+        assertThat(written).containsExactly(refs.get(1), refs.get(2));
+        assertThat(published.refs()).containsExactlyElementsOf(refs);
+        verify(engine, times(0)).push(any(), any(), any());
+    }
+
+    private void enginePushes(Manifest manifest) {
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenReturn(manifest.digest());
+        when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
+    }
+
+    private List<ImageRef> recordManifestWrites(Manifest manifest) {
+        List<ImageRef> written = new ArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> written.add(call.getArgument(0))).when(registry).putManifest(any(), eq(manifest));
+        return written;
+    }
+
+    private static Manifest manifestWithConfig(String config) {
+        byte[] content = ("{\"schemaVersion\":2,\"mediaType\":\"" + Manifest.DOCKER_IMAGE + "\",\"config\":{\"digest\":\""
+                + config + "\"},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+        return new Manifest(Manifest.DOCKER_IMAGE, sha256(content), content);
+    }
+
+    private static Digest sha256(byte[] content) {
+        try {
+            return new Digest("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
