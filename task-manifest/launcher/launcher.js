@@ -7,8 +7,12 @@
 //
 // Plain Node (16 and later), no packages: the agent runs this file with its own Node handler, and
 // every task folder carries its own copy, so a task is complete on its own.
+//
+// Java starts with flags chosen by measurement, and on agents that keep their tools directory with a
+// start-up archive of the runner's classes made on the first step (docs/benchmark.md has the numbers).
 
 const childProcess = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
@@ -23,6 +27,14 @@ const OIDC_SCHEME = 'none';
 // Optional data of the service connection, each also a task input of the same name that wins over it.
 const ROLE_FIELDS = ['roleArn', 'externalId', 'roleSessionName'];
 const MINIMUM_JAVA = 17;
+// C1 only: a run is over before C2's compilations pay back, and C2's threads compete with start-up for
+// the agent's cores (login: 0.65 s to 0.50 s on JDK 17, 2 cores). Costly for hot loops such as
+// SHA-256 over layers (7x slower), which the runner leaves to the engine.
+const JAVA_FLAGS = ['-XX:TieredStopAtLevel=1'];
+// From this version on the archive is a JEP 483 AOT cache; before it, an AppCDS dynamic archive.
+const AOT_CACHE_JAVA = 25;
+// The pipeline variable ecrflow.javaArchive, as the agent hands it to a step: auto, true or false.
+const ARCHIVE_VARIABLE = 'ECRFLOW_JAVAARCHIVE';
 const JAVA_INSTALLER_HINT = "add a Java tool installer step before this task: `- task: JavaToolInstaller@0` with "
     + "`versionSpec: '17'`, `jdkArchitectureOption: 'x64'` and `jdkSourceOption: 'PreInstalled'`";
 
@@ -48,8 +60,10 @@ function run(command, options) {
         }
         const jar = runnerJar();
         const java = findJava(env);
-        debug(env, `Running ${java.path} -jar ${jar} ${command}`);
-        startRunner(java.path, jar, command, childEnv);
+        const archive = startupArchive(env, java, jar, command);
+        const javaArgs = JAVA_FLAGS.concat(archive.flags, ['-jar', jar, command]);
+        debug(env, `Running ${java.path} ${javaArgs.join(' ')}`);
+        startRunner(java.path, javaArgs, childEnv, archive.finish);
     } catch (e) {
         if (!(e instanceof LauncherError)) {
             throw e;
@@ -149,14 +163,14 @@ function setInput(childEnv, name, value) {
 function findJava(env) {
     const rejected = [];
     for (const candidate of javaCandidates(env)) {
-        const major = javaMajorVersion(candidate.path);
-        if (major === null) {
+        const version = javaVersion(candidate.path);
+        if (version === null) {
             rejected.push(`${candidate.source} (${candidate.path}) did not run`);
-        } else if (major < MINIMUM_JAVA) {
-            rejected.push(`${candidate.source} is Java ${major}`);
+        } else if (version.major < MINIMUM_JAVA) {
+            rejected.push(`${candidate.source} is Java ${version.major}`);
         } else {
-            writeLine(`Using Java ${major} from ${candidate.source}: ${candidate.path}`);
-            return { path: candidate.path, major };
+            writeLine(`Using Java ${version.major} from ${candidate.source}: ${candidate.path}`);
+            return { path: candidate.path, major: version.major, build: version.build };
         }
     }
     const looked = rejected.length ? ` Found only: ${rejected.join('; ')}.` : ' None of JAVA_HOME_<version>_X64, JAVA_HOME or PATH has one.';
@@ -190,18 +204,127 @@ function javaCandidates(env) {
     });
 }
 
-/** The major version `java -version` reports: "17.0.9" is 17, the old "1.8.0_392" is 8; null if it does not run. */
-function javaMajorVersion(javaPath) {
+/**
+ * What `java -version` reports: the major version ("17.0.9" is 17, the old "1.8.0_392" is 8) and the
+ * whole text, which names the exact build; null if it does not run.
+ */
+function javaVersion(javaPath) {
     const probe = childProcess.spawnSync(javaPath, ['-version'], { encoding: 'utf8', timeout: 30000 });
     if (probe.error || probe.status !== 0) {
         return null;
     }
-    const version = /version "([^"]+)"/.exec(`${probe.stderr}\n${probe.stdout}`);
+    const text = `${probe.stderr}\n${probe.stdout}`;
+    const version = /version "([^"]+)"/.exec(text);
     if (!version) {
         return null;
     }
     const parts = version[1].split(/[.\-+_]/);
-    return Number(parts[0] === '1' ? parts[1] : parts[0]);
+    return { major: Number(parts[0] === '1' ? parts[1] : parts[0]), build: text.trim() };
+}
+
+/**
+ * The runner's start-up archive for this Java build, task version and command: the classes a step
+ * loads, already parsed and linked, kept under the agent's tools directory. It is made by the first
+ * step that runs without one (that step is slower: it records what it loads, then the archive is
+ * written and checked) and used by every later step. A JVM maps only an archive of its own build,
+ * so none can be shipped with the task.
+ *
+ * Made only where it pays back: on self-hosted agents, which keep their tools directory. A
+ * Microsoft-hosted agent starts empty every job, and a job runs too few ecrflow steps to win back
+ * the second or more it costs. The pipeline variable ecrflow.javaArchive (true, false, auto) overrides.
+ */
+function startupArchive(env, java, jar, command) {
+    const none = { flags: [], finish: () => {} };
+    const choice = (env.get(ARCHIVE_VARIABLE) || 'auto').toLowerCase();
+    if (!['auto', 'true', 'false'].includes(choice)) {
+        throw new LauncherError(`The pipeline variable ecrflow.javaArchive is '${env.get(ARCHIVE_VARIABLE)}': use true, `
+            + "false or auto (the default: only on self-hosted agents, which keep their tools directory).");
+    }
+    const tools = env.get('AGENT_TOOLSDIRECTORY');
+    const selfHosted = env.get('AGENT_ISSELFHOSTED') === '1';
+    if (!tools || choice === 'false' || (choice === 'auto' && !selfHosted)) {
+        return none;
+    }
+    const aot = java.major >= AOT_CACHE_JAVA;
+    const task = taskIdentity();
+    const jarStat = fs.statSync(jar);
+    const key = crypto.createHash('sha256')
+        .update(JSON.stringify([java.path, java.build, jar, jarStat.size, jarStat.mtimeMs, JAVA_FLAGS, command]))
+        .digest('hex').slice(0, 16);
+    const folder = path.join(tools, 'ecrflow', task.name, task.version);
+    const archive = path.join(folder, `${command}-${key}.${aot ? 'aot' : 'jsa'}`);
+    // The JVM's own notes on archives (a class it cannot store, an archive it cannot map) stay out of the log.
+    const quiet = aot ? ['-Xlog:aot=off', '-Xlog:cds=off'] : ['-Xlog:cds=off', '-Xlog:cds+dynamic=off'];
+
+    if (fs.existsSync(archive)) {
+        writeLine(`Starting Java with the start-up archive ${archive}`);
+        return {
+            flags: quiet.concat(aot ? [`-XX:AOTCache=${archive}`] : [`-XX:SharedArchiveFile=${archive}`]),
+            finish: (code, signal) => {
+                // A JVM that dies on an archive (a disk that changed it under us) must not do so twice.
+                if (signal === 'SIGBUS' || signal === 'SIGSEGV' || code === 134) {
+                    fs.rmSync(archive, { force: true });
+                    writeLine(`##vso[task.logissue type=warning;]Java stopped abnormally with the start-up archive ${archive}; `
+                        + 'it is removed, and the next step makes a new one.');
+                }
+            },
+        };
+    }
+    try {
+        fs.mkdirSync(folder, { recursive: true });
+    } catch (e) {
+        writeLine(`No Java start-up archive: the tools directory ${tools} is not writable (${e.message}).`);
+        return none;
+    }
+    // Partial names per process, renamed once complete and checked: agents sharing a machine never
+    // see half an archive (JDK 17 crashes on a truncated one).
+    const partial = `${archive}.${process.pid}.partial`;
+    const configuration = `${partial}.config`;
+    writeLine(`Making a Java start-up archive for later steps of this task on this agent (once per Java and task `
+        + `version; this step is slower): ${archive}`);
+    const recording = aot ? ['-XX:AOTMode=record', `-XX:AOTConfiguration=${configuration}`] : [`-XX:ArchiveClassesAtExit=${partial}`];
+    return {
+        flags: quiet.concat(recording),
+        finish: (code) => {
+            try {
+                if (code === 0) {
+                    completeArchive(java, jar, quiet, aot, configuration, partial, archive);
+                }
+            } finally {
+                fs.rmSync(configuration, { force: true });
+                fs.rmSync(partial, { force: true });
+            }
+        },
+    };
+}
+
+/** Turns what the first step recorded into the archive (JDK 25+), checks that Java maps it, and publishes it. */
+function completeArchive(java, jar, quiet, aot, configuration, partial, archive) {
+    const quietly = { stdio: 'ignore', timeout: 120000 };
+    if (aot && fs.existsSync(configuration)) {
+        childProcess.spawnSync(java.path, JAVA_FLAGS.concat(quiet, ['-XX:AOTMode=create',
+            `-XX:AOTConfiguration=${configuration}`, `-XX:AOTCache=${partial}`, '-jar', jar]), quietly);
+    }
+    const use = aot ? ['-XX:AOTMode=on', `-XX:AOTCache=${partial}`] : ['-Xshare:on', `-XX:SharedArchiveFile=${partial}`];
+    const check = fs.existsSync(partial)
+        && childProcess.spawnSync(java.path, JAVA_FLAGS.concat(quiet, use, ['-jar', jar, '--version']), quietly).status === 0;
+    if (check) {
+        fs.renameSync(partial, archive);
+        writeLine(`Java start-up archive ready: ${archive}`);
+    } else {
+        writeLine('The Java start-up archive could not be made with this Java; later steps start without one.');
+    }
+}
+
+/** The task's name and version from the task.json next to this file, which name the archive's folder. */
+function taskIdentity() {
+    try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'task.json'), 'utf8'));
+        const v = manifest.version || {};
+        return { name: String(manifest.name), version: `${v.Major}.${v.Minor}.${v.Patch}` };
+    } catch (e) {
+        return { name: 'ecrflow', version: 'unknown' };
+    }
 }
 
 /**
@@ -241,9 +364,12 @@ function runnerJar() {
     return jar;
 }
 
-/** Streams the runner's output as it comes, passes cancellation on, and exits with its code. */
-function startRunner(javaPath, jar, command, childEnv) {
-    const runner = childProcess.spawn(javaPath, ['-jar', jar, command], { stdio: 'inherit', env: childEnv });
+/**
+ * Streams the runner's output as it comes, passes cancellation on, and exits with its code after
+ * finished(code, signal) has run.
+ */
+function startRunner(javaPath, javaArgs, childEnv, finished) {
+    const runner = childProcess.spawn(javaPath, javaArgs, { stdio: 'inherit', env: childEnv });
     // The agent cancels a step with SIGINT, then SIGTERM: the runner must hear them to stop cleanly.
     const forward = (signal) => runner.kill(signal);
     process.on('SIGINT', forward);
@@ -256,6 +382,12 @@ function startRunner(javaPath, jar, command, childEnv) {
     runner.on('close', (code, signal) => {
         if (failedToStart) {
             return;
+        }
+        try {
+            finished(code, signal);
+        } catch (e) {
+            // the archive only saves time: a problem with it never fails the step
+            writeLine(`The Java start-up archive was not kept: ${e.message}`);
         }
         if (signal) {
             fail(`The ecrflow runner was stopped by ${signal}.`);
