@@ -1,7 +1,11 @@
 package io.ecrflow.tasks;
 
+import io.ecrflow.Secret;
 import io.ecrflow.cli.Main;
+import io.ecrflow.login.Logout;
+import io.ecrflow.pipeline.AzurePipeline;
 import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.Pipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +23,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +47,12 @@ class TaskContractTest {
     // registries only, and these are ECR Public's.
     private static final Map<String, Set<String>> OPTIONS_THE_COMMAND_REFUSES =
             Map.of("platform-image", Set.of("--public", "--registry-alias"));
+
+    // Variables a task's command sets besides its outputs: the login's docker config for later steps, and
+    // the task variable its post-job step reads back.
+    private static final Map<String, Set<String>> JOB_VARIABLES =
+            Map.of("EcrLogin", Set.of("DOCKER_CONFIG", Logout.TASK_VARIABLE));
+    private static final Pattern LOGGING_COMMAND = Pattern.compile("##vso\\[([A-Za-z]+\\.[A-Za-z]+)");
 
     static List<TaskManifest> tasks() {
         return TaskManifest.all();
@@ -238,6 +255,82 @@ class TaskContractTest {
             Set<String> inputs = task.inputs().stream().map(TaskInput::name).collect(Collectors.toSet());
             assertThat(RunnerModel.options(command)).extracting(RunnerModel.Option::inputName).doesNotContainAnyElementsOf(inputs);
         });
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void everyTaskAsksTheAgentForRestrictedCommandMode(TaskManifest task) {
+        // the build output a task relays is neutralised, and this is the agent's own second line of defence
+        assertThat(task.commandMode()).as("%s: restrictions.commands.mode", task).contains("restricted");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void aTaskMaySetExactlyItsOutputsAndTheVariablesItsCommandSetsForTheJob(TaskManifest task) {
+        Set<String> expected = new TreeSet<>(task.outputVariables());
+        expected.addAll(JOB_VARIABLES.getOrDefault(task.name(), Set.of()));
+
+        assertThat(task.settableVariables()).as("%s: restrictions.settableVariables.allowed", task)
+                .hasValueSatisfying(allowed -> assertThat(allowed).containsExactlyInAnyOrderElementsOf(expected));
+    }
+
+    @Test
+    void everyLoggingCommandTheRunnerCanPrintIsAllowedInRestrictedMode() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Pipeline pipeline = new AzurePipeline(Environment.of(Map.of("SYSTEM_DEBUG", "true")), new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<String> called = new ArrayList<>();
+        for (Method method : Pipeline.class.getMethods()) {
+            if (method.getReturnType() == void.class && !Modifier.isStatic(method.getModifiers())) {
+                method.invoke(pipeline, sampleArguments(method));
+                called.add(method.getName());
+            }
+        }
+        Set<String> printed = new TreeSet<>();
+        out.toString(StandardCharsets.UTF_8).lines().forEach(line -> printed.addAll(loggingCommandsIn(line)));
+
+        assertThat(called).contains("setOutput", "exportVariable", "rememberForPostJob", "registerSecret", "complete", "relay");
+        assertThat(printed).as("commands the runner printed for every Pipeline method").contains("task.setvariable", "task.complete")
+                .allMatch(RestrictedMode::allows);
+    }
+
+    @Test
+    void everyLoggingCommandTheLauncherCanPrintIsAllowedInRestrictedMode() throws IOException {
+        Set<String> printed = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(Repo.taskManifests())) {
+            for (Path script : files.filter(file -> file.toString().endsWith(".js")).toList()) {
+                Files.readAllLines(script).forEach(line -> printed.addAll(loggingCommandsIn(line)));
+            }
+        }
+        assertThat(printed).contains("task.setsecret", "task.logissue", "task.complete").allMatch(RestrictedMode::allows);
+    }
+
+    /** Arguments of the right types for a Pipeline method; the text carries a foreign command to prove it stays text. */
+    private static Object[] sampleArguments(Method method) {
+        Class<?>[] types = method.getParameterTypes();
+        Object[] arguments = new Object[types.length];
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == String.class) {
+                arguments[i] = i == 0 && types.length > 1 ? "name" : "text ##vso[build.addbuildtag]evil";
+            } else if (types[i] == int.class) {
+                arguments[i] = 50;
+            } else if (types[i] == boolean.class) {
+                arguments[i] = true;
+            } else if (types[i] == Secret.class) {
+                arguments[i] = Secret.of("secret-value");
+            } else {
+                throw new AssertionError("no sample for " + types[i] + " of Pipeline." + method.getName() + ": add one");
+            }
+        }
+        return arguments;
+    }
+
+    /**
+     * The command the agent would find in a line: the first "##vso[" anywhere, as its Command.TryParse
+     * looks; what follows that command's ']' is its message, never a second command.
+     */
+    private static List<String> loggingCommandsIn(String line) {
+        Matcher matcher = LOGGING_COMMAND.matcher(line);
+        return matcher.find() ? List.of(matcher.group(1).toLowerCase(Locale.ROOT)) : List.of();
     }
 
     private static String mainCommand(TaskManifest task) {

@@ -78,6 +78,22 @@ record TaskManifest(Path folder, JsonNode json) {
         return names;
     }
 
+    /** {@code restrictions.commands.mode}: {@code restricted} makes the agent drop most logging commands. */
+    Optional<String> commandMode() {
+        return text(json.path("restrictions").path("commands"), "mode");
+    }
+
+    /** {@code restrictions.settableVariables.allowed}: the only variables the agent lets the task set; empty if none declared. */
+    Optional<List<String>> settableVariables() {
+        JsonNode allowed = json.path("restrictions").path("settableVariables").get("allowed");
+        if (allowed == null) {
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>();
+        allowed.forEach(name -> names.add(name.asText()));
+        return Optional.of(names);
+    }
+
     /** Handler name to target file, e.g. Node20_1 to index.js; {@code section} is execution or postjobexecution. */
     Map<String, String> handlers(String section) {
         Map<String, String> handlers = new LinkedHashMap<>();
