@@ -2,7 +2,6 @@ package io.ecrflow.it;
 
 import io.ecrflow.testbed.SampleApp;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Making the engine cold prunes the engine's whole build cache, other tests' included; only this test's own
  * images are removed.
  */
-@Disabled("needs the publish step to push the cache tag: wired in BuildPush")
 class RegistryCacheIT extends TestBedTest {
     private static final Pattern STEP = Pattern.compile("^#(\\d+) \\[[^\\]]*\\] RUN .*");
 
