@@ -55,9 +55,8 @@ public final class BuildKitImageBuilder implements ImageBuilder {
     @Override
     public BuiltImage build(BuildRequest request, Consumer<String> output) {
         checkBuildArgNames(request);
-        CacheForm form = cli.mode() == BuildKitCli.Mode.BUILDX ? CacheForm.REGISTRY : CacheForm.INLINE;
         try {
-            return build(request, form, output);
+            return build(request, firstCacheForm(), output);
         } catch (RegistryCacheExportRefused refused) {
             // buildx here always builds on the engine's default builder (the CLI runs with a config folder of its
             // own), whose docker driver exports only an inline cache unless the engine keeps images in containerd.
@@ -102,7 +101,12 @@ public final class BuildKitImageBuilder implements ImageBuilder {
 
     /** The CLI's arguments, with the cache form this CLI starts with. */
     List<String> commandLine(BuildRequest request, Path imageIdFile) {
-        return commandLine(request, imageIdFile, cli.mode() == BuildKitCli.Mode.BUILDX ? CacheForm.REGISTRY : CacheForm.INLINE);
+        return commandLine(request, imageIdFile, firstCacheForm());
+    }
+
+    /** buildx tries the registry cache first; the docker CLI's built-in BuildKit knows only the inline one. */
+    private CacheForm firstCacheForm() {
+        return cli.mode() == BuildKitCli.Mode.BUILDX ? CacheForm.REGISTRY : CacheForm.INLINE;
     }
 
     /** The CLI's arguments. Build-argument values are deliberately absent: they travel in the environment. */
