@@ -18,7 +18,7 @@ import java.util.Optional;
  * Opens the registry's control plane the standard SDK way: credentials from the source the user chose
  * (see {@link CredentialSettings}; resolved at once, so a failing source stops the run before anything
  * else happens and every secret is registered before anything is printed), the identity in use named
- * in the log, region from the option or the standard variables (ECR Public: always us-east-1), and the
+ * in the log (looked up beside the first ECR call, printed when it returns), region from the option or the standard variables (ECR Public: always us-east-1), and the
  * endpoint from the option or the SDK's own {@code AWS_ENDPOINT_URL_ECR} / {@code AWS_ENDPOINT_URL_ECR_PUBLIC}
  * / {@code AWS_ENDPOINT_URL}.
  */
@@ -48,30 +48,40 @@ public final class EcrConnector {
         RunCredentials credentials = CredentialSources.open(target.credentials(), region, Environment.of(env), pipeline);
         try {
             credentials.resolveCredentials();
-            CallerIdentity.report(credentials, region, pipeline);
-            return target.publicRegistry() ? publicEcr(target, credentials) : privateEcr(target, region, credentials);
+            CallerIdentity identity = CallerIdentity.lookUpInBackground(credentials, region, pipeline);
+            AutoCloseable resources = () -> {
+                identity.report(true);
+                credentials.close();
+            };
+            return target.publicRegistry()
+                    ? publicEcr(target, credentials, identity, resources)
+                    : privateEcr(target, region, credentials, identity, resources);
         } catch (RuntimeException e) {
             credentials.close();
             throw e;
         }
     }
 
-    private SdkEcr privateEcr(AwsTarget target, Region region, RunCredentials credentials) {
+    private SdkEcr privateEcr(AwsTarget target, Region region, RunCredentials credentials, CallerIdentity identity,
+                              AutoCloseable resources) {
         var builder = EcrClient.builder()
                 .httpClientBuilder(httpClient())
                 .credentialsProvider(credentials)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new IdentityReportInterceptor(identity)))
                 .region(region);
         target.endpoint().ifPresent(builder::endpointOverride);
-        return new SdkEcr(builder.build(), target.registryId(), credentials);
+        return new SdkEcr(builder.build(), target.registryId(), resources);
     }
 
-    private SdkEcrPublic publicEcr(AwsTarget target, RunCredentials credentials) {
+    private SdkEcrPublic publicEcr(AwsTarget target, RunCredentials credentials, CallerIdentity identity,
+                                   AutoCloseable resources) {
         var builder = EcrPublicClient.builder()
                 .httpClientBuilder(httpClient())
                 .credentialsProvider(credentials)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new IdentityReportInterceptor(identity)))
                 .region(Region.US_EAST_1);
         target.endpoint().ifPresent(builder::endpointOverride);
-        return new SdkEcrPublic(builder.build(), target.registryAlias(), credentials);
+        return new SdkEcrPublic(builder.build(), target.registryAlias(), resources);
     }
 
     private static UrlConnectionHttpClient.Builder httpClient() {
