@@ -69,7 +69,7 @@ class PlatformImageIT {
     void stopTheWorld() throws Exception {
         teams.close();
         mcr.close();
-        for (String tag : List.of("1.0.0", "1.1.0", "1.2.0")) {
+        for (String tag : List.of("1.0.0", "1.1.0", "1.2.0", "1.3.0")) {
             DockerCli.run(Map.of(), "rmi", "--force", testbed.registryHost() + "/" + repository + ":" + PREFIX + "-" + tag);
         }
         for (String tag : List.of("6.0", "latest")) {
@@ -337,5 +337,46 @@ class PlatformImageIT {
         assertWebhookUrlOnlyRegisteredAsSecret(result);
         assertTestContainersAndImagesRemoved();
         assertThat(Set.copyOf(testbed.tagsOf(repository))).hasSize(tagsBefore.size());
+    }
+
+    @Test
+    @Order(6)
+    void aPublicationThatStoppedBeforeLatestIsFinishedByTheNextRunWithoutANewVersion() throws Exception {
+        String newestBase = publishUpstreamBase("2026-12-01");
+        // the registry fails every attempt at latest, the last tag of the publication
+        testbed.failManifestWrites(repository, "latest", 500, 3);
+        int cardsBefore = teams.cards().size();
+
+        RunResult failed = platformImage().run();
+
+        assertThat(failed.exitCode()).isNotZero();
+        assertThat(String.join("\n", failed.errors())).contains("refused to tag").contains(":latest (500")
+                .contains("Tags already in the registry").contains(tag("1.3.0"));
+        String digestOf130 = testbed.manifestDigest(repository, tag("1.3.0")).orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "6.0")).contains(digestOf130);
+        assertThat(testbed.manifestDigest(repository, "latest")).isNotEqualTo(java.util.Optional.of(digestOf130));
+        List<String> tagsAfterFailure = testbed.tagsOf(repository);
+
+        RunResult rerun = platformImage().run();
+
+        assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+        assertThat(rerun.outputs()).containsEntry("updated", "true").containsEntry("version", "1.3.0")
+                .containsEntry("digest", digestOf130).containsEntry("baseDigest", newestBase);
+        assertThat(rerun.stdout()).contains("an earlier run stopped before publishing them")
+                .doesNotContain("Built image").doesNotContain("Pushing ")
+                .contains("Tagged " + testbed.registryHost() + "/" + repository + ":latest");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digestOf130);
+        // exactly the tags the version was built to get: no build number of this later run, no 1.4.0
+        List<String> added = new ArrayList<>(testbed.tagsOf(repository));
+        added.removeAll(tagsAfterFailure);
+        assertThat(added).isEmpty();
+        assertThat(teams.cards()).hasSize(cardsBefore + 2);
+        assertThat(facts(teams.cards().get(cardsBefore + 1))).containsEntry("Version", tag("1.3.0"))
+                .containsEntry("Digest", digestOf130);
+
+        RunResult third = platformImage().run();
+        assertThat(third.exitCode()).as(third.toString()).isZero();
+        assertThat(third.outputs()).containsEntry("updated", "false");
+        assertThat(third.stdout()).contains("Decision: no update");
     }
 }

@@ -30,6 +30,8 @@ final class RegistryFront implements AutoCloseable {
 
     /** ECR refuses manifests over 4 MiB; buffering them for the immutability check is safe below that. */
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** Not part of any registry API: where the benchmark reads (GET) and clears (DELETE) the request log. */
+    static final String REQUESTS_PATH = "/_testbed/registry-requests";
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
@@ -39,6 +41,8 @@ final class RegistryFront implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
+    private final List<RegistryRequest> requests = new CopyOnWriteArrayList<>();
+    private final ManifestWriteFaults faults = new ManifestWriteFaults();
     private DistributionRegistry registry;
     private Repositories repositories;
     private Optional<PublicRegistry> publicRegistry = Optional.empty();
@@ -82,9 +86,26 @@ final class RegistryFront implements AutoCloseable {
         return List.copyOf(denied);
     }
 
+    /** Every repository-scoped request so far, in order. */
+    List<RegistryRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    void clearRequests() {
+        requests.clear();
+    }
+
+    ManifestWriteFaults faults() {
+        return faults;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            if (path.equals(REQUESTS_PATH)) {
+                sendRequests(exchange);
+                return;
+            }
             if (!path.equals("/v2") && !path.startsWith("/v2/")) {
                 sendError(exchange, 404, "NOT_FOUND", "Not Found");
                 return;
@@ -102,9 +123,17 @@ final class RegistryFront implements AutoCloseable {
                     return;
                 }
                 if (route.get().kind() == RegistryRoute.Kind.MANIFEST && exchange.getRequestMethod().equals("PUT")) {
-                    putManifest(exchange, route.get(), repository.get());
+                    Optional<Integer> fault = faults.take(route.get().repository(), route.get().reference());
+                    if (fault.isPresent()) {
+                        record(exchange, route.get(), fault.get());
+                        deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
+                        return;
+                    }
+                    record(exchange, route.get(), putManifest(exchange, route.get(), repository.get()));
                     return;
                 }
+                record(exchange, route.get(), forward(exchange, streamedBody(exchange)));
+                return;
             }
             forward(exchange, streamedBody(exchange));
         } catch (IOException | RuntimeException e) {
@@ -162,11 +191,11 @@ final class RegistryFront implements AutoCloseable {
      * Immutability is checked against the digest of the bytes being pushed, so pushing the same
      * image again is accepted and only a different image under an existing tag is refused.
      */
-    private void putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
+    private int putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
         byte[] manifest = readManifest(exchange);
         if (manifest == null) {
             deny(exchange, 400, "MANIFEST_INVALID", "The manifest is larger than " + MAX_MANIFEST_BYTES + " bytes.");
-            return;
+            return 400;
         }
         String digest = Manifest.digestOf(manifest);
         synchronized (repository.manifestWrites()) {
@@ -175,13 +204,35 @@ final class RegistryFront implements AutoCloseable {
                 if (current.isPresent() && !current.get().equals(digest)) {
                     deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
                             + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
-                    return;
+                    return 400;
                 }
             }
             int status = forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
             if (status == 201) {
                 repository.recordPush(digest, Instant.now());
             }
+            return status;
+        }
+    }
+
+    private void record(HttpExchange exchange, RegistryRoute route, int status) {
+        requests.add(new RegistryRequest(exchange.getRequestMethod(), route.kind().name(), route.repository(),
+                route.reference(), status));
+    }
+
+    /** The request log as JSON, for the benchmark script, which runs the test server as its own process. */
+    private void sendRequests(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("DELETE")) {
+            requests.clear();
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
+        byte[] body = requests.stream().map(RegistryRequest::toJson)
+                .collect(java.util.stream.Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 

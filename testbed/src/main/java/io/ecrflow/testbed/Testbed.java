@@ -166,6 +166,18 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** Every registry request the fronts refused, in order. */
+    /** Every repository-scoped request the registry fronts answered, oldest first (per account). */
+    public List<RegistryRequest> registryRequests() {
+        List<RegistryRequest> all = new ArrayList<>();
+        accounts.values().forEach(account -> all.addAll(account.front().requests()));
+        return all;
+    }
+
+    /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */
+    public void failManifestWrites(String repository, String tag, int status, int times) {
+        accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
+    }
+
     public List<DeniedRequest> deniedRegistryRequests() {
         List<DeniedRequest> denied = new ArrayList<>();
         accounts.values().forEach(account -> denied.addAll(account.front().denied()));
