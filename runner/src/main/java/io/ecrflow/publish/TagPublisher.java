@@ -128,7 +128,7 @@ public final class TagPublisher {
 
             @Override
             public void status(String line) {
-                pipeline.info(line);
+                pipeline.relay(line);
             }
         };
     }
