@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# How fast ecrflow is against the shell glue a user would otherwise write, measured side by side in
-# one run on this machine, with no AWS account: the project's ECR test server and Debian's registry
-# on 127.0.0.1. Each scenario runs N rounds per tool, alternating which goes first; the table shows
-# the median seconds of each and the ratio ecrflow / baseline (below 1: ecrflow is faster).
+# How fast ecrflow is against the shell glue it replaces, measured side by side in one run on this
+# machine, with no AWS account: the project's ECR test server and Debian's registry on 127.0.0.1.
+# The baseline is the seeds' real glue: Debian's aws CLI (v2) and the docker CLI. ecrflow runs as the
+# agent runs a task: Node starts the task's launcher, which starts Java with the runner; once as on a
+# Microsoft-hosted agent (empty tools directory: no start-up archive) and once as on a self-hosted one
+# (the archive the first step made). Each scenario runs N rounds, each tool once a round, rotating which
+# goes first; the table shows medians, each ratio with its target, and whether the target is met.
 # What each scenario measures and how to read it: docs/benchmark.md.
 set -euo pipefail
 # EPOCHREALTIME and awk must agree on the decimal point.
@@ -10,31 +13,39 @@ export LC_ALL=C
 
 usage() {
   cat <<'EOF'
-Usage: scripts/bench.sh [--rounds N] [--skip-build] [--build-dir DIR] [--layer-mb MB] [--base-mb MB]
+Usage: scripts/bench.sh [--rounds N] [--skip-build] [--build-dir DIR] [--java-home DIR] [--layer-mb MB]
+                        [--base-mb MB] [--expensive-seconds S]
 
-  --rounds N       timed rounds per tool and scenario (default 3), after one untimed warm-up
-  --skip-build     use the jars that are there instead of running mvn package first
-  --build-dir DIR  Maven's output folder in each module (default target; -Decrflow.build.dir)
-  --layer-mb MB    size of the fresh random file each build adds as its last layer (default 16)
-  --base-mb MB     extra random data in the upstream base image, which the platform-image baseline
-                   pulls (default 0: busybox only, about 2 MB)
+  --rounds N             timed rounds per tool and scenario (default 3), after one untimed warm-up
+  --skip-build           use the jars that are there instead of running mvn package first
+  --build-dir DIR        Maven's output folder in each module (default target; -Decrflow.build.dir)
+  --java-home DIR        the JDK the launcher finds on the agent (default: the java on PATH), announced
+                         as hosted agents do (JAVA_HOME_<version>_X64)
+  --layer-mb MB          size of the fresh random file each build adds as its last layer (default 16)
+  --base-mb MB           extra random data in the upstream base image, which the platform-image
+                         baseline pulls (default 0: busybox only, about 2 MB)
+  --expensive-seconds S  how long the expensive build step of the registry-cache scenario takes (default 5)
 EOF
 }
 
 rounds=3
 build=true
 build_dir=target
+java_home=""
 layer_mb=16
 base_mb=0
+expensive_seconds=5
 while (($# > 0)); do
   case $1 in
-    --rounds | --build-dir | --layer-mb | --base-mb)
+    --rounds | --build-dir | --java-home | --layer-mb | --base-mb | --expensive-seconds)
       (($# >= 2)) || { usage >&2; exit 2; }
       case $1 in
         --rounds) rounds=$2 ;;
         --build-dir) build_dir=$2 ;;
+        --java-home) java_home=$2 ;;
         --layer-mb) layer_mb=$2 ;;
         --base-mb) base_mb=$2 ;;
+        --expensive-seconds) expensive_seconds=$2 ;;
       esac
       shift 2
       ;;
@@ -51,18 +62,29 @@ source scripts/lib/testbed-services.sh
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || ecrflow_die "--rounds takes a whole number of at least 1, not '$rounds'"
 [[ $layer_mb =~ ^[1-9][0-9]*$ ]] || ecrflow_die "--layer-mb takes a whole number of at least 1, not '$layer_mb'"
 [[ $base_mb =~ ^[0-9]+$ ]] || ecrflow_die "--base-mb takes a whole number, not '$base_mb'"
+[[ $expensive_seconds =~ ^[1-9][0-9]*$ ]] || ecrflow_die "--expensive-seconds takes a whole number of at least 1, not '$expensive_seconds'"
 [[ $build_dir =~ ^[A-Za-z0-9._-]+$ ]] || ecrflow_die "--build-dir takes a folder name such as target, not '$build_dir'"
+if [[ -n $java_home ]]; then
+  [[ -x $java_home/bin/java ]] || ecrflow_die "--java-home $java_home has no bin/java"
+else
+  java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+fi
+java_major="$("$java_home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)"
+[[ $java_major =~ ^[0-9]+$ ]] || ecrflow_die "could not read the version of $java_home/bin/java"
 
-# AWS's documented example keys: the test server accepts them, AWS itself never would.
-# They reach the runner and the test server through their environment only.
+# AWS's documented example keys: the test server accepts them, AWS itself never would. They reach the
+# runner, the aws CLI and the test server through their environment only, never a command line.
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
 export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE
+# No pager, no prompts: the aws CLI as a pipeline step runs it.
+export AWS_PAGER="" AWS_CLI_AUTO_PROMPT=off
 
 runner_jar="$PWD/runner/$build_dir/ecrflow-runner.jar"
 testbed_jar="$PWD/testbed/$build_dir/ecrflow-testbed.jar"
 web_repository=bench/web
+cache_repository=bench/cached
 platform_repository=bench/runtime
 version_prefix=6.0-bullseye-slim
 
@@ -71,6 +93,7 @@ work=""
 upstream_pid=""
 upstream_host=""
 registry=""
+aws_cli=""
 docker_configs=()
 
 # Leaves nothing running but the Docker Engine (which later runs reuse).
@@ -84,6 +107,7 @@ stop_bench() {
   fi
   if [[ -n $registry ]]; then
     forget_web_images
+    forget_cache_images
     forget_platform_images
   fi
   if ((${#docker_configs[@]} > 0)); then rm -rf "${docker_configs[@]}"; fi
@@ -92,7 +116,53 @@ stop_bench() {
 trap stop_bench EXIT
 trap 'exit 130' INT TERM
 
-runner() { java -jar "$runner_jar" "$@" </dev/null; }
+# ---------------------------------------------------------------------------------------------------
+# The tools.
+
+# Debian's aws CLI package is the v2 CLI, as hosted agents carry it. Its own executable is used, not
+# whichever `aws` comes first on PATH (a v1 CLI from pip, say).
+ensure_aws_cli() {
+  local packages=(awscli jq curl) missing=() pkg
+  for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if ((${#missing[@]} > 0)); then
+    ecrflow_info "installing: ${missing[*]}"
+    ecrflow_as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get update -qq
+    ecrflow_as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
+      apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  aws_cli="$(dpkg -L awscli | grep '/bin/aws$')" || ecrflow_die "the awscli package has no bin/aws"
+  aws_cli=${aws_cli%%$'\n'*}
+  local version
+  version="$("$aws_cli" --version 2>&1)"
+  [[ $version == aws-cli/2.* ]] || ecrflow_die "$aws_cli is not the v2 CLI: $version"
+  ecrflow_info "$version"
+}
+
+# The aws CLI against the test server. CLIs from 2.13 on also read AWS_ENDPOINT_URL_ECR; Debian 12's
+# 2.9 needs the option.
+aws_ecr() { "$aws_cli" ecr "$@" --endpoint-url "$AWS_ENDPOINT_URL_ECR"; }
+
+# Task folders as the agent downloads them: launcher, entry script and task.json, with the runner jar.
+stage_tasks() {
+  local task
+  for task in EcrLoginV1 EcrBuildPushV1 EcrPlatformImageV1; do
+    mkdir -p "$work/tasks/$task"
+    cp task-manifest/launcher/launcher.js task-manifest/$task/index.js task-manifest/$task/task.json "$work/tasks/$task/"
+    ln -s "$runner_jar" "$work/tasks/$task/ecrflow-runner.jar"
+  done
+}
+
+# task AGENT TASK INPUT=VALUE...: one task step as the agent runs it, on a Microsoft-hosted agent
+# (hosted: the tools directory is new every job) or a self-hosted one (self-hosted: it is kept).
+# Inputs travel as INPUT_<NAME> variables, as the agent passes them.
+task() {
+  local agent=$1 task=$2 self_hosted=0 tools="$work/tools-hosted"
+  shift 2
+  if [[ $agent == self-hosted ]]; then self_hosted=1; tools="$work/tools-self-hosted"; else rm -rf "$tools"; fi
+  mkdir -p "$tools"
+  env "JAVA_HOME_${java_major}_X64=$java_home" AGENT_TOOLSDIRECTORY="$tools" AGENT_ISSELFHOSTED="$self_hosted" \
+    AGENT_TEMPDIRECTORY="$work/agent-temp" "$@" node "$work/tasks/$task/index.js" </dev/null
+}
 
 # Removes local images by name together with every other tag of the same image.
 remove_images() {
@@ -103,7 +173,12 @@ remove_images() {
 }
 forget_web_images() {
   remove_images "$web_repository" "$registry/$web_repository:a" "$registry/$web_repository:b" \
-    "$registry/$web_repository:c"
+    "$registry/$web_repository:c" "$registry/$web_repository:one"
+}
+forget_cache_images() {
+  local refs=() ref
+  while read -r ref; do refs+=("$ref"); done < <(docker image ls --format '{{.Repository}}:{{.Tag}}' "$registry/$cache_repository")
+  if ((${#refs[@]} > 0)); then remove_images "${refs[@]}"; fi
 }
 forget_platform_images() {
   local tag refs=()
@@ -111,18 +186,6 @@ forget_platform_images() {
   if [[ -n $upstream_host ]]; then refs+=("$upstream_host/dotnet/runtime:$version_prefix"); fi
   remove_images "${refs[@]}"
 }
-
-# The runner's `login`: writes a docker config holding the ECR login and prints its folder. It stands
-# in for `aws ecr get-login-password | docker login --password-stdin` (there is no aws CLI here).
-docker_login() {
-  local output config
-  output="$(runner login)" || { printf '%s\n' "$output"; return 1; }
-  config="$(sed -n 's/^dockerConfig=//p' <<<"$output")"
-  [[ -n $config ]] || { printf '%s\n' "$output"; return 1; }
-  docker_configs+=("$config")
-  login_config=$config
-}
-login_config=""
 
 elapsed=""
 # timed LOG COMMAND...: runs the command with its output in LOG and sets elapsed (seconds).
@@ -144,16 +207,34 @@ median() {
     END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Which tool goes first in a round: ecrflow in odd rounds, the baseline in even ones.
-order_of_round() {
-  if (($1 % 2)); then printf 'ecrflow baseline'; else printf 'baseline ecrflow'; fi
+# Docker configs the runner's login wrote (it prints their folder), removed at the end.
+remember_docker_config() {
+  local config
+  config="$(sed -n 's/^dockerConfig=//p' "$1" | tail -n 1)"
+  if [[ -n $config ]]; then docker_configs+=("$config"); fi
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Scenario 1: build and push three tags.
+# The seeds' glue, step by step.
+
+glue_config=""
+# aws ecr get-login-password | docker login --password-stdin, into a docker config of its own.
+glue_login() {
+  glue_config="$(mktemp -d "$work/glue-docker.XXXXXX")"
+  aws_ecr get-login-password | DOCKER_CONFIG=$glue_config docker login --username AWS --password-stdin "$registry"
+}
+
+# "If the repository is missing, create it."
+glue_ensure_repository() {
+  aws_ecr describe-repositories --repository-names "$1" >/dev/null 2>&1 ||
+    aws_ecr create-repository --repository-name "$1" >/dev/null
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Scenario: build and push three tags.
 
 # A copy of examples/hello-web whose last layer is a fresh random file, so that no build reuses the
-# previous round's last layer and every push uploads a new one of the same size on both sides.
+# previous round's last layer and every push uploads a new one of the same size for every tool.
 fresh_web_context() {
   local context="$work/contexts/$1"
   mkdir -p "$work/contexts"
@@ -164,31 +245,155 @@ fresh_web_context() {
   printf '%s' "$context"
 }
 
-ecrflow_build_push() {
-  runner build-push --repository "$web_repository" --context "$1" --tags a,b,c
+build_push_task() {
+  task "$1" EcrBuildPushV1 INPUT_REPOSITORY="$web_repository" INPUT_CONTEXT="$2" INPUT_TAGS="${3:-a,b,c}"
+}
+ecrflow_hosted_build_push() { build_push_task hosted "$1"; }
+ecrflow_self_hosted_build_push() { build_push_task self-hosted "$1"; }
+
+# The seeds' glue: log in, make sure the repository exists, build, then tag and push each tag.
+glue_build_push() {
+  local context=$1 tag
+  glue_login || return 1
+  glue_ensure_repository "$web_repository" || return 1
+  DOCKER_BUILDKIT=1 DOCKER_CONFIG=$glue_config docker build -t "$web_repository" "$context" || return 1
+  for tag in a b c; do
+    docker tag "$web_repository" "$registry/$web_repository:$tag" || return 1
+    DOCKER_CONFIG=$glue_config docker push "$registry/$web_repository:$tag" || return 1
+  done
 }
 
-# The glue of a pipeline without ecrflow: log in, build, then tag and push each tag.
-baseline_build_push() {
-  local context=$1 tag
-  docker_login || return 1
-  DOCKER_BUILDKIT=1 DOCKER_CONFIG=$login_config docker build -t "$web_repository" "$context" || return 1
-  for tag in a b c; do
-    DOCKER_CONFIG=$login_config docker tag "$web_repository" "$registry/$web_repository:$tag" || return 1
-    DOCKER_CONFIG=$login_config docker push "$registry/$web_repository:$tag" || return 1
-  done
+# The least any tool can do: already logged in (not timed), build, one push.
+ideal_config=""
+ideal_build_push() {
+  DOCKER_BUILDKIT=1 DOCKER_CONFIG=$ideal_config docker build -t "$registry/$web_repository:a" "$1" || return 1
+  DOCKER_CONFIG=$ideal_config docker push "$registry/$web_repository:a"
 }
 
 build_push_round() {
   local tool=$1 label=$2 context
   context="$(fresh_web_context "$tool-$label")"
-  timed "$logs/build-push-$tool-$label.log" "${tool}_build_push" "$context"
+  timed "$logs/build-push-$tool-$label.log" "${tool//-/_}_build_push" "$context"
   forget_web_images
   rm -rf "$context"
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Scenario 2: the scheduled platform-image check when the upstream base image has not changed.
+# Scenario: the login step alone.
+
+ecrflow_hosted_login() { task hosted EcrLoginV1; }
+ecrflow_self_hosted_login() { task self-hosted EcrLoginV1; }
+
+login_round() {
+  local tool=$1 label=$2 log
+  log="$logs/login-$tool-$label.log"
+  timed "$log" "${tool//-/_}_login"
+  remember_docker_config "$log"
+  if [[ -n $glue_config ]]; then rm -rf "$glue_config"; glue_config=""; fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Scenario: what each extra tag costs at the registry, counted by the test server.
+
+# The test server's log of registry requests (JSON), and clearing it; nothing when it keeps none.
+registry_requests() { curl -fsS "http://$registry/_testbed/registry-requests" 2>/dev/null; }
+clear_registry_requests() { curl -fsS -X DELETE "http://$registry/_testbed/registry-requests" >/dev/null 2>&1 || true; }
+
+# The glue's tag-and-push loop for a list of tags, logged in as glue_login left it.
+glue_push_tags() {
+  local context=$1 tag
+  glue_login || return 1
+  DOCKER_BUILDKIT=1 docker build -t "$web_repository" "$context" || return 1
+  for tag in ${2//,/ }; do
+    docker tag "$web_repository" "$registry/$web_repository:$tag" || return 1
+    DOCKER_CONFIG=$glue_config docker push "$registry/$web_repository:$tag" || return 1
+  done
+}
+
+counts_available=false
+blobs_per_extra_tag=""
+manifests_per_extra_tag=""
+glue_blobs_per_extra_tag=""
+glue_manifests_per_extra_tag=""
+# count_requests TOOL TAGS: pushes a fresh image with TAGS and prints "blob-requests manifest-writes".
+count_requests() {
+  local tool=$1 tags=$2 context log json
+  context="$(fresh_web_context "count-$tool-${tags//,/-}")"
+  log="$logs/requests-$tool-${tags//,/-}.log"
+  clear_registry_requests
+  if [[ $tool == ecrflow ]]; then
+    build_push_task hosted "$context" "$tags" >"$log" 2>&1 || { tail -n 30 "$log" >&2; ecrflow_die "build-push failed (log: $log)"; }
+  else
+    glue_push_tags "$context" "$tags" >"$log" 2>&1 || { tail -n 30 "$log" >&2; ecrflow_die "the glue's push failed (log: $log)"; }
+  fi
+  json="$(registry_requests)"
+  forget_web_images
+  rm -rf "$context"
+  jq -r --arg repo "$web_repository" '[.[] | select(.repository == $repo)] |
+    "\([.[] | select(.kind == "blob" or .kind == "upload")] | length) \([.[] | select(.kind == "manifest" and .method == "PUT")] | length)"' <<<"$json"
+}
+
+count_per_extra_tag() {
+  if ! registry_requests | jq -e 'type == "array"' >/dev/null 2>&1; then
+    ecrflow_info "this test server keeps no request log: the request rows stay empty"
+    return 0
+  fi
+  counts_available=true
+  local one three tool
+  for tool in ecrflow glue; do
+    read -r -a one <<<"$(count_requests "$tool" one)"
+    read -r -a three <<<"$(count_requests "$tool" a,b,c)"
+    ecrflow_info "$tool: 1 tag: ${one[0]} blob and ${one[1]} manifest requests; 3 tags: ${three[0]} and ${three[1]}"
+    local blobs manifests
+    blobs="$(awk -v a="${three[0]}" -v b="${one[0]}" 'BEGIN { printf "%g", (a - b) / 2 }')"
+    manifests="$(awk -v a="${three[1]}" -v b="${one[1]}" 'BEGIN { printf "%g", (a - b) / 2 }')"
+    if [[ $tool == ecrflow ]]; then
+      blobs_per_extra_tag=$blobs manifests_per_extra_tag=$manifests
+    else
+      glue_blobs_per_extra_tag=$blobs glue_manifests_per_extra_tag=$manifests
+    fi
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Scenario: a cold agent (no images, no build cache, as a Microsoft-hosted agent starts every job)
+# rebuilds an unchanged Dockerfile whose one expensive step takes --expensive-seconds.
+
+write_cache_context() {
+  local context="$work/cache-context"
+  mkdir -p "$context"
+  cp /bin/busybox "$context/busybox"
+  printf 'bench\n' >"$context/index.html"
+  cat >"$context/Dockerfile" <<EOF
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "sh", "-c", "/bin/busybox sleep $expensive_seconds && echo built > /expensive.txt"]
+COPY index.html /www/index.html
+CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]
+EOF
+}
+
+cache_build_push() {
+  task hosted EcrBuildPushV1 INPUT_REPOSITORY="$cache_repository" INPUT_CONTEXT="$work/cache-context" \
+    INPUT_TAGS="$2" INPUT_REGISTRYCACHE="$1"
+}
+with_cache_build() { cache_build_push true "$1"; }
+without_cache_build() { cache_build_push false "$1"; }
+
+# Prunes the engine's whole build cache: every build on this engine starts cold after it.
+make_engine_cold() {
+  forget_cache_images
+  docker builder prune -af >/dev/null
+}
+
+cache_round() {
+  local tool=$1 label=$2
+  make_engine_cold
+  timed "$logs/cache-$tool-$label.log" "${tool//-/_}_build" "$tool-$label"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Scenario: the scheduled platform-image check when the upstream base image has not changed.
 
 # A second Debian docker-registry on a free loopback port with its own storage, standing in for a
 # public registry such as MCR. The engine uses 127.0.0.0/8 registries over plain HTTP.
@@ -261,25 +466,25 @@ EOF
 }
 
 ecrflow_platform_check() {
-  runner platform-image --repository "$platform_repository" --context "$work/platform" \
-    --version-prefix "$version_prefix" --extra-tags 6.0 \
-    --test-dockerfile "$work/integration-test/Dockerfile"
+  task hosted EcrPlatformImageV1 INPUT_REPOSITORY="$platform_repository" INPUT_CONTEXT="$work/platform" \
+    INPUT_VERSIONPREFIX="$version_prefix" INPUT_EXTRATAGS=6.0 \
+    INPUT_TESTDOCKERFILE="$work/integration-test/Dockerfile"
 }
 
-baseline_decision=""
+glue_decision=""
 # Without a registry API client: pull the current platform image and the upstream base, then compare
 # the base digest the platform image was built on with the digest the base was pulled as.
-baseline_platform_check() {
+glue_platform_check() {
   local platform_ref="$registry/$platform_repository:latest" built_on pulled
-  docker_login || return 1
-  DOCKER_CONFIG=$login_config docker pull "$platform_ref" || return 1
-  DOCKER_CONFIG=$login_config docker pull "$base_image" || return 1
+  glue_login || return 1
+  DOCKER_CONFIG=$glue_config docker pull "$platform_ref" || return 1
+  DOCKER_CONFIG=$glue_config docker pull "$base_image" || return 1
   built_on="$(docker image inspect \
     --format '{{index .Config.Labels "org.opencontainers.image.base.digest"}}' "$platform_ref")" || return 1
   pulled="$(docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$base_image" |
     sed -n "s|^${base_image%:*}@||p" | head -n 1)" || return 1
   printf 'built on %s, upstream now %s\n' "$built_on" "$pulled"
-  if [[ -n $pulled && $built_on == "$pulled" ]]; then baseline_decision=no-update; else baseline_decision=update; fi
+  if [[ -n $pulled && $built_on == "$pulled" ]]; then glue_decision=no-update; else glue_decision=update; fi
 }
 
 platform_round() {
@@ -287,17 +492,22 @@ platform_round() {
   log="$logs/platform-$tool-$label.log"
   # Start every run from the same engine: neither image is held locally, so a pull is a real one.
   forget_platform_images
-  timed "$log" "${tool}_platform_check"
+  timed "$log" "${tool//-/_}_platform_check"
+  if [[ -n $glue_config ]]; then rm -rf "$glue_config"; glue_config=""; fi
   if [[ $tool == ecrflow ]]; then
     grep -q '^updated=false' "$log" || ecrflow_die "platform-image did not report updated=false (log: $log)"
-  elif [[ $baseline_decision != no-update ]]; then
-    ecrflow_die "the baseline check saw an update where there is none (log: $log)"
+  elif [[ $glue_decision != no-update ]]; then
+    ecrflow_die "the glue's check saw an update where there is none (log: $log)"
   fi
 }
 
 # ---------------------------------------------------------------------------------------------------
 
 ecrflow_prepare_test_bed
+
+ecrflow_heading "The seeds' tools: Debian's aws CLI (awscli); jq and curl to read the test server's request log"
+ensure_aws_cli
+command -v node >/dev/null || ecrflow_die "Node.js (16 or later) runs the tasks' launcher; install it"
 
 if [[ $build == true ]]; then
   ecrflow_heading "Building the runner and the ECR test server (mvn package)"
@@ -307,7 +517,9 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ecrflow-bench.XXXXXX")"
 rm -rf "$logs"
-mkdir -p "$logs"
+mkdir -p "$logs" "$work/agent-temp"
+stage_tasks
+ecrflow_info "ecrflow runs as the agent runs its tasks: node, the launcher, Java $java_major ($java_home)"
 
 ecrflow_heading "Starting the ECR test server"
 ecrflow_start_testbed "$testbed_jar" "$work/testbed"
@@ -316,26 +528,54 @@ registry=$ECRFLOW_TESTBED_REGISTRY
 declare -A times=()
 record() { times[$1]="${times[$1]:-} $2"; }
 
-# timed_rounds SCENARIO ROUND_FUNCTION: the timed rounds of a scenario, each tool once a round.
+# timed_rounds SCENARIO ROUND_FUNCTION TOOL...: the timed rounds of a scenario, each tool once a round,
+# the first one a round later each round.
 timed_rounds() {
-  local scenario=$1 round_function=$2 round tool line
+  local scenario=$1 round_function=$2 round i tool line
+  shift 2
+  local tools=("$@")
   for ((round = 1; round <= rounds; round++)); do
     line=""
-    for tool in $(order_of_round "$round"); do
+    for ((i = 0; i < ${#tools[@]}; i++)); do
+      tool=${tools[$(((i + round - 1) % ${#tools[@]}))]}
       "$round_function" "$tool" "$round"
       record "$scenario-$tool" "$elapsed"
-      line+="$(printf '   %-8s %6.2f s' "$tool" "$elapsed")"
+      line+="$(printf '   %s %.2f s' "$tool" "$elapsed")"
     done
     ecrflow_info "round $round:$line"
   done
 }
 
+ecrflow_heading "Login step ($rounds rounds)"
+login_round ecrflow-hosted warm-up
+login_round ecrflow-self-hosted first
+first_self_hosted_login=$elapsed
+login_round glue warm-up
+ecrflow_info "warm-up done, not timed (the first self-hosted step made its start-up archive: $first_self_hosted_login s)"
+timed_rounds login login_round ecrflow-hosted ecrflow-self-hosted glue
+
 ecrflow_heading "Build and push three tags ($rounds rounds, a fresh $layer_mb MiB layer each build)"
-build_push_round ecrflow warm-up
-builder="$(sed -n 's/^--- Build .* (\([a-z]*\))$/\1/p' "$logs/build-push-ecrflow-warm-up.log" | head -n 1)"
-build_push_round baseline warm-up
+glue_login >/dev/null 2>&1 || ecrflow_die "the aws CLI could not log in to the test server"
+ideal_config=$glue_config
+build_push_round ecrflow-hosted warm-up
+builder="$(sed -n 's/^--- Build .* (\([a-z]*\))$/\1/p' "$logs/build-push-ecrflow-hosted-warm-up.log" | head -n 1)"
+build_push_round ecrflow-self-hosted first
+first_self_hosted_build_push=$elapsed
+build_push_round glue warm-up
+build_push_round ideal warm-up
 ecrflow_info "warm-up done, not timed (creates $web_repository, fills the build cache; ecrflow builds with ${builder:-?})"
-timed_rounds build-push build_push_round
+timed_rounds build-push build_push_round ecrflow-hosted ecrflow-self-hosted glue ideal
+
+ecrflow_heading "Registry requests per extra tag (counted at the test server)"
+count_per_extra_tag
+
+ecrflow_heading "Cold agent, registry cache or not ($rounds rounds, an expensive step of $expensive_seconds s; prunes the engine's build cache)"
+write_cache_context
+cache_round with-cache prime
+grep -q 'cache' "$logs/cache-with-cache-prime.log" || ecrflow_die "build-push printed nothing about the registry cache (log: $logs/cache-with-cache-prime.log)"
+ecrflow_info "the first run filled the registry cache ($cache_repository:buildcache), not timed"
+timed_rounds cache cache_round with-cache without-cache
+forget_cache_images
 
 base_size="busybox"
 if ((base_mb > 0)); then base_size+=" + $base_mb MiB"; fi
@@ -349,33 +589,58 @@ grep -q '^updated=true' "$logs/platform-first.log" ||
   ecrflow_die "the first platform-image run published nothing (log: $logs/platform-first.log)"
 ecrflow_info "published $platform_repository:$version_prefix-1.0.0 (not timed)"
 platform_round ecrflow warm-up
-platform_round baseline warm-up
+platform_round glue warm-up
 ecrflow_info "warm-up done, not timed"
-timed_rounds platform platform_round
+timed_rounds platform platform_round ecrflow glue
 forget_platform_images
 
+# ---------------------------------------------------------------------------------------------------
+
 # shellcheck disable=SC2086 # the recorded times are space-separated
-row() {
-  local name=$1 key=$2 ours theirs
-  ours="$(median ${times[$key-ecrflow]})"
-  theirs="$(median ${times[$key-baseline]})"
-  printf '%-36s %7.2f s %8.2f s %7.2f\n' "$name" "$ours" "$theirs" \
-    "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
+med() { median ${times[$1]}; }
+# verdict VALUE OP TARGET: "met" or "NOT met".
+verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "met" : "NOT met" }'; }
+# ratio_row NAME A B OP TARGET: the medians of two tools, A / B, the target and whether it is met.
+ratio_row() {
+  local name=$1 a b ratio
+  a="$(med "$2")"
+  b="$(med "$3")"
+  ratio="$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
+  printf '%-58s %7.2f s %7.2f s %7s   %-7s %s\n' "$name" "$a" "$b" "$ratio" "$4 $5" "$(verdict "$ratio" "$4" "$5")"
 }
 
-ecrflow_heading "Results: median of $rounds rounds, ratio = ecrflow / baseline (below 1: ecrflow is faster)"
-printf '\n%-36s %9s %10s %7s\n' scenario ecrflow baseline ratio
-row "build + push 3 tags" build-push
-row "platform image, no upstream change" platform
+ecrflow_heading "Results: medians of $rounds rounds (Java $java_major; ratio = first / second)"
+printf '\n%-58s %9s %9s %7s   %-7s %s\n' "ratio" "first" "second" "ratio" "target" ""
+ratio_row "build-push 3 tags, hosted agent / the glue" build-push-ecrflow-hosted build-push-glue "<=" 0.8
+ratio_row "build-push 3 tags, self-hosted agent / the glue" build-push-ecrflow-self-hosted build-push-glue "<=" 0.8
+ratio_row "build-push 3 tags, hosted agent / the ideal" build-push-ecrflow-hosted build-push-ideal "<=" 1.2
+ratio_row "build-push 3 tags, self-hosted agent / the ideal" build-push-ecrflow-self-hosted build-push-ideal "<=" 1.2
+ratio_row "login step, hosted agent / aws ecr get-login-password | docker login" login-ecrflow-hosted login-glue "<=" 1.0
+ratio_row "login step, self-hosted agent / aws ... | docker login" login-ecrflow-self-hosted login-glue "<=" 1.0
+ratio_row "cold agent: without the registry cache / with it" cache-without-cache cache-with-cache ">=" 3
+printf '\n%-58s %9s %9s %7s   %-7s %s\n' "per extra tag, at the test server" "ecrflow" "glue" "" "target" ""
+if [[ $counts_available == true ]]; then
+  printf '%-58s %9s %9s %7s   %-7s %s\n' "blob requests" "$blobs_per_extra_tag" "$glue_blobs_per_extra_tag" "" "0" \
+    "$(awk -v v="$blobs_per_extra_tag" 'BEGIN { print v == 0 ? "met" : "NOT met" }')"
+  printf '%-58s %9s %9s %7s   %-7s %s\n' "manifest writes" "$manifests_per_extra_tag" "$glue_manifests_per_extra_tag" "" "1" \
+    "$(awk -v v="$manifests_per_extra_tag" 'BEGIN { print v == 1 ? "met" : "NOT met" }')"
+else
+  printf '%-58s %9s\n' "blob requests, manifest writes" "not counted: this test server keeps no request log"
+fi
+platform="$(med platform-ecrflow)"
+printf '\n%-58s %7.2f s %7.2f s %7s   %-7s %s\n' "platform-image \"no update\", hosted agent, JVM start incl." \
+  "$platform" "$(med platform-glue)" "" "<= 1 s" "$(verdict "$platform" "<=" 1)"
+printf '%-58s %7.2f s %7.2f s\n' "first step on a self-hosted agent (makes the archive)" \
+  "$first_self_hosted_login" "$first_self_hosted_build_push"
 cat <<EOF
 
-Baselines, each timed from login to result:
-  build + push 3 tags: login, DOCKER_BUILDKIT=1 docker build, 3 x (docker tag + docker push);
-    ecrflow: build-push (which logs in and checks the repository itself).
-  platform image: login, docker pull of the current platform image (latest) and of the upstream
-    base, docker image inspect: base digest label vs the base's RepoDigest; ecrflow: platform-image.
-  login is the runner's \`login\` (a docker config for DOCKER_CONFIG), standing in for
-    \`aws ecr get-login-password | docker login\`: there is no aws CLI here.
+  first / second: the two tools each row compares, e.g. ecrflow / the glue. Hosted agent: the launcher
+  finds no start-up archive (a new tools directory every job); self-hosted: it uses the one the first
+  step made (last row: that first step's time, login and build-push).
+  The glue: aws ecr get-login-password | docker login --password-stdin, aws ecr describe-repositories ||
+  aws ecr create-repository, DOCKER_BUILDKIT=1 docker build, 3 x (docker tag + docker push).
+  The ideal: already logged in, DOCKER_BUILDKIT=1 docker build + one docker push.
+  Platform image, second column: the glue that pulls the current platform image and the upstream base.
 All on 127.0.0.1 (test server, registries), with no network latency and small images; see
 docs/benchmark.md for what that means for real pipelines. Each run's output: $logs
 EOF
