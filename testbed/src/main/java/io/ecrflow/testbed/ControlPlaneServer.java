@@ -43,6 +43,7 @@ final class ControlPlaneServer implements AutoCloseable {
     private final EcrPublicApi ecrPublic;
     private final StsApi sts;
     private final List<ControlPlaneCall> calls = new CopyOnWriteArrayList<>();
+    private final OperationRendezvous rendezvous = new OperationRendezvous();
 
     private ControlPlaneServer(HttpServer server, ExecutorService executor, SigV4Verifier verifier,
             Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic, StsApi sts) {
@@ -67,6 +68,10 @@ final class ControlPlaneServer implements AutoCloseable {
 
     URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    OperationRendezvous rendezvous() {
+        return rendezvous;
     }
 
     List<ControlPlaneCall> calls() {
@@ -112,6 +117,10 @@ final class ControlPlaneServer implements AutoCloseable {
             recorded = jsonParameters(input);
             EcrApi.Operation operation = lookup.find(input, caller.accessKeyId().orElseThrow()).orElseThrow(() ->
                     new AwsError("UnknownOperationException", "The operation '" + operationName + "' is not supported."));
+            rendezvous.arrive(operationName, Json.text(input, "repositoryName")
+                    .or(() -> input.path("repositoryNames").isArray() && !input.path("repositoryNames").isEmpty()
+                            ? Optional.of(input.path("repositoryNames").get(0).asText()) : Optional.empty())
+                    .orElse(""));
             body = operation.handle(input, caller.region().orElseThrow()).toString();
         } catch (AwsError e) {
             error = e;

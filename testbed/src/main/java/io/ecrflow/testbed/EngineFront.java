@@ -32,6 +32,7 @@ public final class EngineFront implements AutoCloseable {
 
     private final ExecutorService threads = DaemonThreads.pool("engine-front");
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Interjection> interjections = new CopyOnWriteArrayList<>();
     private final AutoCloseable listener;
     private final int port;
 
@@ -85,6 +86,18 @@ public final class EngineFront implements AutoCloseable {
     /** The requests that came through, as {@code METHOD path}. */
     public List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /**
+     * Runs {@code action} once, just before the first request whose line ({@code POST /v1.41/images/…/push})
+     * matches reaches the engine: what another client of the same engine could do at that moment, made
+     * deterministic for a race test.
+     */
+    public void before(Pattern request, Runnable action) {
+        interjections.add(new Interjection(request, action, new java.util.concurrent.atomic.AtomicBoolean()));
+    }
+
+    private record Interjection(Pattern request, Runnable action, java.util.concurrent.atomic.AtomicBoolean done) {
     }
 
     @Override
@@ -149,7 +162,13 @@ public final class EngineFront implements AutoCloseable {
         if (note) {
             Matcher request = REQUEST.matcher(StandardCharsets.ISO_8859_1.decode(chunk.duplicate()));
             while (request.find()) {
-                requests.add(request.group(1) + " " + request.group(2));
+                String line = request.group(1) + " " + request.group(2);
+                requests.add(line);
+                for (Interjection interjection : interjections) {
+                    if (interjection.request().matcher(line).find() && interjection.done().compareAndSet(false, true)) {
+                        interjection.action().run();
+                    }
+                }
             }
         }
         while (chunk.hasRemaining()) {

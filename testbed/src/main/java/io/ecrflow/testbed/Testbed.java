@@ -166,6 +166,14 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** Every registry request the fronts refused, in order. */
+    /**
+     * The next {@code parties} calls of the ECR {@code operation} (e.g. {@code DescribeRepositories}) for
+     * {@code repository} wait for each other before any is answered: parallel runs then see the same state.
+     */
+    public void rendezvous(String operation, String repository, int parties) {
+        controlPlane.rendezvous().meet(operation, repository, parties);
+    }
+
     /** Every repository-scoped request the registry fronts answered, oldest first (per account). */
     public List<RegistryRequest> registryRequests() {
         List<RegistryRequest> all = new ArrayList<>();
