@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The {@code logout} story (the "remove credentials" step that runs even when the job failed): delete
- * the docker config folder a {@code login} wrote. Only folders {@code login} made are ever deleted.
+ * the docker config folder a {@code login} wrote. Only folders {@code login} made are ever deleted; any other
+ * folder it is pointed at is left with a warning.
  */
 public final class Logout {
     /** Name of the task variable {@code login} leaves for its post-job step. */
@@ -36,8 +37,12 @@ public final class Logout {
             return;
         }
         if (!dir.getFileName().toString().startsWith(FOLDER_PREFIX)) {
-            throw new UserError("Refusing to delete " + dir + ": it is not a docker config folder written by ecrflow login "
-                    + "(those are named " + FOLDER_PREFIX + "…).", "dockerConfig");
+            // A post-job step runs after the job's work is done: a folder someone else made (DOCKER_CONFIG set by
+            // the pipeline) is left alone, and that is no reason to fail a job that succeeded.
+            pipeline.warning("Left " + dir + " in place: it is not a docker config folder written by ecrflow login "
+                    + "(those are named " + FOLDER_PREFIX + "…), so the credentials in it, if any, are not ecrflow's to "
+                    + "remove. Remove it in a later step if it holds a login you no longer need.");
+            return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
