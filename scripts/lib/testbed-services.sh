@@ -140,6 +140,38 @@ ecrflow_prepare_test_bed() {
 
   ecrflow_heading "Base image $ECRFLOW_BASE_IMAGE"
   ecrflow_base_image
+
+  ecrflow_heading "Node.js for the tasks' handlers"
+  ecrflow_node_runtimes
+}
+
+# The agent runs a task on the newest Node handler its task.json declares that the agent has, so the
+# agent-emulation tests run each task on the Node major of every handler it declares (Node24 -> 24,
+# Node20_1 -> 20). A major the node on PATH is not gets installed from the npm registry as the
+# official binary package (node-linux-<arch>, what the `node` package itself installs), into
+# $ECRFLOW_STATE_DIR/node/<major>, once; the tests look for it there.
+ecrflow_node_runtimes() {
+  local majors major arch folder path_major=""
+  majors=$(grep -ho '"Node[0-9]*' "$ECRFLOW_REPO_ROOT"/task-manifest/*V*/task.json | sed 's/"Node//' | sort -un)
+  command -v node >/dev/null 2>&1 && path_major=$(node --version | sed 's/^v\([0-9]*\).*/\1/')
+  case $(uname -m) in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) ecrflow_die "no Node.js binary package for $(uname -m)" ;;
+  esac
+  for major in $majors; do
+    folder="$ECRFLOW_STATE_DIR/node/$major"
+    if [[ $major == "$path_major" ]]; then
+      ecrflow_info "Node $major: the node on PATH"
+    elif [[ -x $folder/node_modules/node-linux-$arch/bin/node ]]; then
+      ecrflow_info "Node $major: $("$folder/node_modules/node-linux-$arch/bin/node" --version) in $folder"
+    else
+      command -v npm >/dev/null 2>&1 || ecrflow_die "npm is needed to install Node $major for the task tests"
+      ecrflow_info "Node $major: installing node-linux-$arch@$major into $folder"
+      mkdir -p "$folder"
+      npm install --silent --no-save --no-audit --no-fund --prefix "$folder" "node-linux-$arch@$major" >/dev/null
+    fi
+  done
 }
 
 # Starts the project's ECR test server in the background and waits up to 60 s until it is ready,

@@ -1,11 +1,9 @@
 package io.ecrflow.tasks;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * One task step run the way the Azure Pipelines agent runs it: an environment built from the task.json
  * defaults and the given inputs ({@code INPUT_<NAME>}), the service connection as {@code ENDPOINT_*}
- * variables, the agent's pipeline variables, and {@code node} started on the Node handler's target in
- * the staged task folder, in the sources folder.
+ * variables, the agent's pipeline variables, and the Node.js of the step's handler started on its target
+ * in the staged task folder, in the sources folder. The handler is the newest the task declares, as on a
+ * current agent, unless a test picks an older one (an agent that lacks the newest).
  */
 final class AgentStep {
     private static final Pattern MACRO = Pattern.compile("\\$\\(([^)]+)\\)");
@@ -28,11 +27,13 @@ final class AgentStep {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Path sources;
     private Path taskFolder;
+    private NodeHandler handler;
 
     private AgentStep(TaskManifest task, String stage, Path sources) {
         this.task = task;
         this.stage = stage;
         this.sources = sources;
+        this.handler = task.nodeHandlers(stage).get(0);
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("HOME", System.getProperty("user.home"));
         if (System.getenv("DOCKER_HOST") != null) {
@@ -90,6 +91,15 @@ final class AgentStep {
         return this;
     }
 
+    /** Runs the step on this handler of the task, as an agent that has no newer one does. */
+    AgentStep onHandler(NodeHandler olderHandler) {
+        if (!task.nodeHandlers(stage).contains(olderHandler)) {
+            throw new IllegalArgumentException(task + " declares no " + olderHandler + " handler in " + stage);
+        }
+        handler = olderHandler;
+        return this;
+    }
+
     /** Runs the task from this folder (a copy of its staged folder) instead of the shared staged one. */
     AgentStep fromTaskFolder(Path folder) {
         taskFolder = folder;
@@ -108,8 +118,8 @@ final class AgentStep {
             environment.put(input.environmentName(), expandMacros(inputs.getOrDefault(input.name(), input.defaultValue()), env));
         }
         Path folder = taskFolder != null ? taskFolder : StagedExtension.taskFolder(task);
-        Path script = folder.resolve(task.nodeTarget(stage));
-        List<String> command = List.of(node().toString(), script.toString());
+        Path script = folder.resolve(task.nodeTarget(stage, handler));
+        List<String> command = List.of(handler.node().toString(), script.toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(sources.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
@@ -141,17 +151,5 @@ final class AgentStep {
             macro.appendReplacement(expanded, Matcher.quoteReplacement(variable != null ? variable : macro.group()));
         }
         return macro.appendTail(expanded).toString();
-    }
-
-    /** The Node.js the agent would bring along; here the one on the PATH. */
-    private static Path node() {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        for (String dir : dirs) {
-            Path candidate = Path.of(dir, "node");
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Node.js (16 or later) is needed to run the tasks' launcher and none is on the PATH");
     }
 }

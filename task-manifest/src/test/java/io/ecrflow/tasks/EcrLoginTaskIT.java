@@ -63,6 +63,24 @@ class EcrLoginTaskIT {
     }
 
     @Test
+    void thePostJobStepWarnsAboutAFolderItDidNotWriteAndLeavesItAndTheJobAlone() throws Exception {
+        Path foreign = Files.createDirectories(sources.resolve("team-docker-config"));
+        Files.writeString(foreign.resolve("config.json"), "{}");
+
+        StepResult post = AgentStep.postJob("EcrLogin", sources)
+                .variable("VSTS_TASKVARIABLE_ECRFLOWDOCKERCONFIG", foreign.toString())
+                .run();
+
+        assertThat(post.exitCode()).as(post.toString()).isZero();
+        assertThat(post.errors()).isEmpty();
+        assertThat(post.result()).contains("Succeeded");
+        assertThat(post.commands("task.logissue")).singleElement()
+                .satisfies(issue -> assertThat(issue.property("type")).isEqualTo("warning"))
+                .satisfies(issue -> assertThat(issue.message()).startsWith("Left " + foreign + " in place"));
+        assertThat(foreign.resolve("config.json")).exists();
+    }
+
+    @Test
     void withoutAServiceConnectionUsesTheAgentsOwnAwsCredentials() throws Exception {
         int callsBefore = testbed.calls().size();
 

@@ -26,7 +26,7 @@ class ManifestValidityTest {
     private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern MACRO = Pattern.compile("\\$\\(([^)]+)\\)");
     private static final Pattern REQUIRE = Pattern.compile("require\\('([^']+)'\\)");
-    private static final Set<String> NODE_BUILTINS = Set.of("child_process", "fs", "path", "zlib");
+    private static final Set<String> NODE_BUILTINS = Set.of("child_process", "crypto", "fs", "path", "zlib");
 
     static List<TaskManifest> tasks() {
         return TaskManifest.all();
@@ -67,18 +67,29 @@ class ManifestValidityTest {
 
     @ParameterizedTest
     @MethodSource("tasks")
-    void executionRunsOnNode20WithAnOlderNodeFallbackAndTheTargetsExist(TaskManifest task) {
+    void executionRunsOnNode24WithANode20FallbackAndTheTargetsExist(TaskManifest task) {
         for (String section : List.of("execution", "postjobexecution")) {
             Map<String, String> handlers = task.handlers(section);
             if (section.equals("postjobexecution") && handlers.isEmpty()) {
                 continue;
             }
-            assertThat(handlers).as("%s: %s handlers", task, section).containsKey("Node20_1");
-            assertThat(handlers.keySet()).as("%s: %s needs an older Node handler for older agents", task, section)
-                    .containsAnyOf("Node16", "Node10");
+            // Node 16 and older are deprecated, and Node 20 reached its end of life: Node24 first (docs/migrateNode24.md)
+            assertThat(handlers.keySet()).as("%s: %s handlers", task, section).containsExactly("Node24", "Node20_1");
             assertThat(Set.copyOf(handlers.values())).as("%s: every handler runs the same script", task).hasSize(1);
             handlers.values().forEach(target -> assertThat(task.folder().resolve(target)).as("%s: %s target", task, section).isRegularFile());
         }
+    }
+
+    /**
+     * The first agent that has the oldest handler declared: an older agent upgrades itself before it runs
+     * the task, and a newer one picks the newest handler it has (Node24 from agent 4.265.1 on).
+     */
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void minimumAgentVersionIsTheFirstAgentWithTheOldestHandler(TaskManifest task) {
+        Map<String, String> firstAgentWith = Map.of("Node24", "4.265.1", "Node20_1", "3.232.1");
+        NodeHandler oldest = task.nodeHandlers("execution").get(task.nodeHandlers("execution").size() - 1);
+        assertThat(task.json().path("minimumAgentVersion").asText()).isEqualTo(firstAgentWith.get(oldest.name()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,21 +102,30 @@ record TaskManifest(Path folder, JsonNode json) {
         return handlers;
     }
 
-    /** The target the agent runs for this stage: the newest Node handler declared. */
-    String nodeTarget(String section) {
-        String target = handlers(section).get("Node20_1");
+    /**
+     * The Node handlers of a stage, newest first: the agent runs the newest one it has
+     * (azure-pipelines-tasks, docs/migrateNode24.md), so the others are fallbacks for older agents.
+     */
+    List<NodeHandler> nodeHandlers(String section) {
+        return handlers(section).keySet().stream().map(NodeHandler::named)
+                .sorted(Comparator.comparingInt(NodeHandler::major).reversed()).toList();
+    }
+
+    /** The target of a stage's handler. */
+    String nodeTarget(String section, NodeHandler handler) {
+        String target = handlers(section).get(handler.name());
         if (target == null) {
-            throw new IllegalStateException(name() + " declares no Node20_1 handler in " + section);
+            throw new IllegalStateException(name() + " declares no " + handler + " handler in " + section);
         }
         return target;
     }
 
     /** The runner command the entry script of a stage starts. */
     Optional<String> command(String section) {
-        String target = handlers(section).get("Node20_1");
-        if (target == null) {
+        if (handlers(section).isEmpty()) {
             return Optional.empty();
         }
+        String target = nodeTarget(section, nodeHandlers(section).get(0));
         try {
             Matcher launch = LAUNCH.matcher(Files.readString(folder.resolve(target)));
             return launch.find() ? Optional.of(launch.group(1)) : Optional.empty();
