@@ -23,7 +23,8 @@ import java.util.Properties;
  */
 @Command(name = "ecrflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Build, tag and push container images to Amazon ECR.",
-        subcommands = {LoginCommand.class, BuildPushCommand.class, LogoutCommand.class, PlatformImageCommand.class})
+        subcommands = {LoginCommand.class, BuildPushCommand.class, LogoutCommand.class, PlatformImageCommand.class,
+                PromoteCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

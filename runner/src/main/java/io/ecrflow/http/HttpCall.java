@@ -58,6 +58,8 @@ public final class HttpCall {
     private final URI uri;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private byte[] body;
+    private InputStream streamedBody;
+    private long streamedLength;
     private boolean followRedirects;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -85,6 +87,17 @@ public final class HttpCall {
     /** Sends this body with the request (a PUT's manifest, say). */
     public HttpCall body(byte[] content) {
         body = content.clone();
+        return this;
+    }
+
+    /**
+     * Sends {@code length} bytes read from {@code source} as the body, as they are read: a blob of any size
+     * passes through without being held in memory. A 401 to such a request is an {@link IOException}, since
+     * the body cannot be sent twice: authenticate with an earlier request.
+     */
+    public HttpCall body(InputStream source, long length) {
+        streamedBody = source;
+        streamedLength = length;
         return this;
     }
 
@@ -116,6 +129,48 @@ public final class HttpCall {
 
     /** @throws IOException when there is no answer: no connection, a timeout, a broken answer */
     public Response send() throws IOException {
+        HttpURLConnection connection = connect();
+        try {
+            int status = connection.getResponseCode();
+            // Reading the whole body hands the connection back to the keep-alive cache for the next call.
+            return new Response(status, connection.getHeaderFields(), readBody(connection, status));
+        } catch (IOException e) {
+            connection.disconnect();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends the request and hands back the answer with its body still to be read (a blob), so it can be
+     * passed on as it arrives. Close it when done.
+     */
+    public Streamed open() throws IOException {
+        HttpURLConnection connection = connect();
+        try {
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            return new Streamed(status, connection.getHeaderFields(),
+                    in == null ? InputStream.nullInputStream() : in, connection.getContentLengthLong());
+        } catch (IOException e) {
+            connection.disconnect();
+            throw e;
+        }
+    }
+
+    /** An answer whose body is read as it arrives; {@code length} is -1 when the server did not say. */
+    public record Streamed(int status, Map<String, List<String>> headers, InputStream body, long length)
+            implements java.io.Closeable {
+        public Optional<String> header(String name) {
+            return new Response(status, headers, new byte[0]).header(name);
+        }
+
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+
+    private HttpURLConnection connect() throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         try {
             connection.setRequestMethod(method);
@@ -124,19 +179,23 @@ public final class HttpCall {
             connection.setReadTimeout((int) timeout.toMillis());
             connection.setUseCaches(false);
             headers.forEach(connection::setRequestProperty);
-            if (body != null) {
+            if (streamedBody != null) {
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(streamedLength);
+                try (OutputStream out = connection.getOutputStream()) {
+                    streamedBody.transferTo(out);
+                }
+            } else if (body != null) {
                 // Not in streaming mode: then a 401 would be an exception instead of an answer.
                 connection.setDoOutput(true);
                 try (OutputStream out = connection.getOutputStream()) {
                     out.write(body);
                 }
             }
-            int status = connection.getResponseCode();
-            if (status < 0) {
+            if (connection.getResponseCode() < 0) {
                 throw new IOException("the answer was not HTTP");
             }
-            // Reading the whole body hands the connection back to the keep-alive cache for the next call.
-            return new Response(status, connection.getHeaderFields(), readBody(connection, status));
+            return connection;
         } catch (IOException e) {
             connection.disconnect();
             throw e;

@@ -13,6 +13,7 @@ import io.ecrflow.registry.RegistryCredential;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -28,14 +29,27 @@ public final class TagPublisher {
     private static final int UPLOAD_SHARE = 90;
 
     private final Pipeline pipeline;
-    private final DockerEngine engine;
+    private final Optional<DockerEngine> engine;
     private final RegistryClient registry;
 
     /** @param registry a client that holds the credential for the target registry */
     public TagPublisher(Pipeline pipeline, DockerEngine engine, RegistryClient registry) {
+        this(pipeline, Optional.of(engine), registry);
+    }
+
+    private TagPublisher(Pipeline pipeline, Optional<DockerEngine> engine, RegistryClient registry) {
         this.pipeline = pipeline;
         this.engine = engine;
         this.registry = registry;
+    }
+
+    /** A publisher of manifests already in the registry ({@link #addTags}); it has no engine to push with. */
+    public static TagPublisher ofManifests(Pipeline pipeline, RegistryClient registry) {
+        return new TagPublisher(pipeline, Optional.empty(), registry);
+    }
+
+    private DockerEngine engine() {
+        return engine.orElseThrow(() -> new IllegalStateException("this publisher only writes manifests"));
     }
 
     /** Publishes {@code image} under {@code refs}, in that order (tags that move last). */
@@ -59,8 +73,8 @@ public final class TagPublisher {
             if (cache.repository().equals(published.repository())) {
                 registry.putManifest(cache, manifest);
             } else {
-                engine.tag(image.imageId(), cache);
-                engine.push(cache, login, progress(cache));
+                engine().tag(image.imageId(), cache);
+                engine().push(cache, login, progress(cache));
             }
             pipeline.info("Exported the build cache to " + cache + ".");
         } catch (UserError e) {
@@ -94,8 +108,8 @@ public final class TagPublisher {
 
     private Manifest upload(BuiltImage image, ImageRef first, RegistryCredential login) {
         for (int attempt = 1; ; attempt++) {
-            engine.tag(image.imageId(), first);
-            Digest pushed = engine.push(first, login, progress(first));
+            engine().tag(image.imageId(), first);
+            Digest pushed = engine().push(first, login, progress(first));
             Manifest manifest = registry.manifest(first.withDigest(pushed));
             if (isManifestOf(manifest, image)) {
                 return manifest;

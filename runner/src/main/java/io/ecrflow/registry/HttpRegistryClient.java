@@ -3,11 +3,13 @@ package io.ecrflow.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
+import io.ecrflow.http.HttpCall;
 import io.ecrflow.registry.RegistryTransport.Body;
 import io.ecrflow.registry.RegistryTransport.Request;
 import io.ecrflow.registry.RegistryTransport.Response;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,7 @@ public final class HttpRegistryClient implements RegistryClient {
             + "application/vnd.docker.container.image.v1+json, */*";
     /** A manifest PUT is idempotent: a registry's passing failure (5xx, a dropped connection) is tried again. */
     private static final int WRITE_ATTEMPTS = 3;
+    private static final Body EMPTY = new Body("application/octet-stream", new byte[0]);
 
     private final RegistryTransport transport;
     private final Duration retryPause;
@@ -85,7 +88,7 @@ public final class HttpRegistryClient implements RegistryClient {
 
     @Override
     public void putManifest(ImageRef tagged, Manifest manifest) {
-        Request put = new Request("PUT", "/manifests/" + tagged.tag().value(), Manifest.ACCEPT,
+        Request put = new Request("PUT", "/manifests/" + reference(tagged), Manifest.ACCEPT,
                 Optional.of(new Body(manifest.mediaType(), manifest.content())));
         for (int attempt = 1; ; attempt++) {
             Response response;
@@ -112,6 +115,60 @@ public final class HttpRegistryClient implements RegistryClient {
                         + "would not share one digest.");
             }
             return;
+        }
+    }
+
+    @Override
+    public BlobTransfer transferBlob(ImageRef source, ImageRef target, Blob blob) {
+        String upload;
+        if (source.registry().equals(target.registry())) {
+            Response mount = call(target, new Request("POST", "/blobs/uploads/?mount=" + blob.digest() + "&from="
+                    + source.repository(), "application/json", Optional.of(EMPTY)));
+            if (mount.status() == 201) {
+                return BlobTransfer.MOUNTED;
+            }
+            // Declined (the registry does not mount, or not from there): it opened an upload instead.
+            upload = uploadLocation(mount, target, blob);
+        } else {
+            Response head = call(target, Request.read("HEAD", "/blobs/" + blob.digest(), "*/*"));
+            if (head.answer().successful()) {
+                return BlobTransfer.PRESENT;
+            }
+            upload = uploadLocation(call(target, new Request("POST", "/blobs/uploads/", "application/json",
+                    Optional.of(EMPTY))), target, blob);
+        }
+        stream(source, target, blob, upload);
+        return BlobTransfer.COPIED;
+    }
+
+    private static String uploadLocation(Response start, ImageRef target, Blob blob) {
+        start.expectSuccess("start the upload of " + blob.digest() + " to " + target.repositoryUri());
+        return start.header("Location").orElseThrow(() -> new UserError("The registry " + target.registry()
+                + " opened an upload to " + target.repository() + " without saying where to send it (no Location)."));
+    }
+
+    /**
+     * The blob goes from the source's answer straight into one PATCH, then a PUT with its digest closes the
+     * upload (the way the engine pushes, which every registry takes; the registry checks the digest).
+     */
+    private void stream(ImageRef source, ImageRef target, Blob blob, String upload) {
+        try (HttpCall.Streamed download = transport.download(source.registry(), source.repository(),
+                "/blobs/" + blob.digest(), "*/*")) {
+            if (download.status() / 100 != 2) {
+                throw new UserError("Could not read blob " + blob.digest() + " of " + source.repositoryUri()
+                        + ": the registry " + source.registry() + " answered " + download.status() + ".");
+            }
+            long length = download.length() >= 0 ? download.length() : blob.size();
+            Response patch = transport.upload(target.registry(), target.repository(), "PATCH", upload,
+                    download.body(), length);
+            String location = uploadLocation(patch, target, blob);
+            Response put = transport.upload(target.registry(), target.repository(), "PUT",
+                    location + (location.contains("?") ? "&" : "?") + "digest=" + blob.digest(),
+                    InputStream.nullInputStream(), 0);
+            put.expectSuccess("finish the upload of " + blob.digest() + " to " + target.repositoryUri());
+        } catch (IOException e) {
+            throw new UserError("Copying blob " + blob.digest() + " from " + source.repositoryUri() + " to "
+                    + target.repositoryUri() + " broke off (" + e.getMessage() + "); run the step again.", null, e);
         }
     }
 

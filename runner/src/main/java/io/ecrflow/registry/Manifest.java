@@ -51,6 +51,23 @@ public record Manifest(String mediaType, Digest digest, byte[] content) {
         return Digest.parse(config.asText());
     }
 
+    /** The blobs a single-image manifest names: its config first, then its layers in order. */
+    public List<Blob> blobs() {
+        if (isIndex()) {
+            throw new IllegalStateException("manifest " + digest + " is an index; its images name the blobs");
+        }
+        List<Blob> blobs = new ArrayList<>();
+        JsonNode json = json();
+        blobs.add(blob(json.path("config")));
+        json.path("layers").forEach(layer -> blobs.add(blob(layer)));
+        return blobs;
+    }
+
+    private static Blob blob(JsonNode descriptor) {
+        return new Blob(Digest.parse(descriptor.path("digest").asText()), descriptor.path("size").asLong(-1),
+                descriptor.path("mediaType").asText(""));
+    }
+
     /** The images of an index, in the registry's order. */
     public List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();

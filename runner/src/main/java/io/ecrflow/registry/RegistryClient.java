@@ -20,12 +20,20 @@ public interface RegistryClient {
     Manifest manifest(ImageRef ref);
 
     /**
-     * Writes these exact manifest bytes under {@code tagged}'s tag: the tag then points at the same digest.
+     * Writes these exact manifest bytes under {@code tagged}'s tag (or, for a reference by digest, under
+     * its digest alone, as an index's images are): the tag then points at the same digest.
      * The blobs it names must already be in the repository. A passing failure is tried again.
      *
      * @throws ManifestRefused when the registry refuses the tag (an immutable tag that holds another image, say)
      */
     void putManifest(ImageRef tagged, Manifest manifest);
+
+    /**
+     * Makes {@code blob} of {@code source}'s repository exist in {@code target}'s, the cheapest way there is:
+     * within one registry a cross-repository mount (streamed when the registry declines it); across
+     * registries nothing when the target has it already, else one streamed copy, never held in memory.
+     */
+    BlobTransfer transferBlob(ImageRef source, ImageRef target, Blob blob);
 
     /** An image's config blob (JSON, with its labels under {@code config.Labels}), checked against its digest. */
     byte[] configBlob(ImageRef image, Digest config);

@@ -6,6 +6,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.http.HttpCall;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,16 @@ final class RegistryTransport {
     }
 
     private Response exchange(Request request, URI uri, Optional<String> authorization, String registry) {
+        try (HttpCall.Streamed answer = exchangeStreamed(request, uri, authorization, registry)) {
+            return new Response(registry, new HttpCall.Response(answer.status(), answer.headers(),
+                    answer.body().readAllBytes()));
+        } catch (IOException e) {
+            throw unreachable(registry, uri, e);
+        }
+    }
+
+    /** Sends the request, following redirects by hand; the answer's body is left to the caller to read. */
+    private HttpCall.Streamed exchangeStreamed(Request request, URI uri, Optional<String> authorization, String registry) {
         URI target = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpCall call = HttpCall.to(request.method(), target).timeout(TIMEOUT).header("Accept", request.accept());
@@ -128,27 +139,85 @@ final class RegistryTransport {
                 call.header("Authorization", authorization.get());
             }
             request.body().ifPresent(body -> call.header("Content-Type", body.contentType()).body(body.content()));
-            HttpCall.Response response = send(call, registry);
+            HttpCall.Streamed response = open(call, registry);
             Optional<String> location = response.header("Location");
             if (isRedirect(response.status()) && location.isPresent()) {
+                closeQuietly(response);
                 target = target.resolve(location.get());
                 continue;
             }
-            return new Response(registry, response);
+            return response;
         }
         throw new UserError("The registry " + registry + " redirected more than " + MAX_REDIRECTS + " times.");
     }
 
-    private static HttpCall.Response send(HttpCall request, String registry) {
-        try {
-            return request.send();
-        } catch (IOException e) {
-            // Only the host is named: a redirect target may carry a signature in its query.
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new RegistryUnreachable("Could not reach the registry " + registry + " at " + request.uri().getScheme()
-                    + "://" + request.uri().getAuthority() + " (" + reason + "). Check the image name, the network and "
-                    + "any proxy between this agent and the registry.", e);
+    /**
+     * A GET whose body is passed on as it arrives (a blob, which may be gigabytes): authenticated and
+     * redirected as {@link #call} does. Close the answer when done.
+     */
+    HttpCall.Streamed download(String registry, RepositoryName repository, String path, String accept) {
+        Request request = Request.read("GET", path, accept);
+        URI uri = endpoints.base(registry).resolve("/v2/" + repository + path);
+        String key = registry + " " + repository;
+        HttpCall.Streamed response = exchangeStreamed(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
+        if (response.status() != 401) {
+            return response;
         }
+        Optional<String> header = response.header("WWW-Authenticate");
+        closeQuietly(response);
+        AuthChallenge challenge = header.flatMap(AuthChallenge::parse)
+                .orElseThrow(() -> new UserError("The registry " + registry + " refused access to " + repository
+                        + " without saying how to authenticate (no WWW-Authenticate header)."));
+        String authorization = authorize(challenge, registry, repository);
+        authorizations.put(key, authorization);
+        response = exchangeStreamed(request, uri, Optional.of(authorization), registry);
+        if (response.status() == 401) {
+            closeQuietly(response);
+            throw new UserError("The registry " + registry + " refused access to " + repository + " (401). "
+                    + "Check that the credentials given for " + registry + " may read it.");
+        }
+        return response;
+    }
+
+    /**
+     * Streams {@code length} bytes to {@code url} (an upload location the registry handed out).
+     * The body cannot be sent twice, so it goes with the authorization the upload's start already earned.
+     */
+    Response upload(String registry, RepositoryName repository, String method, String url, InputStream content,
+                    long length) {
+        URI uri = endpoints.base(registry).resolve(url);
+        HttpCall call = HttpCall.to(method, uri).timeout(TIMEOUT).header("Accept", "application/json")
+                .header("Content-Type", "application/octet-stream").body(content, length);
+        Optional.ofNullable(authorizations.get(registry + " " + repository)).ifPresent(a -> call.header("Authorization", a));
+        try {
+            return new Response(registry, call.send());
+        } catch (IOException e) {
+            throw unreachable(registry, uri, e);
+        }
+    }
+
+    private static void closeQuietly(HttpCall.Streamed response) {
+        try (InputStream body = response.body()) {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the connection is dropped instead of reused
+        }
+    }
+
+    private static HttpCall.Streamed open(HttpCall request, String registry) {
+        try {
+            return request.open();
+        } catch (IOException e) {
+            throw unreachable(registry, request.uri(), e);
+        }
+    }
+
+    private static RegistryUnreachable unreachable(String registry, URI uri, IOException e) {
+        // Only the host is named: a redirect target may carry a signature in its query.
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new RegistryUnreachable("Could not reach the registry " + registry + " at " + uri.getScheme()
+                + "://" + uri.getAuthority() + " (" + reason + "). Check the image name, the network and "
+                + "any proxy between this agent and the registry.", e);
     }
 
     private static boolean sameOrigin(URI a, URI b) {

@@ -43,6 +43,8 @@ final class RegistryFront implements AutoCloseable {
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
     private final List<RegistryRequest> requests = new CopyOnWriteArrayList<>();
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
+    /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
+    private volatile boolean declineMounts;
     private DistributionRegistry registry;
     private Repositories repositories;
     private Optional<PublicRegistry> publicRegistry = Optional.empty();
@@ -97,6 +99,10 @@ final class RegistryFront implements AutoCloseable {
 
     ManifestWriteFaults faults() {
         return faults;
+    }
+
+    void declineMounts(boolean decline) {
+        declineMounts = decline;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -245,8 +251,11 @@ final class RegistryFront implements AutoCloseable {
 
     /** Streams the request to the registry and its answer back; returns the registry's status. */
     private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body) throws IOException {
-        URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        String query = exchange.getRequestURI().getRawQuery();
+        if (declineMounts && query != null && query.contains("mount=") && exchange.getRequestMethod().equals("POST")) {
+            query = null;
+        }
+        URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofMinutes(10))
                 .method(exchange.getRequestMethod(), body);

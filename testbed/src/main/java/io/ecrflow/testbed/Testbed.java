@@ -186,6 +186,14 @@ public final class Testbed implements AutoCloseable {
         accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
     }
 
+    /**
+     * Whether every account's registry declines cross-repository blob mounts from now on (answering with a
+     * plain upload, as the distribution API lets a registry do), so clients must copy the blob.
+     */
+    public void declineBlobMounts(boolean decline) {
+        accounts.values().forEach(account -> account.front().declineMounts(decline));
+    }
+
     public List<DeniedRequest> deniedRegistryRequests() {
         List<DeniedRequest> denied = new ArrayList<>();
         accounts.values().forEach(account -> denied.addAll(account.front().denied()));

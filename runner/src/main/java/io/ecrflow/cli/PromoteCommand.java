@@ -1,0 +1,146 @@
+package io.ecrflow.cli;
+
+import io.ecrflow.UserError;
+import io.ecrflow.aws.AwsTarget;
+import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.promote.Promote;
+import io.ecrflow.promote.PromoteOptions;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.HttpRegistryClient;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.TagPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code promote}: give an image already in ECR more tags, in its repository or another account or region, without rebuilding. */
+@Command(name = "promote", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Promote an image already in Amazon ECR to more tags, in the same repository or another "
+                + "repository, account or region: no pull, no rebuild, the same digest.")
+public final class PromoteCommand extends RunnerCommand {
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d");
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--source-repository", paramLabel = "NAME", description = "Repository of the image to promote, e.g. team/web.")
+    String sourceRepository;
+
+    @Option(names = "--source-tag", paramLabel = "TAG", description = "Tag of the image to promote (or give sourceDigest).")
+    String sourceTag;
+
+    @Option(names = "--source-digest", paramLabel = "DIGEST", description = "Digest of the image to promote, sha256:… (or give sourceTag).")
+    String sourceDigest;
+
+    @Option(names = "--source-registry-id", paramLabel = "ACCOUNT",
+            description = "Account id of the source registry. Default: the target's (registryId, else the caller's own).")
+    String sourceRegistryId;
+
+    @Option(names = "--source-region", paramLabel = "REGION", description = "Region of the source registry. Default: the target's region.")
+    String sourceRegion;
+
+    @Option(names = "--repository", paramLabel = "NAME", description = "Target repository. Default: the source repository.")
+    String repository;
+
+    @Option(names = "--tags", paramLabel = "TEMPLATES",
+            description = "Target tag templates, comma- or newline-separated; $(Variable) expands pipeline variables. "
+                    + "Default: the source tag. Tags that move (latest, branch names) are written last.")
+    List<String> tags;
+
+    @Option(names = "--create-repository", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Create the target repository when it is missing. Default: true.")
+    String createRepository;
+
+    @Option(names = "--tag-mutability", paramLabel = "MUTABLE|IMMUTABLE", description = "For a new repository. Default: MUTABLE.")
+    String tagMutability;
+
+    @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "For a new repository: scan images on push. Default: false.")
+    String scanOnPush;
+
+    @Mixin
+    NewRepositoryOptions newRepository;
+
+    @Override
+    protected void execute(RunContext run) {
+        PromoteOptions options = options(run);
+        try (Ecr target = run.ecr(options.targetRegistry())) {
+            if (options.sameRegistry()) {
+                new Promote(run.pipeline(), target, target, HttpRegistryClient.create(Set.of())).run(options);
+                return;
+            }
+            try (Ecr source = run.ecr(options.sourceRegistry())) {
+                new Promote(run.pipeline(), source, target, HttpRegistryClient.create(Set.of())).run(options);
+            }
+        }
+    }
+
+    PromoteOptions options(RunContext run) {
+        if (aws.publicRegistry()) {
+            throw new UserError("promote works with private ECR registries only; remove 'public'.", "public");
+        }
+        RepositoryName from = RepositoryName.fromInput(Inputs.required(sourceRepository, "sourceRepository"), "sourceRepository");
+        PromoteOptions.Source source = source(from);
+        RepositoryName to = Inputs.text(repository).map(name -> RepositoryName.fromInput(name, "repository")).orElse(from);
+        AwsTarget target = aws.target();
+        AwsTarget sourceTarget = new AwsTarget(Inputs.text(sourceRegion).map(PromoteCommand::region).or(target::region),
+                target.endpoint(), Inputs.text(sourceRegistryId).map(PromoteCommand::account).or(target::registryId),
+                target.credentials(), false, Optional.empty());
+        List<String> templates = Inputs.list(tags);
+        if (templates.isEmpty()) {
+            templates = List.of(source.tag().map(Tag::value).orElseThrow(() -> new UserError("Input 'tags' is required "
+                    + "when the source is given by digest: name the tags the image gets.", "tags")));
+        }
+        TagPlan plan = TagPlan.from(templates, run.pipeline()::variable);
+        plan.notes().forEach(run.pipeline()::info);
+        RepositorySettings settings = newRepository.settings(to,
+                Inputs.choice(tagMutability, TagMutability.class, TagMutability.MUTABLE, "tagMutability"),
+                Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory());
+        return new PromoteOptions(sourceTarget, source, target, settings, Inputs.bool(createRepository, true, "createRepository"),
+                plan.inPublishOrder(), plan.moving());
+    }
+
+    private PromoteOptions.Source source(RepositoryName from) {
+        Optional<String> tag = Inputs.text(sourceTag);
+        Optional<String> digest = Inputs.text(sourceDigest);
+        if (tag.isPresent() == digest.isPresent()) {
+            throw new UserError("Give exactly one of sourceTag and sourceDigest: the image to promote"
+                    + (tag.isPresent() ? ", not both." : "."), "sourceTag");
+        }
+        if (tag.isPresent() && !Tag.isValid(tag.get())) {
+            throw new UserError("sourceTag '" + tag.get() + "' is not a valid tag (up to 128 letters, digits, '_', '.' "
+                    + "and '-', not starting with '.' or '-').", "sourceTag");
+        }
+        Optional<Digest> parsed = digest.map(text -> {
+            try {
+                return Digest.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("sourceDigest '" + text + "' is not a digest such as sha256:<64 hex digits>.", "sourceDigest");
+            }
+        });
+        return new PromoteOptions.Source(from, tag.map(Tag::of), parsed);
+    }
+
+    private static String account(String value) {
+        if (!ACCOUNT.matcher(value).matches()) {
+            throw new UserError("Source registry id '" + value + "' is not an AWS account id (12 digits).", "sourceRegistryId");
+        }
+        return value;
+    }
+
+    private static String region(String value) {
+        if (!REGION.matcher(value).matches()) {
+            throw new UserError("Source region '" + value + "' is not an AWS region such as eu-west-1.", "sourceRegion");
+        }
+        return value;
+    }
+}

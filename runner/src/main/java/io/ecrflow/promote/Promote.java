@@ -1,0 +1,113 @@
+package io.ecrflow.promote;
+
+import io.ecrflow.UserError;
+import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.RepositoryEnsurer;
+import io.ecrflow.aws.RepositoryInfo;
+import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.PublishOutputs;
+import io.ecrflow.publish.Published;
+import io.ecrflow.publish.RegistryLogin;
+import io.ecrflow.publish.TagPublisher;
+import io.ecrflow.registry.Digest;
+import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.RegistryClient;
+import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.Tag;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code promote} story: the image that passed its tests gets more tags, in its repository or in
+ * another one, account or region, without a pull or a rebuild. Log in to both registries, read the source
+ * image's manifest, make sure the target repository exists, refuse a taken immutable tag before anything
+ * is written, bring the blobs (and an index's images) over, then write the very same manifest under every
+ * tag, the moving ones last, and report. The digest never changes.
+ */
+public final class Promote {
+    private final Pipeline pipeline;
+    private final Ecr sourceEcr;
+    private final Ecr targetEcr;
+    private final RegistryClient registries;
+
+    /** @param sourceEcr the source registry's control plane; the same object as {@code targetEcr} for one registry */
+    public Promote(Pipeline pipeline, Ecr sourceEcr, Ecr targetEcr, RegistryClient registries) {
+        this.pipeline = pipeline;
+        this.sourceEcr = sourceEcr;
+        this.targetEcr = targetEcr;
+        this.registries = registries;
+    }
+
+    public void run(PromoteOptions options) {
+        RegistryCredential sourceLogin = new RegistryLogin(sourceEcr, pipeline).logIn();
+        RegistryCredential targetLogin = sourceEcr == targetEcr ? sourceLogin : new RegistryLogin(targetEcr, pipeline).logIn();
+        RegistryClient registry = registries.withCredential(sourceLogin).withCredential(targetLogin);
+        Manifest manifest = readSource(options, sourceLogin, registry);
+        ImageRef source = ImageRef.pinned(sourceLogin.registry(), options.source().repository(), manifest.digest());
+        List<ImageRef> refs = options.tags().stream()
+                .map(tag -> ImageRef.tagged(targetLogin.registry(), options.repository().name(), tag)).toList();
+        Optional<RepositoryInfo> existing = targetEcr.describe(options.repository().name());
+        List<ImageRef> present = tagsAlreadyOnIt(existing, refs, manifest.digest());
+        new RepositoryEnsurer(targetEcr, pipeline).ensure(options.repository(), options.createRepository(), existing);
+        if (!source.repositoryUri().equals(refs.get(0).repositoryUri())) {
+            new ImageCopy(pipeline, registry).copyContent(manifest, source, refs.get(0));
+        }
+        List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
+        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing);
+        report(refs, published);
+    }
+
+    private Manifest readSource(PromoteOptions options, RegistryCredential login, RegistryClient registry) {
+        PromoteOptions.Source source = options.source();
+        ImageRef ref = source.tag().map(tag -> ImageRef.tagged(login.registry(), source.repository(), tag))
+                .orElseGet(() -> ImageRef.pinned(login.registry(), source.repository(), source.digest().orElseThrow()));
+        if (sourceEcr.describe(source.repository()).isEmpty()) {
+            throw new UserError("The source repository " + source.repository() + " does not exist in " + login.registry()
+                    + ". Check sourceRepository, and sourceRegistryId / sourceRegion when the image is in another "
+                    + "account or region.", "sourceRepository");
+        }
+        if (registry.manifestDigest(ref).isEmpty()) {
+            throw new UserError("The source image " + ref + " does not exist. Check " + (source.tag().isPresent()
+                    ? "sourceTag" : "sourceDigest") + ".", source.tag().isPresent() ? "sourceTag" : "sourceDigest");
+        }
+        Manifest manifest = registry.manifest(ref);
+        pipeline.info("Promoting " + ref + " (" + manifest.digest() + (manifest.isIndex()
+                ? ", an index of " + manifest.entries().size() + " images" : "") + ").");
+        return manifest;
+    }
+
+    /**
+     * In an immutable repository a tag already there must hold this very digest: then it is left as it is
+     * (a rerun, or a promotion done before); any other image under it refuses the whole promotion up front.
+     */
+    private List<ImageRef> tagsAlreadyOnIt(Optional<RepositoryInfo> repository, List<ImageRef> refs, Digest digest) {
+        if (repository.isEmpty() || repository.get().mutability() != TagMutability.IMMUTABLE) {
+            return List.of();
+        }
+        Map<Tag, Digest> taken = targetEcr.existingTags(repository.get().name(), refs.stream().map(ImageRef::tag).toList());
+        List<Tag> foreign = taken.entrySet().stream().filter(e -> !e.getValue().equals(digest)).map(Map.Entry::getKey).toList();
+        if (!foreign.isEmpty()) {
+            throw new UserError("Repository " + repository.get().name() + " has immutable tags, and "
+                    + foreign.stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"))
+                    + " already hold" + (foreign.size() == 1 ? "s" : "") + " another image ("
+                    + foreign.stream().map(taken::get).map(Digest::toString).distinct().collect(Collectors.joining(", "))
+                    + "), so nothing was promoted. Promote under tags that are new in that repository.", "tags");
+        }
+        List<ImageRef> present = refs.stream().filter(ref -> taken.containsKey(ref.tag())).toList();
+        if (!present.isEmpty()) {
+            pipeline.info(present.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(", "))
+                    + " already hold" + (present.size() == 1 ? "s " : " ") + digest + "; left as they are.");
+        }
+        return present;
+    }
+
+    private void report(List<ImageRef> refs, Published published) {
+        refs.forEach(ref -> pipeline.info("Published " + ref));
+        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest());
+    }
+}
