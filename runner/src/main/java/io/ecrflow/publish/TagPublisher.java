@@ -14,6 +14,7 @@ import io.ecrflow.registry.RegistryCredential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -112,6 +113,7 @@ public final class TagPublisher {
             Digest pushed = engine().push(first, login, progress(first));
             Manifest manifest = registry.manifest(first.withDigest(pushed));
             if (isManifestOf(manifest, image)) {
+                refuseOverwrittenFirstTag(first, manifest);
                 return manifest;
             }
             if (attempt == PUSH_ATTEMPTS) {
@@ -121,6 +123,22 @@ public final class TagPublisher {
             }
             pipeline.warning("The engine pushed another image as " + first + " (" + pushed + "): another run on this "
                     + "Docker Engine re-tagged it meanwhile. Pushing this run's image " + image.imageId() + " again.");
+        }
+    }
+
+    /**
+     * Registries have no conditional write: two runs pushing one tag at the same moment both succeed, and
+     * the later one wins. Reading the tag back before any other tag is written catches the race where this
+     * run lost it, so a tested version never gets the moving tags of an image that is no longer under it.
+     */
+    private void refuseOverwrittenFirstTag(ImageRef first, Manifest manifest) {
+        Optional<Digest> now = registry.manifestDigest(first);
+        if (!now.equals(Optional.of(manifest.digest()))) {
+            throw new UserError("Right after this run pushed " + first + " (" + manifest.digest() + "), the tag holds "
+                    + now.map(Digest::toString).orElse("nothing") + ": another run published the same tag at the same "
+                    + "moment. No other tag was written. Give each run tags of its own; for platform images, run again "
+                    + "for the next version, and keep runs of one pipeline from overlapping (lockBehavior: sequential) "
+                    + "or make the version tags immutable.", "tags");
         }
     }
 

@@ -69,7 +69,7 @@ class PlatformImageIT {
     void stopTheWorld() throws Exception {
         teams.close();
         mcr.close();
-        for (String tag : List.of("1.0.0", "1.1.0", "1.2.0", "1.3.0")) {
+        for (String tag : List.of("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0")) {
             DockerCli.run(Map.of(), "rmi", "--force", testbed.registryHost() + "/" + repository + ":" + PREFIX + "-" + tag);
         }
         for (String tag : List.of("6.0", "latest")) {
@@ -378,5 +378,22 @@ class PlatformImageIT {
         assertThat(third.exitCode()).as(third.toString()).isZero();
         assertThat(third.outputs()).containsEntry("updated", "false");
         assertThat(third.stdout()).contains("Decision: no update");
+    }
+
+    @Test
+    @Order(7)
+    void aVersionTagAnotherRunPublishedAtTheSameMomentStopsTheRunBeforeAnyMovingTag() throws Exception {
+        String latestBefore = testbed.manifestDigest(repository, "latest").orElseThrow();
+        // another run of this pipeline lands its 1.4.0 a moment after this run's push
+        testbed.overwriteAfterNextWrite(repository, tag("1.4.0"), tag("1.0.0"));
+
+        RunResult result = platformImage("--force-update").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(String.join("\n", result.errors())).contains("another run published the same tag at the same moment")
+                .contains("lockBehavior: sequential");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(latestBefore);
+        assertThat(testbed.manifestDigest(repository, tag("1.4.0"))).contains(digestOf100);
+        assertThat(result.stdout()).doesNotContain("Tagged ");
     }
 }

@@ -89,6 +89,9 @@ class PlatformImageTest {
         byte[] manifest = ("{\"mediaType\":\"" + Manifest.DOCKER_IMAGE + "\",\"config\":{\"digest\":\"" + configDigest + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         when(registry.manifest(any())).thenReturn(new Manifest(Manifest.DOCKER_IMAGE, PUSHED, manifest));
+        when(registry.manifestDigest(org.mockito.ArgumentMatchers.argThat(ref -> ref != null
+                && ref.tagOpt().map(tag -> tag.value().equals("6.0-bullseye-slim-1.1.0")).orElse(false))))
+                .thenReturn(Optional.of(PUSHED));
         when(registry.configBlob(any(), any())).thenReturn(config);
         when(builder.name()).thenReturn("engine");
         // The classic image store's image id is the config digest: the pushed manifest is this build's.

@@ -78,6 +78,7 @@ class TagPublisherTest {
         when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenReturn(foreign.digest(), ours.digest());
         when(registry.manifest(refs.get(0).withDigest(foreign.digest()))).thenReturn(foreign);
         when(registry.manifest(refs.get(0).withDigest(ours.digest()))).thenReturn(ours);
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(ours.digest()));
         recordManifestWrites(ours);
 
         Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
@@ -94,6 +95,17 @@ class TagPublisherTest {
 
         assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
                 .isInstanceOf(UserError.class).hasMessageContaining("keeps re-tagging");
+        verify(registry, times(0)).putManifest(any(), any());
+    }
+
+    @Test
+    void aFirstTagThatAnotherRunOverwroteAtTheSameMomentStopsBeforeAnyOtherTag() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifestWithConfig("sha256:" + "f".repeat(64)).digest()));
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+                .isInstanceOf(UserError.class).hasMessageContaining("another run published the same tag at the same moment");
         verify(registry, times(0)).putManifest(any(), any());
     }
 
@@ -154,6 +166,7 @@ class TagPublisherTest {
     private void enginePushes(Manifest manifest) {
         when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenReturn(manifest.digest());
         when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
     }
 
     private List<ImageRef> recordManifestWrites(Manifest manifest) {

@@ -45,6 +45,8 @@ final class RegistryFront implements AutoCloseable {
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
     /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
     private volatile boolean declineMounts;
+    /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
+    private final Map<String, String> overwrites = new java.util.concurrent.ConcurrentHashMap<>();
     private DistributionRegistry registry;
     private Repositories repositories;
     private Optional<PublicRegistry> publicRegistry = Optional.empty();
@@ -103,6 +105,10 @@ final class RegistryFront implements AutoCloseable {
 
     void declineMounts(boolean decline) {
         declineMounts = decline;
+    }
+
+    void overwriteAfterNextWrite(String repository, String tag, String withTag) {
+        overwrites.put(repository + ":" + tag, withTag);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -216,6 +222,11 @@ final class RegistryFront implements AutoCloseable {
             int status = forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
             if (status == 201) {
                 repository.recordPush(digest, Instant.now());
+                String replacement = overwrites.remove(route.repository() + ":" + route.reference());
+                if (replacement != null) {
+                    Manifest other = registry.manifest(route.repository(), replacement).orElseThrow();
+                    registry.putManifest(route.repository(), route.reference(), other.content(), other.mediaType());
+                }
             }
             return status;
         }

@@ -182,6 +182,14 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */
+    /**
+     * Right after the next manifest write of {@code repository:tag} in this account, the tag is moved to the
+     * image {@code withTag} holds: another run's push landing a moment after this one.
+     */
+    public void overwriteAfterNextWrite(String repository, String tag, String withTag) {
+        accounts.get(config.accountId()).front().overwriteAfterNextWrite(repository, tag, withTag);
+    }
+
     public void failManifestWrites(String repository, String tag, int status, int times) {
         accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
     }
