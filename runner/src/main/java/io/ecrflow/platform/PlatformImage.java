@@ -228,8 +228,7 @@ public final class PlatformImage {
 
     private List<RegistryCredential> pullAuth(RegistryCredential login, BaseImage base, PlatformImageOptions options) {
         List<RegistryCredential> auth = new ArrayList<>(List.of(login));
-        // The docker CLI and the engine know Docker Hub's credentials under its legacy index address.
-        String registry = base.ref().registry().equals("docker.io") ? "https://index.docker.io/v1/" : base.ref().registry();
+        String registry = base.ref().host().credentialKey();
         options.upstreamLogin().ifPresent(upstream -> auth.add(
                 new RegistryCredential(registry, upstream.username(), upstream.password(), Instant.MAX)));
         return auth;
@@ -256,7 +255,7 @@ public final class PlatformImage {
         }
         RepositoryName platform = options.repository().name();
         Predicate<ImageRef> namesPlatform = ref -> ref.repository().equals(platform)
-                || ref.registry().equals("docker.io") && ref.repository().value().equals("library/" + platform)
+                || ref.host().isDockerHub() && ref.repository().value().equals("library/" + platform)
                 || ref.registry().equals(base.ref().registry()) && ref.repository().equals(base.ref().repository());
         new IntegrationTest(pipeline, engine, containers, clock)
                 .run(options.test().get(), plan.versionRef(), namesPlatform, builder, pullAuth);

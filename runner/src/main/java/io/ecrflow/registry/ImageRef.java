@@ -34,6 +34,11 @@ public record ImageRef(String registry, RepositoryName repository, Tag tag, Dige
         return ReferenceSyntax.parse(text);
     }
 
+    /** The registry host as a value: its API, whether it is local, where Docker keeps its credentials. */
+    public RegistryHost host() {
+        return RegistryHost.of(registry);
+    }
+
     public Optional<Tag> tagOpt() {
         return Optional.ofNullable(tag);
     }

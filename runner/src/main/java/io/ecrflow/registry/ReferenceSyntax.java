@@ -8,7 +8,7 @@ import java.util.Locale;
  * is on Docker Hub, whose one-part names live under {@code library/}; no tag means {@code latest}.
  */
 final class ReferenceSyntax {
-    static final String DOCKER_HUB = "docker.io";
+    static final String DOCKER_HUB = RegistryHost.DOCKER_HUB;
 
     private ReferenceSyntax() {
     }

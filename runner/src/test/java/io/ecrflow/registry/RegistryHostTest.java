@@ -1,0 +1,31 @@
+package io.ecrflow.registry;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RegistryHostTest {
+
+    @Test
+    void dockerHubKeepsItsCredentialsUnderTheLegacyIndexAndOthersUnderTheirHost() {
+        assertThat(ImageRef.parse("ubuntu").host().credentialKey()).isEqualTo("https://index.docker.io/v1/");
+        assertThat(ImageRef.parse("mcr.microsoft.com/dotnet/runtime:8.0").host().credentialKey())
+                .isEqualTo("mcr.microsoft.com");
+    }
+
+    @Test
+    void loopbackHostsAreLocalWithOrWithoutAPort() {
+        assertThat(RegistryHost.of("127.0.0.1:5000").isLoopback()).isTrue();
+        assertThat(RegistryHost.of("localhost").isLoopback()).isTrue();
+        assertThat(RegistryHost.of("[::1]:5000").isLoopback()).isTrue();
+        assertThat(RegistryHost.of("127.0.0.1.example.com").isLoopback()).isFalse();
+        assertThat(RegistryHost.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com").isLoopback()).isFalse();
+    }
+
+    @Test
+    void aHostIsNeverBlankNorAPath() {
+        assertThatThrownBy(() -> RegistryHost.of(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RegistryHost.of("example.com/team")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
