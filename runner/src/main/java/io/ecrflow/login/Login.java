@@ -2,6 +2,7 @@ package io.ecrflow.login;
 
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.RegistryLogin;
 import io.ecrflow.registry.RegistryCredential;
 
 import java.nio.file.Path;
@@ -21,13 +22,12 @@ public final class Login {
     }
 
     public Path run() {
-        RegistryCredential login = ecr.login();
-        pipeline.registerSecret(login.password());
+        RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
         Path dir = DockerConfigWriter.writeFresh(pipeline.tempDirectory(), List.of(login));
         pipeline.exportVariable("DOCKER_CONFIG", dir.toString());
         pipeline.rememberForPostJob(Logout.TASK_VARIABLE, dir.toString());
-        pipeline.info("Logged in to " + login.registry() + " until " + login.expiresAt()
-                + ". Later steps of this job use it through DOCKER_CONFIG=" + dir + ".");
+        pipeline.info("The login holds until " + login.expiresAt() + ". Later steps of this job use it through "
+                + "DOCKER_CONFIG=" + dir + ".");
         pipeline.setOutput("registry", login.registry());
         pipeline.setOutput("dockerConfig", dir.toString());
         return dir;
