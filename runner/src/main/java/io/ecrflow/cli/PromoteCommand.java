@@ -42,7 +42,7 @@ public final class PromoteCommand extends RunnerCommand {
     String sourceDigest;
 
     @Option(names = "--source-registry-id", paramLabel = "ACCOUNT",
-            description = "Account id of the source registry. Default: the target's (registryId, else the caller's own).")
+            description = "Account id of the source registry. Default: the caller's own account (not registryId, which names the target).")
     String sourceRegistryId;
 
     @Option(names = "--source-region", paramLabel = "REGION", description = "Region of the source registry. Default: the target's region.")
@@ -93,7 +93,7 @@ public final class PromoteCommand extends RunnerCommand {
         RepositoryName to = Inputs.text(repository).map(name -> RepositoryName.fromInput(name, "repository")).orElse(from);
         AwsTarget target = aws.target();
         AwsTarget sourceTarget = new AwsTarget(Inputs.text(sourceRegion).map(PromoteCommand::region).or(target::region),
-                target.endpoint(), Inputs.text(sourceRegistryId).map(PromoteCommand::account).or(target::registryId),
+                target.endpoint(), Inputs.text(sourceRegistryId).map(PromoteCommand::account),
                 target.credentials(), false, Optional.empty());
         List<String> templates = Inputs.list(tags);
         if (templates.isEmpty()) {

@@ -9,7 +9,6 @@ import io.ecrflow.registry.RegistryTransport.Request;
 import io.ecrflow.registry.RegistryTransport.Response;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,8 +147,8 @@ public final class HttpRegistryClient implements RegistryClient {
     }
 
     /**
-     * The blob goes from the source's answer straight into one PATCH, then a PUT with its digest closes the
-     * upload (the way the engine pushes, which every registry takes; the registry checks the digest).
+     * The blob goes from the source's answer straight into one PUT that also closes the upload: the
+     * distribution spec's monolithic upload (the registry checks the digest). Streamed, never held in memory.
      */
     private void stream(ImageRef source, ImageRef target, Blob blob, String upload) {
         try (HttpCall.Streamed download = transport.download(source.registry(), source.repository(),
@@ -159,13 +158,9 @@ public final class HttpRegistryClient implements RegistryClient {
                         + ": the registry " + source.registry() + " answered " + download.status() + ".");
             }
             long length = download.length() >= 0 ? download.length() : blob.size();
-            Response patch = transport.upload(target.registry(), target.repository(), "PATCH", upload,
-                    download.body(), length);
-            String location = uploadLocation(patch, target, blob);
             Response put = transport.upload(target.registry(), target.repository(), "PUT",
-                    location + (location.contains("?") ? "&" : "?") + "digest=" + blob.digest(),
-                    InputStream.nullInputStream(), 0);
-            put.expectSuccess("finish the upload of " + blob.digest() + " to " + target.repositoryUri());
+                    upload + (upload.contains("?") ? "&" : "?") + "digest=" + blob.digest(), download.body(), length);
+            put.expectSuccess("upload " + blob.digest() + " to " + target.repositoryUri());
         } catch (IOException e) {
             throw new UserError("Copying blob " + blob.digest() + " from " + source.repositoryUri() + " to "
                     + target.repositoryUri() + " broke off (" + e.getMessage() + "); run the step again.", null, e);
