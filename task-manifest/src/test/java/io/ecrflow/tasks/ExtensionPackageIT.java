@@ -102,7 +102,7 @@ class ExtensionPackageIT {
             assertThat(types).containsOnly(ExtensionManifest.ENDPOINT_CONTRIBUTION, ExtensionManifest.TASK_CONTRIBUTION)
                     .containsOnlyOnce(ExtensionManifest.ENDPOINT_CONTRIBUTION);
             assertThat(taskFolders).containsExactlyInAnyOrder("task-manifest/EcrBuildPushV1", "task-manifest/EcrLoginV1",
-                    "task-manifest/EcrPlatformImageV1");
+                    "task-manifest/EcrPlatformImageV1", "task-manifest/EcrPromoteV1");
             assertThat(text(zip, "extension.vsixmanifest")).contains("Id=\"ecrflow\"").contains("Publisher=\"ecrflow\"");
         }
     }

@@ -43,10 +43,10 @@ class TaskContractTest {
     private static final String CONNECTION_INPUT = "awsConnection";
     // Secrets travel only in the environment: the runner has no option for them and reads INPUT_<NAME> itself.
     private static final Set<String> SECRET_INPUTS = Set.of("teamsWebhookUrl", "upstreamPassword");
-    // Options a command refuses, so its task offers no input for them: platform images live in private
-    // registries only, and these are ECR Public's.
+    // Options a command refuses, so its task offers no input for them: platform images and promotions live
+    // in private registries only, and these are ECR Public's.
     private static final Map<String, Set<String>> OPTIONS_THE_COMMAND_REFUSES =
-            Map.of("platform-image", Set.of("--public", "--registry-alias"));
+            Map.of("platform-image", Set.of("--public", "--registry-alias"), "promote", Set.of("--public", "--registry-alias"));
 
     // Variables a task's command sets besides its outputs: the login's docker config for later steps, and
     // the task variable its post-job step reads back.
@@ -59,8 +59,9 @@ class TaskContractTest {
     }
 
     @Test
-    void theExtensionHasTheLoginBuildPushAndPlatformImageTasks() {
-        assertThat(tasks()).extracting(TaskManifest::name).containsExactlyInAnyOrder("EcrLogin", "EcrBuildPush", "EcrPlatformImage");
+    void theExtensionHasTheLoginBuildPushPlatformImageAndPromoteTasks() {
+        assertThat(tasks()).extracting(TaskManifest::name).containsExactlyInAnyOrder("EcrLogin", "EcrBuildPush", "EcrPlatformImage",
+                "EcrPromote");
     }
 
     @ParameterizedTest
