@@ -1,6 +1,7 @@
 package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
+import io.ecrflow.docker.TargetPlatform;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
@@ -44,7 +45,7 @@ public final class BuildOptions {
     }
 
     Optional<String> platform() {
-        return Inputs.text(platform);
+        return Inputs.text(platform).map(text -> TargetPlatform.parse(text, "platform").toString());
     }
 
     boolean noCache() {

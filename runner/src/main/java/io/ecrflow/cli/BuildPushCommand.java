@@ -99,7 +99,7 @@ public final class BuildPushCommand extends RunnerCommand {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
         Path contextDir = BuildFiles.existingContext(Inputs.text(context).orElse("."), run.workingDirectory(), "context");
         Path dockerfilePath = BuildFiles.existingDockerfile(Inputs.text(dockerfile), contextDir, run.workingDirectory(), "dockerfile");
-        TagPlan plan = TagPlan.from(Inputs.list(tags), run.pipeline()::variable);
+        TagPlan plan = TagPlan.from(Inputs.list(tags, "tags"), run.pipeline()::variable);
         plan.notes().forEach(run.pipeline()::info);
 
         Map<String, String> imageLabels = new LinkedHashMap<>();

@@ -43,6 +43,20 @@ final class Inputs {
         return items;
     }
 
+    /**
+     * A list option that must not be given empty: text that holds only separators ({@code --tags ' , , '}) is a
+     * mistake, not a request for the defaults.
+     */
+    static List<String> list(List<String> values, String input) {
+        List<String> items = list(values);
+        boolean written = values != null && values.stream().anyMatch(value -> value != null && !value.isBlank());
+        if (written && items.isEmpty()) {
+            throw new UserError("Input '" + input + "' holds only commas and spaces, no item. Give at least one, "
+                    + "or leave the input out for its default.", input);
+        }
+        return items;
+    }
+
     /** Task inputs carry booleans as text; a bare flag arrives as "true". */
     static boolean bool(String value, boolean fallback, String input) {
         Optional<String> given = text(value);

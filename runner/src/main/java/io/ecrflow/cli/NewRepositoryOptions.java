@@ -1,7 +1,7 @@
 package io.ecrflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
+import io.ecrflow.aws.LifecyclePolicy;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.RepositorySettings.Encryption;
 import io.ecrflow.aws.RepositorySettings.TagMutability;
@@ -42,26 +42,18 @@ public final class NewRepositoryOptions {
     }
 
     private static String lifecyclePolicyText(String value, Path workingDirectory) {
-        String text = value;
-        if (!value.startsWith("{")) {
-            Path file = workingDirectory.resolve(value).normalize();
-            if (!Files.isRegularFile(file)) {
-                throw new UserError("Lifecycle policy file '" + value + "' not found. Give a JSON file path or the policy JSON itself.",
-                        "lifecyclePolicy");
-            }
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new UserError("Could not read lifecycle policy file '" + value + "': " + e.getMessage(), "lifecyclePolicy", e);
-            }
+        if (value.startsWith("{")) {
+            return LifecyclePolicy.parse(value, "the lifecyclePolicy input").text();
+        }
+        Path file = workingDirectory.resolve(value).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("Lifecycle policy file '" + value + "' not found. Give a JSON file path or the policy JSON itself.",
+                    "lifecyclePolicy");
         }
         try {
-            if (!new ObjectMapper().readTree(text).has("rules")) {
-                throw new UserError("Lifecycle policy has no \"rules\" array; see the ECR lifecycle policy syntax.", "lifecyclePolicy");
-            }
+            return LifecyclePolicy.parse(Files.readString(file), "file '" + value + "'").text();
         } catch (IOException e) {
-            throw new UserError("Lifecycle policy is not valid JSON: " + e.getMessage(), "lifecyclePolicy", e);
+            throw new UserError("Could not read lifecycle policy file '" + value + "': " + e.getMessage(), "lifecyclePolicy", e);
         }
-        return text;
     }
 }

@@ -198,7 +198,7 @@ public final class PlatformImageCommand extends RunnerCommand {
     }
 
     private List<Tag> extraTags(RunContext run, VersionTags versions) {
-        List<String> templates = Inputs.list(extraTags);
+        List<String> templates = Inputs.list(extraTags, "extraTags");
         if (templates.isEmpty()) {
             return List.of();
         }

@@ -95,7 +95,7 @@ public final class PromoteCommand extends RunnerCommand {
         AwsTarget sourceTarget = new AwsTarget(Inputs.text(sourceRegion).map(PromoteCommand::region).or(target::region),
                 target.endpoint(), Inputs.text(sourceRegistryId).map(PromoteCommand::account),
                 target.credentials(), false, Optional.empty());
-        List<String> templates = Inputs.list(tags);
+        List<String> templates = Inputs.list(tags, "tags");
         if (templates.isEmpty()) {
             templates = List.of(source.tag().map(Tag::value).orElseThrow(() -> new UserError("Input 'tags' is required "
                     + "when the source is given by digest: name the tags the image gets.", "tags")));

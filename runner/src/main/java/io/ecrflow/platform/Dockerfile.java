@@ -48,7 +48,9 @@ final class Dockerfile {
     }
 
     static Dockerfile parse(String text) {
-        List<String> lines = List.of(text.split("\\r?\\n", -1));
+        // Editors on Windows (Visual Studio's default) save a byte-order mark, and Docker's parser skips it.
+        String withoutMark = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        List<String> lines = List.of(withoutMark.split("\\r?\\n", -1));
         char escape = '\\';
         int i = 0;
         for (; i < lines.size(); i++) {

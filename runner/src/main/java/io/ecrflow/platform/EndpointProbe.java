@@ -32,7 +32,9 @@ final class EndpointProbe {
     Outcome await(List<URI> bases, String path, int expectedStatus, Duration timeout, Supplier<ContainerState> container) {
         Instant deadline = clock.instant().plus(timeout);
         String lastAnswer = null;
-        String lastError = "no answer yet";
+        // Named even when no request went out (a container that stopped at once, or has no address yet).
+        String lastError = bases.isEmpty() ? "the container had no network address to send GET " + path + " to"
+                : "no answer yet from GET " + bases.get(0).resolve(path);
         while (true) {
             for (URI base : bases) {
                 URI uri = base.resolve(path);

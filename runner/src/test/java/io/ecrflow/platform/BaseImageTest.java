@@ -86,6 +86,15 @@ class BaseImageTest {
     }
 
     @Test
+    void aDockerfileSavedWithAByteOrderMarkAndWindowsLineEndsReadsLikeAnyOther() throws IOException {
+        BaseImage base = baseOf("\uFEFF# escape=`\r\nARG VERSION=6.0\r\nFROM mcr.microsoft.com/dotnet/runtime:${VERSION} `\r\n"
+                + "    AS runtime\r\nRUN echo hi\r\n");
+
+        assertThat(base.name()).isEqualTo("mcr.microsoft.com/dotnet/runtime:6.0");
+        assertThat(base.origin()).isEqualTo("Dockerfile line 3");
+    }
+
+    @Test
     void anArgWithoutAValueIsAnErrorNamingItAndTheWayOut() {
         assertThatThrownBy(() -> baseOf("ARG BASE\nFROM ${BASE}\n"))
                 .isInstanceOf(UserError.class).hasMessageContaining("ARG BASE").hasMessageContaining("baseImage");
