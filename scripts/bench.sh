@@ -615,7 +615,7 @@ ratio_row "build-push 3 tags, hosted agent / the glue" build-push-ecrflow-hosted
 ratio_row "build-push 3 tags, self-hosted agent / the glue" build-push-ecrflow-self-hosted build-push-glue "<=" 0.8
 ratio_row "build-push 3 tags, hosted agent / the ideal" build-push-ecrflow-hosted build-push-ideal "<=" 1.2
 ratio_row "build-push 3 tags, self-hosted agent / the ideal" build-push-ecrflow-self-hosted build-push-ideal "<=" 1.2
-ratio_row "login step, hosted agent / aws ecr get-login-password | docker login" login-ecrflow-hosted login-glue "<=" 1.0
+ratio_row "login step, hosted agent / aws ... | docker login" login-ecrflow-hosted login-glue "<=" 1.0
 ratio_row "login step, self-hosted agent / aws ... | docker login" login-ecrflow-self-hosted login-glue "<=" 1.0
 ratio_row "cold agent: without the registry cache / with it" cache-without-cache cache-with-cache ">=" 3
 printf '\n%-58s %9s %9s %7s   %-7s %s\n' "per extra tag, at the test server" "ecrflow" "glue" "" "target" ""
@@ -637,8 +637,9 @@ cat <<EOF
   first / second: the two tools each row compares, e.g. ecrflow / the glue. Hosted agent: the launcher
   finds no start-up archive (a new tools directory every job); self-hosted: it uses the one the first
   step made (last row: that first step's time, login and build-push).
-  The glue: aws ecr get-login-password | docker login --password-stdin, aws ecr describe-repositories ||
-  aws ecr create-repository, DOCKER_BUILDKIT=1 docker build, 3 x (docker tag + docker push).
+  The glue: aws ecr get-login-password | docker login --password-stdin (alone, the login rows' second
+  column), aws ecr describe-repositories || aws ecr create-repository, DOCKER_BUILDKIT=1 docker build,
+  3 x (docker tag + docker push).
   The ideal: already logged in, DOCKER_BUILDKIT=1 docker build + one docker push.
   Platform image, second column: the glue that pulls the current platform image and the upstream base.
 All on 127.0.0.1 (test server, registries), with no network latency and small images; see
