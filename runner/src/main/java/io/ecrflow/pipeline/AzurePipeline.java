@@ -26,7 +26,7 @@ public final class AzurePipeline implements Pipeline {
 
     @Override
     public Optional<String> variable(String name) {
-        return environment.variable(name);
+        return RunValues.AZURE.lookup(name, environment);
     }
 
     @Override

@@ -14,7 +14,10 @@ import java.util.Optional;
  */
 public interface Pipeline {
 
-    /** A pipeline variable by its dotted name, e.g. {@code Build.BuildId}; empty when unset or blank. */
+    /**
+     * A pipeline variable by its dotted name, e.g. {@code Build.BuildId}, or one of the {@link RunValues} every
+     * CI fills from its own variables ({@code commit}, {@code branch}, ...); empty when unset or blank.
+     */
     Optional<String> variable(String name);
 
     /** Tells the CI to mask this value in every log line from now on. Call before the value is used. */
@@ -58,6 +61,15 @@ public interface Pipeline {
     void debug(String message);
 
     boolean debugEnabled();
+
+    /**
+     * The run's summary in Markdown (image, digest, tags...), shown where the CI shows one: GitHub's job
+     * summary page ({@code GITHUB_STEP_SUMMARY}); the log's last group where the CI has no such page. Each
+     * call adds to what earlier calls wrote. Untrusted parts must be escaped with {@link MarkdownText}.
+     */
+    default void summary(String markdown) {
+        // a CI adapter without a summary of its own shows none
+    }
 
     /** Final result of the step. */
     void complete(boolean succeeded, String message);

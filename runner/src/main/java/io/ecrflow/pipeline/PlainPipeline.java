@@ -1,45 +1,68 @@
 package io.ecrflow.pipeline;
 
 import io.ecrflow.Secret;
-import io.ecrflow.UserError;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
- * Any CI other than Azure Pipelines, or a terminal: outputs as {@code NAME=value} lines on stdout,
- * issues on stderr. When GitHub Actions' {@code GITHUB_OUTPUT}/{@code GITHUB_ENV} files are there,
- * outputs and exported variables are also appended to them in GitHub's own format. Every printed line
- * passes through {@link UntrustedText}: GitHub Actions reads workflow commands from a step's output, and
- * a log read elsewhere may still end up in front of an agent (a plain run inside a script step).
+ * A CI whose log is plain text and whose steps are shell commands — CircleCI, AWS CodeBuild, a terminal or
+ * any other CI: outputs as {@code NAME=value} lines on stdout, issues on stderr, groups as {@code ---} lines,
+ * the run summary in the log. Exported variables and outputs also go to an env file that later commands
+ * source, where the CI has one: CircleCI's {@code BASH_ENV} (sourced before every {@code run:} step),
+ * CodeBuild's {@code ECRFLOW_ENV_FILE} (its commands share one shell, so {@code . "$ECRFLOW_ENV_FILE"}
+ * brings them in). Every printed line passes through {@link UntrustedText}: a log read here may still end
+ * up in front of an agent (a plain run inside a script step).
  */
 public final class PlainPipeline implements Pipeline {
-    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]*");
+    /** Names a file to append {@code export} lines to, on any CI of this kind. */
+    public static final String ENV_FILE = "ECRFLOW_ENV_FILE";
 
     private final Environment environment;
     private final PrintStream out;
     private final PrintStream err;
+    private final RunValues runValues;
+    private final Optional<CommandFile> envFile;
     private final SecretMasker masker = new SecretMasker();
-    private String progressDescription;
-    private int progressStep = -1;
+    private final ProgressLines progress = new ProgressLines();
+    private boolean announceEnvFile;
 
+    /** A terminal or a CI ecrflow has no adapter for: an env file only when {@value #ENV_FILE} names one. */
     public PlainPipeline(Environment environment, PrintStream out, PrintStream err) {
+        this(environment, out, err, RunValues.PLAIN, CommandFile.named(environment, ENV_FILE), false);
+    }
+
+    private PlainPipeline(Environment environment, PrintStream out, PrintStream err, RunValues runValues,
+                          Optional<CommandFile> envFile, boolean announceEnvFile) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
+        this.runValues = runValues;
+        this.envFile = envFile;
+        this.announceEnvFile = announceEnvFile;
+    }
+
+    /** CircleCI ({@code CIRCLECI=true}): exports go to {@code BASH_ENV}, which every later run step sources. */
+    public static PlainPipeline circleCi(Environment environment, PrintStream out, PrintStream err) {
+        return new PlainPipeline(environment, out, err, RunValues.CIRCLECI,
+                CommandFile.named(environment, ENV_FILE).or(() -> CommandFile.named(environment, "BASH_ENV")), false);
+    }
+
+    /**
+     * AWS CodeBuild ({@code CODEBUILD_BUILD_ID}): exports go to {@value #ENV_FILE}, or to {@code ecrflow.env} in
+     * the temp directory, whose name the log gives.
+     */
+    public static PlainPipeline codeBuild(Environment environment, PrintStream out, PrintStream err) {
+        Optional<CommandFile> named = CommandFile.named(environment, ENV_FILE);
+        CommandFile file = named.orElseGet(() -> new CommandFile(ENV_FILE, javaTemp().resolve("ecrflow.env")));
+        return new PlainPipeline(environment, out, err, RunValues.CODEBUILD, Optional.of(file), named.isEmpty());
     }
 
     @Override
     public Optional<String> variable(String name) {
-        return environment.variable(name);
+        return runValues.lookup(name, environment);
     }
 
     @Override
@@ -47,18 +70,19 @@ public final class PlainPipeline implements Pipeline {
         masker.register(secret);
     }
 
+    /** Printed as {@code name=value}; in the env file as {@code ECRFLOW_<NAME>} ({@code imageUri}: {@code ECRFLOW_IMAGE_URI}). */
     @Override
     public void setOutput(String name, String value) {
         String masked = masker.mask(value);
         print(out, name + "=" + UntrustedText.neutralised(masked));
-        environment.get("GITHUB_OUTPUT").ifPresent(file -> appendGitHubEntry(file, "GITHUB_OUTPUT", name, masked));
+        writeExport("ECRFLOW_" + RunValues.snakeCase(name), masked);
     }
 
     @Override
     public void exportVariable(String name, String value) {
         String masked = masker.mask(value);
-        print(out, "export " + name + "=" + UntrustedText.neutralised(shellQuoted(masked)));
-        environment.get("GITHUB_ENV").ifPresent(file -> appendGitHubEntry(file, "GITHUB_ENV", name, masked));
+        print(out, "export " + name + "=" + UntrustedText.neutralised(ShellWords.quoted(masked)));
+        writeExport(name, masked);
     }
 
     @Override
@@ -71,10 +95,7 @@ public final class PlainPipeline implements Pipeline {
         print(out, safe(message));
     }
 
-    /**
-     * Line by line, each neutralised where it stands. (A GitHub adapter may fence such output with
-     * {@code ::stop-commands::} as well; a plain log has no such fence.)
-     */
+    /** Line by line, each neutralised where it stands: a plain log has no fence to put around it. */
     @Override
     public void relay(String text) {
         for (String line : UntrustedText.lines(masker.mask(text))) {
@@ -92,17 +113,9 @@ public final class PlainPipeline implements Pipeline {
         print(err, "error: " + safe(message));
     }
 
-    /** A line per 10% step (or new description), so a push does not flood a plain log. */
     @Override
-    public synchronized void progress(int percent, String description) {
-        int value = Math.max(0, Math.min(100, percent));
-        int step = value / 10;
-        if (step == progressStep && Objects.equals(description, progressDescription)) {
-            return;
-        }
-        progressStep = step;
-        progressDescription = description;
-        print(out, (description == null ? "" : safe(description) + " ") + value + "%");
+    public void progress(int percent, String description) {
+        progress.next(percent, description).ifPresent(line -> print(out, safe(line)));
     }
 
     @Override
@@ -140,13 +153,32 @@ public final class PlainPipeline implements Pipeline {
         }
     }
 
-    /** GitHub's {@code RUNNER_TEMP} when there, else the JVM's temp directory. */
+    /** No summary page on these CIs: the summary closes the log, under its own heading. */
+    @Override
+    public void summary(String markdown) {
+        beginGroup("Summary");
+        relay(markdown);
+    }
+
+    /** GitHub's {@code RUNNER_TEMP} when there (a plain run inside a GitHub step), else the JVM's temp directory. */
     @Override
     public Path tempDirectory() {
-        return environment.get("RUNNER_TEMP")
-                .or(() -> Optional.ofNullable(System.getProperty("java.io.tmpdir")))
-                .map(Path::of)
-                .orElseThrow();
+        return environment.get("RUNNER_TEMP").map(Path::of).orElseGet(PlainPipeline::javaTemp);
+    }
+
+    private static Path javaTemp() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private void writeExport(String name, String value) {
+        envFile.ifPresent(file -> {
+            file.appendExport(name, value);
+            if (announceEnvFile) {
+                announceEnvFile = false;
+                print(out, safe("Variables for later commands are in " + file.path() + ": run `. " + file.path()
+                        + "`, or set " + ENV_FILE + " to choose the file."));
+            }
+        });
     }
 
     /** Masked first: breaking a prefix inside a secret would keep the masker from finding it. */
@@ -159,34 +191,5 @@ public final class PlainPipeline implements Pipeline {
             stream.println(line);
             stream.flush();
         }
-    }
-
-    /**
-     * GitHub's file format: {@code name=value}, or a heredoc with a random delimiter for multi-line values
-     * (https://docs.github.com/actions/reference/workflow-commands-for-github-actions#multiline-strings).
-     */
-    private static void appendGitHubEntry(String file, String fileVariable, String name, String value) {
-        String entry;
-        if (value.contains("\n") || value.contains("\r")) {
-            String delimiter = "ecrflow_" + UUID.randomUUID();
-            entry = name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
-        } else {
-            entry = name + "=" + value + "\n";
-        }
-        try {
-            Files.writeString(Path.of(file), entry, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new UserError("Could not write '" + name + "' to the file named by " + fileVariable + " (" + file
-                    + "): " + e.getMessage() + ". Check that the variable points to a writable file, or unset it.",
-                    fileVariable, e);
-        }
-    }
-
-    private static String shellQuoted(String value) {
-        if (!value.isEmpty() && SHELL_SAFE.matcher(value).matches()) {
-            return value;
-        }
-        return "'" + value.replace("'", "'\\''") + "'";
     }
 }

@@ -7,7 +7,10 @@ import io.ecrflow.registry.ImageRef;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The outputs every publishing command sets, the same way: registry, image URIs, digest and tags. */
+/**
+ * The outputs every publishing command sets, the same way: registry, image URIs, digest and tags; and the
+ * run summary that shows them.
+ */
 public final class PublishOutputs {
     private PublishOutputs() {
     }
@@ -23,5 +26,6 @@ public final class PublishOutputs {
         pipeline.setOutput("imageDigest", image.withDigest(digest).toString());
         pipeline.setOutput("digest", digest.toString());
         pipeline.setOutput("tags", published.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(",")));
+        pipeline.summary(PublicationSummary.markdown(image, published, digest));
     }
 }

@@ -1,5 +1,7 @@
 package io.ecrflow.tagging;
 
+import io.ecrflow.pipeline.RunValues;
+
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -23,13 +25,18 @@ public final class OciLabels {
     private OciLabels() {
     }
 
-    /** Labels for the variables that are set; {@value #CREATED} always, in RFC 3339 UTC. */
+    /**
+     * Labels for the run values that are set ({@code commit}, {@code repositoryUrl}, {@code buildNumber}: every
+     * CI adapter fills them); {@value #CREATED} always, in RFC 3339 UTC. In Azure Pipelines the version is the
+     * run's name ({@code Build.BuildNumber}), which users format themselves.
+     */
     public static Map<String, String> from(Function<String, Optional<String>> variables, Clock clock) {
         Map<String, String> labels = new LinkedHashMap<>();
-        value(variables, "Build.SourceVersion").ifPresent(v -> labels.put(REVISION, v));
-        value(variables, "Build.Repository.Uri").map(OciLabels::withoutUserInfo).ifPresent(v -> labels.put(SOURCE, v));
+        value(variables, RunValues.COMMIT).ifPresent(v -> labels.put(REVISION, v));
+        value(variables, RunValues.REPOSITORY_URL).map(OciLabels::withoutUserInfo).ifPresent(v -> labels.put(SOURCE, v));
         labels.put(CREATED, DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
-        value(variables, "Build.BuildNumber").ifPresent(v -> labels.put(VERSION, v));
+        value(variables, "Build.BuildNumber").or(() -> value(variables, RunValues.BUILD_NUMBER))
+                .ifPresent(v -> labels.put(VERSION, v));
         return Collections.unmodifiableMap(labels);
     }
 

@@ -15,12 +15,14 @@ import java.util.function.Function;
  * move from run to run ({@code latest}, branch names): those are published last.
  */
 public record TagPlan(List<Tag> tags, List<String> notes, Set<Tag> moving) {
-    /** Build id, branch and short commit: what pipelines tag by hand today. */
-    public static final List<String> DEFAULT_TEMPLATES =
-            List.of("$(Build.BuildId)", "$(Build.SourceBranchName)", "$(Build.SourceVersion:8)");
+    /**
+     * Build number, branch and short commit, what pipelines tag by hand today, in the names every CI adapter
+     * fills ({@link io.ecrflow.pipeline.RunValues}): {@code Build.BuildId} or {@code GITHUB_RUN_NUMBER}, ...
+     */
+    public static final List<String> DEFAULT_TEMPLATES = List.of("$(buildNumber)", "$(branch)", "$(commit:8)");
     static final Tag FALLBACK = Tag.of("latest");
     /** Variables naming a branch: a tag made of one points at whatever that branch built last. */
-    private static final Set<String> BRANCH_VARIABLES = Set.of("Build.SourceBranchName", "Build.SourceBranch",
+    private static final Set<String> BRANCH_VARIABLES = Set.of("branch", "Build.SourceBranchName", "Build.SourceBranch",
             "System.PullRequest.SourceBranch", "System.PullRequest.TargetBranch", "GITHUB_REF_NAME", "GITHUB_HEAD_REF",
             "CIRCLE_BRANCH", "CODEBUILD_WEBHOOK_HEAD_REF");
 
@@ -75,7 +77,7 @@ public record TagPlan(List<Tag> tags, List<String> notes, Set<Tag> moving) {
         }
         if (plan.tags.isEmpty()) {
             plan.notes.add("No tags given and none of " + String.join(", ", missing)
-                    + " is set (not running in a pipeline?), so the image is tagged '" + FALLBACK + "'.");
+                    + " is set (not running in a CI ecrflow knows?), so the image is tagged '" + FALLBACK + "'.");
             plan.tags.add(FALLBACK);
             plan.moving.add(FALLBACK);
         } else if (!missing.isEmpty()) {

@@ -30,16 +30,26 @@ class PipelinesTest {
     }
 
     @Test
+    void detectsGitHubActionsCircleCiAndCodeBuildByTheirMarkers() {
+        assertThat(detect(Map.of("GITHUB_ACTIONS", "true"))).isInstanceOf(GitHubPipeline.class);
+        assertThat(detect(Map.of("CIRCLECI", "true", "CIRCLE_SHA1", "abc")).variable("commit")).contains("abc");
+        assertThat(detect(Map.of("CODEBUILD_BUILD_ID", "web:1", "CODEBUILD_RESOLVED_SOURCE_VERSION", "def"))
+                .variable("commit")).contains("def");
+        assertThat(detect(Map.of("CIRCLE_SHA1", "abc")).variable("commit")).as("no marker, no CircleCI").isEmpty();
+    }
+
+    @Test
     void usesPlainOutputEverywhereElse() {
         assertThat(detect(Map.of())).isInstanceOf(PlainPipeline.class);
         assertThat(detect(Map.of("TF_BUILD", "False"))).isInstanceOf(PlainPipeline.class);
-        assertThat(detect(Map.of("GITHUB_ACTIONS", "true"))).isInstanceOf(PlainPipeline.class);
+        assertThat(detect(Map.of("GITHUB_ACTIONS", "false"))).isInstanceOf(PlainPipeline.class);
     }
 
     @Test
     void letsAnExplicitChoiceWin() {
         assertThat(detect(Map.of("TF_BUILD", "True", "ECRFLOW_CI", "plain"))).isInstanceOf(PlainPipeline.class);
         assertThat(detect(Map.of("ECRFLOW_CI", "Azure"))).isInstanceOf(AzurePipeline.class);
+        assertThat(detect(Map.of("ECRFLOW_CI", "github"))).isInstanceOf(GitHubPipeline.class);
     }
 
     @Test
@@ -47,7 +57,7 @@ class PipelinesTest {
         assertThatThrownBy(() -> detect(Map.of("ECRFLOW_CI", "jenkins")))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("ECRFLOW_CI is 'jenkins'")
-                .hasMessageContaining("'azure' or 'plain'");
+                .hasMessageContaining("'azure', 'github', 'circleci', 'codebuild' or 'plain'");
     }
 
     @Test

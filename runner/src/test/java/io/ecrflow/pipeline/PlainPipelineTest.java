@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,50 +125,109 @@ class PlainPipelineTest {
     }
 
     @Test
-    void appendsOutputsToTheGitHubOutputFile(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("output"), "earlier=1\n");
-        PlainPipeline github = pipeline(Map.of("GITHUB_OUTPUT", file.toString()));
+    void circleCiGetsOutputsAndExportsInBashEnvForTheNextRunStep(@TempDir Path dir) throws Exception {
+        Path bashEnv = Files.writeString(dir.resolve("bash-env"), "export EARLIER=1\n");
+        PlainPipeline circleCi = PlainPipeline.circleCi(Environment.of(Map.of("BASH_ENV", bashEnv.toString())),
+                out.stream, err.stream);
 
-        github.setOutput("imageUri", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42");
-        github.setOutput("tags", "42\nmain");
+        circleCi.exportVariable("DOCKER_CONFIG", "/home/circleci/docker config");
+        circleCi.setOutput("imageUri", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42");
 
-        String content = Files.readString(file);
-        assertThat(content).startsWith("earlier=1\nimageUri=123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42\n");
-        assertThat(content).matches("(?s).*\ntags<<(ecrflow_[0-9a-f-]+)\n42\nmain\n\\1\n");
-        assertThat(out.lines()).contains("imageUri=123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42");
+        assertThat(Files.readAllLines(bashEnv)).containsExactly("export EARLIER=1",
+                "export DOCKER_CONFIG='/home/circleci/docker config'",
+                "export ECRFLOW_IMAGE_URI=123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42");
+        assertThat(out.lines()).containsExactly("export DOCKER_CONFIG='/home/circleci/docker config'",
+                "imageUri=123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42");
     }
 
     @Test
-    void appendsExportedVariablesToTheGitHubEnvFile(@TempDir Path dir) throws Exception {
+    void codeBuildWritesTheEnvFileItIsToldOf(@TempDir Path dir) throws Exception {
+        Path envFile = dir.resolve("ecrflow.env");
+        PlainPipeline codeBuild = PlainPipeline.codeBuild(Environment.of(Map.of("ECRFLOW_ENV_FILE", envFile.toString())),
+                out.stream, err.stream);
+
+        codeBuild.setOutput("tags", "42,main");
+
+        assertThat(Files.readAllLines(envFile)).containsExactly("export ECRFLOW_TAGS=42,main");
+        assertThat(out.lines()).containsExactly("tags=42,main");
+    }
+
+    @Test
+    void codeBuildWithoutAnEnvFileSaysOnceWhereTheVariablesAre() throws Exception {
+        PlainPipeline codeBuild = PlainPipeline.codeBuild(Environment.of(Map.of()), out.stream, err.stream);
+        Path expected = Path.of(System.getProperty("java.io.tmpdir"), "ecrflow.env");
+        Files.deleteIfExists(expected);
+        try {
+            codeBuild.exportVariable("DOCKER_CONFIG", "/codebuild/docker");
+            codeBuild.setOutput("registry", "r");
+
+            assertThat(Files.readAllLines(expected)).containsExactly("export DOCKER_CONFIG=/codebuild/docker",
+                    "export ECRFLOW_REGISTRY=r");
+            assertThat(out.lines()).filteredOn(line -> line.contains(expected.toString())).singleElement().asString()
+                    .contains(". " + expected).contains("ECRFLOW_ENV_FILE");
+        } finally {
+            Files.deleteIfExists(expected);
+        }
+    }
+
+    @Test
+    void aPlainRunWritesNoEnvFileUnlessOneIsNamed(@TempDir Path dir) throws Exception {
+        Path bashEnv = Files.createFile(dir.resolve("bashrc"));
+        Path envFile = dir.resolve("env");
+        pipeline(Map.of("BASH_ENV", bashEnv.toString())).exportVariable("DOCKER_CONFIG", "/d");
+        pipeline(Map.of("ECRFLOW_ENV_FILE", envFile.toString())).exportVariable("DOCKER_CONFIG", "/d");
+
+        assertThat(Files.readString(bashEnv)).as("a terminal's BASH_ENV is the user's own").isEmpty();
+        assertThat(Files.readAllLines(envFile)).containsExactly("export DOCKER_CONFIG=/d");
+    }
+
+    @Test
+    void masksSecretsInTheEnvFileToo(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("env");
-        PlainPipeline github = pipeline(Map.of("GITHUB_ENV", file.toString()));
+        PlainPipeline circleCi = PlainPipeline.circleCi(Environment.of(Map.of("BASH_ENV", file.toString())),
+                out.stream, err.stream);
+        circleCi.registerSecret(Secret.of("abc-token-123"));
 
-        github.exportVariable("DOCKER_CONFIG", "/runner/temp/docker");
+        circleCi.setOutput("leak", "abc-token-123");
 
-        assertThat(Files.readString(file)).isEqualTo("DOCKER_CONFIG=/runner/temp/docker\n");
+        assertThat(Files.readString(file)).isEqualTo("export ECRFLOW_LEAK='***'\n");
     }
 
     @Test
-    void masksSecretsInTheGitHubFilesToo(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("output");
-        PlainPipeline github = pipeline(Map.of("GITHUB_OUTPUT", file.toString()));
-        github.registerSecret(Secret.of("abc-token-123"));
+    void explainsAnUnwritableEnvFile(@TempDir Path dir) {
+        PlainPipeline circleCi = PlainPipeline.circleCi(Environment.of(Map.of("BASH_ENV", dir.toString())),
+                out.stream, err.stream);
 
-        github.setOutput("leak", "abc-token-123");
-
-        assertThat(Files.readString(file)).isEqualTo("leak=***\n");
-    }
-
-    @Test
-    void explainsAnUnwritableGitHubFile(@TempDir Path dir) {
-        Map<String, String> env = new HashMap<>();
-        env.put("GITHUB_OUTPUT", dir.toString());
-        PlainPipeline github = pipeline(env);
-
-        assertThatThrownBy(() -> github.setOutput("registry", "r"))
+        assertThatThrownBy(() -> circleCi.setOutput("registry", "r"))
                 .isInstanceOf(UserError.class)
-                .hasMessageContaining("GITHUB_OUTPUT")
-                .hasMessageContaining("'registry'");
+                .hasMessageContaining("BASH_ENV")
+                .hasMessageContaining("'ECRFLOW_REGISTRY'");
+    }
+
+    @Test
+    void showsTheSummaryAtTheEndOfTheLogNeutralised() {
+        pipeline.summary("### ecrflow\n| Tags | `42` |\n::set-env name=X::y");
+
+        assertThat(out.lines()).containsExactly("--- Summary", "### ecrflow", "| Tags | `42` |", ":\\:set-env name=X::y");
+    }
+
+    @Test
+    void fillsRunValuesFromEachCisVariables() {
+        Environment circle = Environment.of(Map.of("CIRCLE_SHA1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
+                "CIRCLE_BRANCH", "main", "CIRCLE_BUILD_NUM", "77"));
+        Environment codeBuild = Environment.of(Map.of("CODEBUILD_RESOLVED_SOURCE_VERSION", "0a1b2c3d4e5f",
+                "CODEBUILD_WEBHOOK_HEAD_REF", "refs/heads/release/2", "CODEBUILD_BUILD_NUMBER", "12"));
+
+        PlainPipeline onCircle = PlainPipeline.circleCi(circle, out.stream, err.stream);
+        PlainPipeline onCodeBuild = PlainPipeline.codeBuild(codeBuild, out.stream, err.stream);
+
+        assertThat(onCircle.variable("shortCommit")).contains("9f86d081");
+        assertThat(onCircle.variable("branch")).contains("main");
+        assertThat(onCircle.variable("buildNumber")).contains("77");
+        assertThat(onCodeBuild.variable("commit")).contains("0a1b2c3d4e5f");
+        assertThat(onCodeBuild.variable("branch")).contains("release/2");
+        assertThat(onCodeBuild.variable("pipelineNumber")).contains("12");
+        assertThat(pipeline.variable("commit")).isEmpty();
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.ecrflow.tagging;
 
 import io.ecrflow.UserError;
+import io.ecrflow.pipeline.Environment;
+import io.ecrflow.pipeline.RunValues;
 import io.ecrflow.registry.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,8 +24,15 @@ class TagPlanTest {
             "Build.SourceVersion", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"));
     private static final Function<String, Optional<String>> NO_PIPELINE = name -> Optional.empty();
 
+    /** Azure Pipelines variables as the agent puts them in the environment, read through the Azure adapter's names. */
     private static Function<String, Optional<String>> variables(Map<String, String> values) {
-        return name -> Optional.ofNullable(values.get(name));
+        Map<String, String> agentEnvironment = new HashMap<>();
+        values.forEach((name, value) -> agentEnvironment.put(name.replace('.', '_').toUpperCase(Locale.ROOT), value));
+        return name -> RunValues.AZURE.lookup(name, Environment.of(agentEnvironment));
+    }
+
+    private static Function<String, Optional<String>> on(RunValues ci, Map<String, String> environment) {
+        return name -> ci.lookup(name, Environment.of(environment));
     }
 
     private static List<String> values(TagPlan plan) {
@@ -86,7 +97,7 @@ class TagPlanTest {
 
         assertThat(values(plan)).containsExactly("latest");
         assertThat(plan.notes()).singleElement().asString()
-                .contains("Build.BuildId", "Build.SourceBranchName", "Build.SourceVersion", "'latest'");
+                .contains("buildNumber", "branch", "commit", "'latest'");
     }
 
     @Test
@@ -94,7 +105,43 @@ class TagPlanTest {
         TagPlan plan = TagPlan.from(List.of(), variables(Map.of("Build.BuildId", "77")));
 
         assertThat(values(plan)).containsExactly("77");
-        assertThat(plan.notes()).singleElement().asString().contains("Build.SourceBranchName", "Build.SourceVersion");
+        assertThat(plan.notes()).singleElement().asString().contains("branch", "commit");
+    }
+
+    @Test
+    void tagsByRunNumberBranchAndShortCommitOnEveryCi() {
+        TagPlan github = TagPlan.from(List.of(), on(RunValues.GITHUB, Map.of("GITHUB_RUN_NUMBER", "31",
+                "GITHUB_REF_NAME", "main", "GITHUB_SHA", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567")));
+        TagPlan circleCi = TagPlan.from(List.of(), on(RunValues.CIRCLECI, Map.of("CIRCLE_BUILD_NUM", "77",
+                "CIRCLE_BRANCH", "feature/x", "CIRCLE_SHA1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b")));
+        TagPlan codeBuild = TagPlan.from(List.of(), on(RunValues.CODEBUILD, Map.of("CODEBUILD_BUILD_NUMBER", "12",
+                "CODEBUILD_RESOLVED_SOURCE_VERSION", "fedcba9876543210")));
+
+        assertThat(values(github)).containsExactly("31", "main", "0a1b2c3d");
+        assertThat(github.inPublishOrder()).last().hasToString("main");
+        assertThat(values(circleCi)).containsExactly("77", "feature-x", "9f86d081");
+        assertThat(circleCi.inPublishOrder()).last().hasToString("feature-x");
+        assertThat(values(codeBuild)).containsExactly("12", "fedcba98");
+    }
+
+    @Test
+    void writesCircleCisPipelineNumberEitherWay() {
+        Function<String, Optional<String>> circleCi = on(RunValues.CIRCLECI, Map.of("ECRFLOW_PIPELINE_NUMBER", "42",
+                "CIRCLE_SHA1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"));
+
+        assertThat(values(TagPlan.from(List.of("0.1.<< pipeline.number >>", "0.1.$(pipelineNumber)-$(shortCommit)"),
+                circleCi))).containsExactly("0.1.42", "0.1.42-9f86d081");
+    }
+
+    @Test
+    void namesTheVariableThatGivesARunValueTheCiLacks() {
+        assertThatThrownBy(() -> TagPlan.from(List.of("0.1.<< pipeline.number >>"), on(RunValues.CIRCLECI, Map.of())))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("pipelineNumber")
+                .hasMessageContaining("ECRFLOW_PIPELINE_NUMBER");
+        assertThatThrownBy(() -> TagPlan.from(List.of("<< pipeline.parameters.tag >>"), on(RunValues.CIRCLECI, Map.of())))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("<< pipeline.number >>");
     }
 
     @Test
