@@ -5,6 +5,7 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.scan.ScanReport;
 
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,11 @@ public interface Ecr extends AutoCloseable {
 
     /** The manifest digest of each given tag that exists in the repository. */
     Map<Tag, Digest> existingTags(RepositoryName name, Iterable<Tag> tags);
+
+    /** DescribeImageScanFindings, every page: where the image's scan stands and, once done, what it found. */
+    default ScanReport scanFindings(RepositoryName name, Digest digest) {
+        throw new UserError("ECR Public does not scan images, so the scan gate cannot be used with 'public'.", "scanGate");
+    }
 
     /** Replaces the text the ECR Public Gallery shows for a repository; private registries have no gallery. */
     default void putCatalogData(RepositoryName name, PublicCatalog catalog) {

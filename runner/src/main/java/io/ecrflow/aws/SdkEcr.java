@@ -6,11 +6,19 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.scan.ScanReport;
+import io.ecrflow.scan.Severity;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.ecr.model.CreateRepositoryRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ecr.model.EnhancedImageScanFinding;
+import software.amazon.awssdk.services.ecr.model.ImageScanFinding;
+import software.amazon.awssdk.services.ecr.model.ImageScanFindings;
+import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
 import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
 import software.amazon.awssdk.services.ecr.model.EncryptionType;
 import software.amazon.awssdk.services.ecr.model.ImageDetail;
@@ -25,6 +33,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +155,73 @@ public final class SdkEcr implements Ecr {
             }
         }
         return found;
+    }
+
+    @Override
+    public ScanReport scanFindings(RepositoryName name, Digest digest) {
+        Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        List<ScanReport.Finding> findings = new ArrayList<>();
+        String token = null;
+        do {
+            var request = DescribeImageScanFindingsRequest.builder().repositoryName(name.value())
+                    .imageId(ImageIdentifier.builder().imageDigest(digest.toString()).build()).maxResults(1000).nextToken(token);
+            registryId.ifPresent(request::registryId);
+            DescribeImageScanFindingsResponse page;
+            try {
+                page = client.describeImageScanFindings(request.build());
+            } catch (ScanNotFoundException e) {
+                return ScanReport.pending(ScanReport.State.NOT_SCANNED, "no scan");
+            } catch (SdkException e) {
+                throw AwsErrors.explain("read the scan findings of " + name + "@" + digest
+                        + " (ecr:DescribeImageScanFindings)", e);
+            }
+            String status = page.imageScanStatus() == null ? "" : page.imageScanStatus().statusAsString();
+            String description = page.imageScanStatus() == null || page.imageScanStatus().description() == null
+                    ? status : page.imageScanStatus().description();
+            ScanReport.State state = switch (status == null ? "" : status) {
+                case "COMPLETE", "ACTIVE" -> ScanReport.State.COMPLETE;
+                case "PENDING", "IN_PROGRESS" -> ScanReport.State.IN_PROGRESS;
+                case "UNSUPPORTED_IMAGE" -> ScanReport.State.UNSUPPORTED;
+                default -> ScanReport.State.FAILED;
+            };
+            if (state != ScanReport.State.COMPLETE) {
+                return ScanReport.pending(state, description);
+            }
+            ImageScanFindings found = page.imageScanFindings();
+            if (found != null) {
+                if (token == null) {
+                    found.findingSeverityCountsAsStrings().forEach((severity, count) ->
+                            Severity.of(severity).ifPresent(s -> counts.merge(s, count, Integer::sum)));
+                }
+                found.findings().forEach(f -> findings.add(basic(f)));
+                found.enhancedFindings().forEach(f -> findings.add(enhanced(f)));
+            }
+            token = page.nextToken();
+        } while (token != null);
+        return new ScanReport(ScanReport.State.COMPLETE, "complete", counts, findings);
+    }
+
+    /** Basic scanning names the package in the finding's attributes; it reports no fixed version. */
+    private static ScanReport.Finding basic(ImageScanFinding finding) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        finding.attributes().forEach(a -> attributes.put(a.key(), a.value()));
+        String version = attributes.getOrDefault("package_version", "");
+        return new ScanReport.Finding(finding.name(), Severity.of(finding.severityAsString()).orElse(Severity.UNDEFINED),
+                attributes.getOrDefault("package_name", "?") + (version.isEmpty() ? "" : " " + version), "");
+    }
+
+    /** Enhanced scanning (Amazon Inspector) names each vulnerable package and the version that fixes it. */
+    private static ScanReport.Finding enhanced(EnhancedImageScanFinding finding) {
+        var details = finding.packageVulnerabilityDetails();
+        String id = details != null && details.vulnerabilityId() != null ? details.vulnerabilityId() : finding.title();
+        var packages = details == null ? List.<software.amazon.awssdk.services.ecr.model.VulnerablePackage>of()
+                : details.vulnerablePackages();
+        String pkg = packages.stream().map(p -> p.name() + (p.version() == null ? "" : " " + p.version()))
+                .collect(java.util.stream.Collectors.joining(", "));
+        String fixed = packages.stream().map(p -> p.fixedInVersion()).filter(v -> v != null && !v.isBlank()
+                && !v.equals("NotAvailable")).collect(java.util.stream.Collectors.joining(", "));
+        return new ScanReport.Finding(id, Severity.of(finding.severity()).orElse(Severity.UNDEFINED),
+                pkg.isEmpty() ? "?" : pkg, fixed);
     }
 
     private static RepositoryInfo info(Repository r) {

@@ -70,6 +70,9 @@ public final class PromoteCommand extends RunnerCommand {
     @Mixin
     NewRepositoryOptions newRepository;
 
+    @Mixin
+    ScanGateOptions scanGate;
+
     @Override
     protected void execute(RunContext run) {
         PromoteOptions options = options(run);
@@ -106,7 +109,7 @@ public final class PromoteCommand extends RunnerCommand {
                 Inputs.choice(tagMutability, TagMutability.class, TagMutability.MUTABLE, "tagMutability"),
                 Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory());
         return new PromoteOptions(sourceTarget, source, target, settings, Inputs.bool(createRepository, true, "createRepository"),
-                plan.inPublishOrder(), plan.moving());
+                plan.inPublishOrder(), plan.moving(), scanGate.settings());
     }
 
     private PromoteOptions.Source source(RepositoryName from) {

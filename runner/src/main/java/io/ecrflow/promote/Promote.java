@@ -16,6 +16,7 @@ import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.scan.ScanGate;
 
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
  * another one, account or region, without a pull or a rebuild. Log in to both registries, read the source
  * image's manifest, make sure the target repository exists, refuse a taken immutable tag before anything
  * is written, bring the blobs (and an index's images) over, then write the very same manifest under every
- * tag, the moving ones last, and report. The digest never changes.
+ * tag, the moving ones last and only once the scan gate (when on) passed, and report. The digest never changes.
  */
 public final class Promote {
     private final Pipeline pipeline;
@@ -58,7 +59,8 @@ public final class Promote {
             new ImageCopy(pipeline, registry).copyContent(manifest, source, refs.get(0));
         }
         List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
-        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing);
+        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing,
+                options.moving(), ScanGate.of(pipeline, targetEcr, options.scanGate()));
         report(refs, published);
     }
 

@@ -5,6 +5,7 @@ import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.scan.ScanGateSettings;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +13,12 @@ import java.util.Set;
 
 /**
  * What {@code promote} was asked to do, parsed once: the source image (its registry, repository and tag or
- * digest) and the target (registry, repository settings, tags in publish order with the moving ones known).
+ * digest) and the target (registry, repository settings, tags in publish order with the moving ones known),
+ * and the scan gate the moving tags wait for.
  */
 public record PromoteOptions(AwsTarget sourceRegistry, Source source, AwsTarget targetRegistry,
-                             RepositorySettings repository, boolean createRepository, List<Tag> tags, Set<Tag> moving) {
+                             RepositorySettings repository, boolean createRepository, List<Tag> tags, Set<Tag> moving,
+                             ScanGateSettings scanGate) {
 
     public PromoteOptions {
         tags = List.copyOf(tags);

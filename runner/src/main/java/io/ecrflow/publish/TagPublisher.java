@@ -10,10 +10,12 @@ import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.Tag;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -89,9 +91,24 @@ public final class TagPublisher {
      * {@code missing} in order. A tag that fails names the tags already there, so a rerun can finish.
      */
     public Published addTags(Manifest manifest, List<ImageRef> present, List<ImageRef> missing) {
+        return addTags(manifest, present, missing, Set.of(), Gate.OPEN);
+    }
+
+    /**
+     * As {@link #addTags(Manifest, List, List)}, with {@code gate} checked on the digest once every tag not in
+     * {@code moving} is there and before the first moving one is written (or at the end, with none).
+     */
+    public Published addTags(Manifest manifest, List<ImageRef> present, List<ImageRef> missing, Set<Tag> moving,
+                             Gate gate) {
         List<ImageRef> done = new ArrayList<>(present);
         int total = present.size() + missing.size();
+        List<ImageRef> held = missing.stream().filter(ref -> moving.contains(ref.tag())).toList();
+        boolean checked = false;
         for (ImageRef ref : missing) {
+            if (!checked && moving.contains(ref.tag())) {
+                gate.check(ref.withDigest(manifest.digest()), held);
+                checked = true;
+            }
             try {
                 registry.putManifest(ref, manifest);
             } catch (UserError e) {
@@ -102,6 +119,9 @@ public final class TagPublisher {
             done.add(ref);
             pipeline.info("Tagged " + ref + " (" + done.size() + " of " + total + "): the same manifest, nothing uploaded");
             pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
+        }
+        if (!checked) {
+            gate.check((done.isEmpty() ? missing.get(0) : done.get(0)).withDigest(manifest.digest()), List.of());
         }
         pipeline.progress(100, "Published " + total + " tag(s)");
         return new Published(manifest, done);

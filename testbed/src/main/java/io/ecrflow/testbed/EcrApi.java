@@ -25,12 +25,14 @@ final class EcrApi {
     private final Map<String, Operation> operations;
     private final RegistryPasswords passwords;
     private final String registryUrl;
+    private final ImageScans scans;
 
     EcrApi(Repositories repositories, DistributionRegistry registry, RegistryPasswords passwords, String registryHost) {
         this.passwords = passwords;
         this.registryUrl = "http://" + registryHost;
         RepositoryOperations repos = new RepositoryOperations(repositories, registry, registryHost);
         ImageOperations images = new ImageOperations(repositories, registry, repos);
+        this.scans = new ImageScans(images);
         this.operations = Map.ofEntries(
                 Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
                 Map.entry("CreateRepository", repos::create),
@@ -46,7 +48,12 @@ final class EcrApi {
                 Map.entry("PutImageScanningConfiguration", repos::putImageScanningConfiguration),
                 Map.entry("DescribeImages", images::describeImages),
                 Map.entry("BatchGetImage", images::batchGetImage),
-                Map.entry("PutImage", images::putImage));
+                Map.entry("PutImage", images::putImage),
+                Map.entry("DescribeImageScanFindings", scans::describe));
+    }
+
+    ImageScans scans() {
+        return scans;
     }
 
     /** The operation an {@code X-Amz-Target} value names, if this server knows it. */

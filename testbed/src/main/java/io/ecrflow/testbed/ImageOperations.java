@@ -158,6 +158,13 @@ final class ImageOperations {
         return image;
     }
 
+    /** The digest the request's imageId names in its repository; ImageNotFoundException when there is none. */
+    String digestOf(JsonNode input) {
+        Repository repository = repositoryOperations.repository(input);
+        JsonNode imageId = input.path("imageId");
+        return resolve(repository.name(), imageId).orElseThrow(() -> imageNotFound(repository.name(), imageId));
+    }
+
     /** The digest an imageId names: its tag's current digest, or its digest if the registry has it. */
     private Optional<String> resolve(String name, JsonNode imageId) {
         Optional<String> tag = Json.text(imageId, "imageTag");

@@ -202,6 +202,29 @@ public final class Testbed implements AutoCloseable {
         accounts.values().forEach(account -> account.front().declineMounts(decline));
     }
 
+    /**
+     * From now on the scan of every image in {@code repository} (this account) is in progress for
+     * {@code callsInProgress} DescribeImageScanFindings calls, then complete with these findings.
+     */
+    public void scanFindings(String repository, int callsInProgress, List<ScanFinding> findings) {
+        main().scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", false));
+    }
+
+    /** As {@link #scanFindings}, answered as enhanced scanning (Amazon Inspector) answers: with fixed-in versions. */
+    public void enhancedScanFindings(String repository, int callsInProgress, List<ScanFinding> findings) {
+        main().scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", true));
+    }
+
+    /** From now on the scan of every image in {@code repository} never completes. */
+    public void scanNeverCompletes(String repository) {
+        main().scans().set(repository, new ImageScans.Outcome(List.of(), ImageScans.Outcome.NEVER, "COMPLETE", false));
+    }
+
+    /** From now on the scan of every image in {@code repository} ends in {@code status}: FAILED or UNSUPPORTED_IMAGE. */
+    public void scanEndsIn(String repository, String status) {
+        main().scans().set(repository, new ImageScans.Outcome(List.of(), 0, status, false));
+    }
+
     public List<DeniedRequest> deniedRegistryRequests() {
         List<DeniedRequest> denied = new ArrayList<>();
         accounts.values().forEach(account -> denied.addAll(account.front().denied()));

@@ -53,4 +53,8 @@ public final class TestbedAccount {
     public Optional<String> manifestDigest(String repository, String tag) {
         return account.registry().digestOf(repository, tag);
     }
+
+    ImageScans scans() {
+        return account.ecr().scans();
+    }
 }

@@ -1,0 +1,42 @@
+package io.ecrflow.scan;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What ECR says about an image's scan: where it stands and, once it is done, the count of findings per
+ * severity and the findings themselves (basic and enhanced scanning read into one shape).
+ */
+public record ScanReport(State state, String description, Map<Severity, Integer> counts, List<Finding> findings) {
+
+    public enum State {
+        /** Basic scanning's COMPLETE, enhanced scanning's ACTIVE: the findings are in. */
+        COMPLETE,
+        /** PENDING or IN_PROGRESS: ask again. */
+        IN_PROGRESS,
+        /** No scan exists: scanning is off for the repository (ScanNotFoundException). */
+        NOT_SCANNED,
+        /** UNSUPPORTED_IMAGE: the scanner does not know the image's operating system or packages. */
+        UNSUPPORTED,
+        /** FAILED, FINDINGS_UNAVAILABLE, SCAN_ELIGIBILITY_EXPIRED and the like: no verdict to be had. */
+        FAILED
+    }
+
+    /** One vulnerability: its id (a CVE), severity, the package it is in and the version that fixes it, if any. */
+    public record Finding(String name, Severity severity, String packageName, String fixedIn) {
+    }
+
+    public ScanReport {
+        counts = counts.isEmpty() ? new EnumMap<>(Severity.class) : new EnumMap<>(counts);
+        findings = List.copyOf(findings);
+    }
+
+    public static ScanReport pending(State state, String description) {
+        return new ScanReport(state, description, Map.of(), List.of());
+    }
+
+    public int count(Severity severity) {
+        return counts.getOrDefault(severity, 0);
+    }
+}

@@ -1,0 +1,115 @@
+package io.ecrflow.it;
+
+import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.ScanFinding;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static io.ecrflow.it.RunnerProcess.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scan gate of {@code promote} against the test bed's DescribeImageScanFindings: findings over the
+ * thresholds fail the run before the moving tag, and print; under them it publishes; a scan that never
+ * completes times out. The test bed's scan completes after a number of calls, so nothing depends on timing.
+ */
+class ScanGateIT extends TestBedTest {
+    private static final List<ScanFinding> FINDINGS = List.of(
+            new ScanFinding("CVE-2024-0001", "CRITICAL", "openssl", "3.0.11-1", "3.0.13-1"),
+            new ScanFinding("CVE-2024-0002", "HIGH", "zlib", "1.2.13", "1.3"),
+            new ScanFinding("CVE-2024-0003", "HIGH", "busybox", "1.36.1", ""),
+            new ScanFinding("CVE-2024-0004", "LOW", "libc6", "2.36-9", ""));
+
+    private String repository;
+    private String oldDigest;
+    private String newDigest;
+
+    /** Two images: the old one under latest, the new one under rc; the gate decides whether latest moves. */
+    private void twoImages() throws Exception {
+        repository = "team/scan-" + UUID.randomUUID().toString().substring(0, 8);
+        oldDigest = push("old");
+        newDigest = push("rc");
+        RunResult latest = promote("--source-tag", "old", "--tags", "latest");
+        assertThat(latest.exitCode()).as(latest.toString()).isZero();
+    }
+
+    private String push(String tag) throws Exception {
+        Path context = Files.createDirectories(work.resolve(tag));
+        SampleApp.create(context, "scan-" + UUID.randomUUID());
+        RunResult pushed = runner("build-push", "--repository", repository, "--context", "src", "--tags", tag)
+                .env(TestBedFixture.awsEnvironment()).in(context).run();
+        assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+        return pushed.outputs().get("digest");
+    }
+
+    private RunResult promote(String... arguments) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("promote", "--source-repository", repository));
+        all.addAll(List.of(arguments));
+        return runner(all.toArray(String[]::new)).env(TestBedFixture.awsEnvironment()).env("TF_BUILD", "True").in(work).run();
+    }
+
+    @Test
+    void findingsOverTheThresholdFailTheRunBeforeTheMovingTagAndArePrinted() throws Exception {
+        twoImages();
+        testbed.enhancedScanFindings(repository, 2, FINDINGS);
+
+        RunResult result = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
+                "--fail-on", "CRITICAL=0,HIGH=5", "--scan-timeout", "60s");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(String.join("\n", result.errors())).contains("1 CRITICAL (at most 0)")
+                .contains("the tags that move (latest) were not published");
+        assertThat(result.stdout()).contains("CRITICAL 1, HIGH 2, MEDIUM 0, LOW 1")
+                .contains("CRITICAL CVE-2024-0001 in openssl 3.0.11-1 (fixed in 3.0.13-1)")
+                .contains("HIGH CVE-2024-0003 in busybox 1.36.1");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
+        assertThat(testbed.manifestDigest(repository, "1.0.0")).contains(newDigest);
+    }
+
+    @Test
+    void findingsWithinTheThresholdsLetEveryTagThrough() throws Exception {
+        twoImages();
+        testbed.scanFindings(repository, 1, FINDINGS);
+
+        RunResult result = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
+                "--fail-on", "CRITICAL=1,HIGH=2", "--scan-timeout", "60s");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("Scan gate passed");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(newDigest);
+    }
+
+    @Test
+    void aScanThatNeverCompletesTimesOutWithAClearError() throws Exception {
+        twoImages();
+        testbed.scanNeverCompletes(repository);
+
+        RunResult result = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
+                "--scan-timeout", "2s");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(String.join("\n", result.errors())).contains("did not complete within 2 s (scanTimeout)")
+                .contains("latest");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
+    }
+
+    @Test
+    void anImageThatWasNeverScannedFailsOnlyWhenAVerdictIsRequired() throws Exception {
+        twoImages();
+
+        RunResult required = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true");
+        assertThat(required.exitCode()).isNotZero();
+        assertThat(String.join("\n", required.errors())).contains("scanning is off");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
+
+        RunResult lenient = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
+                "--scan-required", "false");
+        assertThat(lenient.exitCode()).as(lenient.toString()).isZero();
+        assertThat(lenient.stdout()).contains("no verdict");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(newDigest);
+    }
+}
