@@ -1,11 +1,11 @@
 'use strict';
 // Starts the ecrflow runner for an Azure Pipelines task: finds Java 17+ on the agent, runs the jar
 // that sits next to this file (unpacked from ecrflow-runner.jar.br on first use) with the task's
-// command, and hands the AWS service connection to it
-// through the environment (never the command line). Task inputs need no translating: the agent
-// passes them as INPUT_<NAME> variables, which the runner reads itself.
+// command, and hands it the step's environment. Task inputs and the chosen service connection need no
+// translating: the agent passes them as INPUT_<NAME> and ENDPOINT_* variables, which the runner reads
+// itself. Of the job's service connections and secret variables only those the runner may use reach it.
 //
-// Plain Node (16 and later), no packages: the agent runs this file with its own Node handler, and
+// Plain Node (20 and later), no packages: the agent runs this file with its own Node handler, and
 // every task folder carries its own copy, so a task is complete on its own.
 //
 // Java starts with flags chosen by measurement, and on agents that keep their tools directory with a
@@ -20,12 +20,17 @@ const zlib = require('zlib');
 const RUNNER_JAR = 'ecrflow-runner.jar';
 // How the task folder carries the runner: Brotli-compressed, unpacked next to it on first use.
 const PACKED_RUNNER = `${RUNNER_JAR}.br`;
-const CONNECTION_INPUT = 'awsConnection';
-// The service connection's schemes, as the agent names them in ENDPOINT_AUTH_SCHEME_<ID> (lower-cased).
-const KEYS_SCHEME = 'usernamepassword';
-const OIDC_SCHEME = 'none';
-// Optional data of the service connection, each also a task input of the same name that wins over it.
-const ROLE_FIELDS = ['roleArn', 'externalId', 'roleSessionName'];
+// The inputs that choose an AWS service connection: ecrflow's own type, and the AWS Toolkit's under its name.
+const CONNECTION_INPUTS = ['awsConnection', 'awsCredentials'];
+// The job's own connection, which the runner uses for OIDC tokens and Azure DevOps REST calls.
+const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
+// How the agent hands a step its service connections (longest prefix first): each name goes on with the
+// connection's id, alone or followed by _<FIELD>.
+const ENDPOINT_PREFIXES = ['ENDPOINT_AUTH_PARAMETER_', 'ENDPOINT_AUTH_SCHEME_', 'ENDPOINT_AUTH_', 'ENDPOINT_DATA_', 'ENDPOINT_URL_'];
+// Secret pipeline variables reach a step as SECRET_<NAME>; the runner reads only the AWS Toolkit's (AWS.*).
+const RUNNER_SECRET_VARIABLES = 'SECRET_AWS_';
+// Connection fields that name rather than prove (the access key id, the AWS Toolkit's role fields).
+const NAMING_FIELDS = ['USERNAME', 'ASSUMEROLEARN', 'ROLE', 'ROLESESSIONNAME'];
 const MINIMUM_JAVA = 17;
 // C1 only: a run is over before C2's compilations pay back, and C2's threads compete with start-up for
 // the agent's cores (login: 0.65 s to 0.50 s on JDK 17, 2 cores). Costly for hot loops such as
@@ -54,10 +59,7 @@ function run(command, options) {
             writeLine('Nothing to clean up: the main step of this task left nothing behind.');
             return;
         }
-        const childEnv = Object.assign({}, process.env);
-        if (settings.aws) {
-            useServiceConnection(env, childEnv);
-        }
+        const childEnv = runnerEnvironment(env, settings.aws);
         const jar = runnerJar();
         const java = findJava(env);
         const archive = startupArchive(env, java, jar, command);
@@ -73,87 +75,61 @@ function run(command, options) {
 }
 
 /**
- * With a service connection chosen, it alone decides who the runner is: access keys become the AWS
- * SDK's standard variables (replacing any the agent machine has), a workload identity federation
- * connection becomes the runner's oidcServiceConnectionId, and the role the connection names fills
- * the role inputs the task leaves empty. Secrets are registered with the agent before anything else
- * is printed. Without a connection the runner uses the agent's own AWS credentials.
+ * The step's environment without the service connections and secret variables the runner has no use for:
+ * the agent gives every step all the connections its inputs name and every secret variable of the job, and
+ * none of those but the chosen AWS connection's (and the job's own) should reach the JVM.
  */
-function useServiceConnection(env, childEnv) {
-    const connectionId = env.input(CONNECTION_INPUT);
-    if (!connectionId) {
-        writeLine(`No AWS service connection chosen (input '${CONNECTION_INPUT}'): the credentials come from the `
-            + "task's AWS credentials inputs or the agent's own (AWS_* environment variables, a profile, or the "
-            + 'instance or container role).');
-        return;
-    }
-    const connection = readServiceConnection(env, connectionId);
-    if (connection.keys) {
-        registerSecret(connection.keys.secretAccessKey);
-        registerSecret(connection.keys.sessionToken);
-    }
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN']) {
-        removeAnyCase(childEnv, name);
-    }
-    if (connection.keys) {
-        childEnv.AWS_ACCESS_KEY_ID = connection.keys.accessKeyId;
-        childEnv.AWS_SECRET_ACCESS_KEY = connection.keys.secretAccessKey;
-        if (connection.keys.sessionToken) {
-            childEnv.AWS_SESSION_TOKEN = connection.keys.sessionToken;
+function runnerEnvironment(env, aws) {
+    const chosen = aws ? CONNECTION_INPUTS.map((input) => env.input(input)).filter(Boolean) : [];
+    const kept = new Set(chosen.map((id) => id.toUpperCase()).concat(aws ? [JOB_CONNECTION] : []));
+    const childEnv = {};
+    for (const name of Object.keys(process.env)) {
+        const upper = name.toUpperCase();
+        const prefix = ENDPOINT_PREFIXES.find((p) => upper.startsWith(p));
+        if (prefix && !connectionKept(upper.slice(prefix.length), kept)) {
+            continue;
         }
-    } else {
-        setInput(childEnv, 'oidcServiceConnectionId', connectionId);
-    }
-    for (const field of ROLE_FIELDS) {
-        if (connection.role[field] && !env.input(field)) {
-            setInput(childEnv, field, connection.role[field]);
+        if (upper.startsWith('SECRET_') && !upper.startsWith(RUNNER_SECRET_VARIABLES)) {
+            continue;
         }
+        childEnv[name] = process.env[name];
     }
-    const identity = connection.keys
-        ? `access key ending in ${connection.keys.accessKeyId.slice(-4)}`
-        : 'workload identity federation (OIDC)';
-    const role = env.input('roleArn') || connection.role.roleArn;
-    writeLine(`Using the AWS service connection chosen in input '${CONNECTION_INPUT}': ${identity}`
-        + (role ? `, assuming role ${role}.` : '.'));
+    registerSecretsHandedOn(childEnv, chosen);
+    if (aws && chosen.length === 0) {
+        writeLine(`No AWS service connection chosen (input '${CONNECTION_INPUTS[0]}', or the AWS Toolkit's `
+            + `'${CONNECTION_INPUTS[1]}'): the credentials come from the task's AWS credentials inputs, the AWS Toolkit's `
+            + "AWS.* pipeline variables, or the agent's own (AWS_* environment variables, a profile, or the instance or "
+            + 'container role).');
+    }
+    return childEnv;
 }
 
 /**
- * A service connection of the extension's AWS type as the agent hands it to a step: its scheme, its
- * fields (ENDPOINT_AUTH_PARAMETER_<ID>_*) and its data (ENDPOINT_DATA_<ID>_*).
+ * Registers the secrets the runner is handed (the chosen connections' fields, the AWS Toolkit's secret
+ * variables) before the launcher prints anything, even a step that ends before Java starts. The runner
+ * registers them again as it starts, for runs without this launcher; the agent takes that as a no-op.
  */
-function readServiceConnection(env, connectionId) {
-    const scheme = (env.get(`ENDPOINT_AUTH_SCHEME_${connectionId}`) || '').toLowerCase();
-    const role = {};
-    for (const field of ROLE_FIELDS) {
-        role[field] = env.get(`ENDPOINT_DATA_${connectionId}_${field}`);
-    }
-    if (scheme === OIDC_SCHEME) {
-        if (!role.roleArn && !env.input('roleArn')) {
-            throw new LauncherError(`The AWS service connection chosen in input '${CONNECTION_INPUT}' uses workload `
-                + 'identity federation (OIDC) but names no role to assume: set its role ARN, or the roleArn input.');
+function registerSecretsHandedOn(childEnv, chosen) {
+    const fieldPrefixes = chosen.map((id) => `ENDPOINT_AUTH_PARAMETER_${id.toUpperCase()}_`);
+    // sorted, so the log's order never depends on how the agent ordered the environment
+    for (const name of Object.keys(childEnv).sort()) {
+        const upper = name.toUpperCase();
+        const field = fieldPrefixes.find((p) => upper.startsWith(p));
+        const secret = field ? !NAMING_FIELDS.includes(upper.slice(field.length)) : upper.startsWith(RUNNER_SECRET_VARIABLES);
+        if (secret && childEnv[name].trim()) {
+            writeLine(`##vso[task.setsecret]${escapeMessage(childEnv[name])}`);
         }
-        return { keys: null, role };
     }
-    const prefix = `ENDPOINT_AUTH_PARAMETER_${connectionId}_`;
-    const accessKeyId = env.get(prefix + 'USERNAME');
-    const secretAccessKey = env.get(prefix + 'PASSWORD');
-    if (scheme && scheme !== KEYS_SCHEME) {
-        throw new LauncherError(`The AWS service connection chosen in input '${CONNECTION_INPUT}' uses the `
-            + `'${scheme}' scheme, which ecrflow does not know: use access keys or workload identity federation.`);
-    }
-    if (!accessKeyId || !secretAccessKey) {
-        throw new LauncherError(`The AWS service connection '${connectionId}' chosen in input '${CONNECTION_INPUT}' `
-            + 'is not available to this step (no access key reached it). Check that the service connection exists, '
-            + 'is an ecrflow AWS connection, and that this pipeline is allowed to use it; or leave '
-            + `'${CONNECTION_INPUT}' empty to use the agent's own AWS credentials.`);
-    }
-    return { keys: { accessKeyId, secretAccessKey, sessionToken: env.get(prefix + 'SESSIONTOKEN') }, role };
 }
 
-/** Hands the runner a task input the way the agent does, replacing the (empty) one the agent set. */
-function setInput(childEnv, name, value) {
-    removeAnyCase(childEnv, `INPUT_${name.toUpperCase()}`);
-    childEnv[`INPUT_${name.toUpperCase()}`] = value;
+/** Whether the rest of an ENDPOINT_* name ("<ID>" or "<ID>_<FIELD>") belongs to a connection that is kept. */
+function connectionKept(rest, kept) {
+    for (const id of kept) {
+        if (rest === id || rest.startsWith(`${id}_`)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /**
@@ -429,20 +405,6 @@ class AgentEnvironment {
     /** A task variable the main step set with task.settaskvariable, as its post-job step receives it. */
     taskVariable(name) {
         return this.get(`VSTS_TASKVARIABLE_${name}`);
-    }
-}
-
-function removeAnyCase(variables, name) {
-    for (const key of Object.keys(variables)) {
-        if (key.toUpperCase() === name) {
-            delete variables[key];
-        }
-    }
-}
-
-function registerSecret(value) {
-    if (value) {
-        writeLine(`##vso[task.setsecret]${escapeMessage(value)}`);
     }
 }
 

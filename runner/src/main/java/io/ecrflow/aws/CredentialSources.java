@@ -5,9 +5,13 @@ import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.Pipeline;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -27,8 +31,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Turns the user's {@link CredentialSettings} into the run's credentials: a base source (the default
- * chain, a profile, a credentials command, or a web identity token exchanged for a role), and on top
+ * Turns the user's {@link CredentialSettings} into the run's credentials: a base source (an Azure Pipelines
+ * service connection's keys, the AWS Toolkit's {@code AWS.*} variables, the default chain, a profile, a
+ * credentials command, or a web identity token exchanged for a role), and on top
  * of a base other than a web identity, the role to assume. Refreshing before expiry is left to the
  * SDK's STS providers and to the credentials command's cache. STS is reached the standard SDK way,
  * so {@code AWS_ENDPOINT_URL_STS} applies.
@@ -46,23 +51,52 @@ final class CredentialSources {
     }
 
     static RunCredentials open(CredentialSettings settings, Region region, Environment env, Pipeline pipeline) {
-        return new CredentialSources(env, pipeline, region).open(settings);
+        return open(settings, connection(settings, env), region, env, pipeline);
     }
 
-    private RunCredentials open(CredentialSettings settings) {
+    /** @param connection the service connection the settings choose, read already ({@link #connection}) */
+    static RunCredentials open(CredentialSettings settings, Optional<ServiceConnection> connection, Region region,
+                               Environment env, Pipeline pipeline) {
+        return new CredentialSources(env, pipeline, region).open(settings, connection);
+    }
+
+    /**
+     * The service connection the settings choose, as the agent handed it to the step; refused at once when it
+     * did not reach the step, or federates without a role to exchange its token for.
+     */
+    static Optional<ServiceConnection> connection(CredentialSettings settings, Environment env) {
+        Optional<ServiceConnection> connection = settings.serviceConnection().map(choice -> ServiceConnection.read(choice, env));
+        connection.filter(c -> c.workloadIdentity() && c.roleArn().isEmpty() && settings.roleArn().isEmpty())
+                .ifPresent(c -> {
+                    throw noRoleFor(c);
+                });
+        return connection;
+    }
+
+    private RunCredentials open(CredentialSettings requested, Optional<ServiceConnection> connection) {
+        Optional<ToolkitVariables> toolkit = connection.isEmpty() && noBaseChosen(requested)
+                ? ToolkitVariables.read(env) : Optional.empty();
+        CredentialSettings settings = withRoleDefaults(requested, connection, toolkit);
         checkCombination(settings);
-        Optional<IdentityToken> identityToken = identityToken(settings);
+        connection.ifPresent(c -> announce(c, settings));
+        Optional<IdentityToken> identityToken = toolkit.isPresent() ? Optional.empty() : identityToken(settings, connection);
         if (identityToken.isPresent()) {
-            String roleArn = settings.roleArn().or(() -> env.get("AWS_ROLE_ARN")).orElseThrow(() -> new UserError(
-                    identityToken.get().describe().substring(0, 1).toUpperCase() + identityToken.get().describe().substring(1)
-                            + " can only be exchanged for a role: set roleArn to the IAM role that trusts its issuer.",
-                    "roleArn"));
+            // a connection names its own role; only the standard variables' token may take AWS_ROLE_ARN's
+            String roleArn = settings.roleArn().or(() -> connection.isPresent() ? Optional.empty() : env.get("AWS_ROLE_ARN"))
+                    .orElseThrow(() -> noRoleFor(identityToken.get(), connection));
             return credentials("role " + roleArn + " assumed with " + identityToken.get().describe(),
                     webIdentity(identityToken.get(), roleArn, settings));
         }
         String baseSource;
         AwsCredentialsProvider base;
-        if (settings.profile().isPresent()) {
+        Optional<ServiceConnection.AccessKeys> storedKeys = connection.flatMap(ServiceConnection::keys)
+                .or(() -> toolkit.map(ToolkitVariables::keys));
+        if (storedKeys.isPresent()) {
+            // the connection (or the Toolkit's variables) alone decide who the runner is: keys the agent machine has play no part
+            baseSource = connection.map(c -> "the AWS service connection chosen in input '" + c.choice().input() + "' ("
+                    + storedKeys.get().describe() + ")").orElseGet(ToolkitVariables::describe);
+            base = StaticCredentialsProvider.create(awsCredentials(storedKeys.get()));
+        } else if (settings.profile().isPresent()) {
             baseSource = "profile '" + settings.profile().get() + "'";
             base = keep(ProfileCredentialsProvider.builder().profileName(settings.profile().get()).build());
         } else if (settings.credentialsCommand().isPresent()) {
@@ -81,12 +115,60 @@ final class CredentialSources {
                 assumeRole(baseCredentials, settings));
     }
 
+    private static boolean noBaseChosen(CredentialSettings settings) {
+        return settings.profile().isEmpty() && settings.credentialsCommand().isEmpty()
+                && settings.webIdentityTokenFile().isEmpty() && settings.oidcServiceConnectionId().isEmpty();
+    }
+
+    /** Role inputs of the task win; the connection's (or the Toolkit variables') role fills those left empty. */
+    private CredentialSettings withRoleDefaults(CredentialSettings settings, Optional<ServiceConnection> connection,
+                                                Optional<ToolkitVariables> toolkit) {
+        Optional<Duration> duration = ToolkitVariables.roleDuration(env);
+        if (connection.isPresent()) {
+            ServiceConnection c = connection.get();
+            return settings.withRoleDefaults(c.roleArn(), c.externalId(), c.roleSessionName(), duration);
+        }
+        if (toolkit.isPresent()) {
+            ToolkitVariables t = toolkit.get();
+            return settings.withRoleDefaults(t.roleArn(), t.externalId(), t.roleSessionName(), duration);
+        }
+        return settings.withRoleDefaults(Optional.empty(), Optional.empty(), Optional.empty(), duration);
+    }
+
+    /** Names the connection and who it makes the runner, before any AWS call. */
+    private void announce(ServiceConnection connection, CredentialSettings settings) {
+        pipeline.info("Using the AWS service connection chosen in input '" + connection.choice().input() + "': "
+                + connection.describeIdentity() + settings.roleArn().map(role -> ", assuming role " + role + ".").orElse("."));
+    }
+
+    private static UserError noRoleFor(ServiceConnection connection) {
+        return new UserError("The AWS service connection chosen in input '" + connection.choice().input()
+                + "' uses workload identity federation (OIDC) but names no role to assume: set its role ARN, or the "
+                + "roleArn input.", connection.choice().input());
+    }
+
+    private static UserError noRoleFor(IdentityToken token, Optional<ServiceConnection> connection) {
+        if (connection.isPresent()) {
+            return noRoleFor(connection.get());
+        }
+        String described = token.describe();
+        return new UserError(described.substring(0, 1).toUpperCase() + described.substring(1)
+                + " can only be exchanged for a role: set roleArn to the IAM role that trusts its issuer.", "roleArn");
+    }
+
+    private static AwsCredentials awsCredentials(ServiceConnection.AccessKeys keys) {
+        return keys.sessionToken()
+                .<AwsCredentials>map(token -> AwsSessionCredentials.create(keys.accessKeyId(), keys.secretAccessKey().reveal(), token.reveal()))
+                .orElseGet(() -> AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey().reveal()));
+    }
+
     private void checkCombination(CredentialSettings settings) {
         List<String> bases = new ArrayList<>();
         settings.profile().ifPresent(p -> bases.add("profile"));
         settings.credentialsCommand().ifPresent(c -> bases.add("credentialsCommand"));
         settings.webIdentityTokenFile().ifPresent(f -> bases.add("webIdentityTokenFile"));
         settings.oidcServiceConnectionId().ifPresent(c -> bases.add("oidcServiceConnectionId"));
+        settings.serviceConnection().ifPresent(c -> bases.add(0, c.input()));
         if (bases.size() > 1) {
             throw new UserError("Only one source of AWS credentials can be used, but " + String.join(" and ", bases)
                     + " are set. Keep one of them.", bases.get(1));
@@ -107,7 +189,11 @@ final class CredentialSources {
      * variables. {@code AWS_WEB_IDENTITY_TOKEN_FILE} alone is left to the default chain (with
      * {@code AWS_ROLE_ARN}); paired with roleArn but no {@code AWS_ROLE_ARN} it can only mean that role.
      */
-    private Optional<IdentityToken> identityToken(CredentialSettings settings) {
+    private Optional<IdentityToken> identityToken(CredentialSettings settings, Optional<ServiceConnection> connection) {
+        if (connection.isPresent()) {
+            return connection.filter(ServiceConnection::workloadIdentity)
+                    .map(c -> new AzurePipelinesOidcToken(c.choice().id(), env));
+        }
         if (settings.webIdentityTokenFile().isPresent()) {
             return Optional.of(new IdentityTokenFile(settings.webIdentityTokenFile().get()));
         }

@@ -44,8 +44,10 @@ public final class EcrConnector {
             throw new UserError("registryId does not apply to ECR Public: images go to the registry of the account "
                     + "in use, under its alias (registryAlias).", "registryId");
         }
+        // a service connection that did not reach the step is the first thing to fix, before the region
+        Optional<ServiceConnection> connection = CredentialSources.connection(target.credentials(), Environment.of(env));
         Region region = target.publicRegistry() ? publicRegion(target) : resolveRegion(target);
-        RunCredentials credentials = CredentialSources.open(target.credentials(), region, Environment.of(env), pipeline);
+        RunCredentials credentials = CredentialSources.open(target.credentials(), connection, region, Environment.of(env), pipeline);
         try {
             credentials.resolveCredentials();
             CallerIdentity identity = CallerIdentity.lookUpInBackground(credentials, region, pipeline);

@@ -3,6 +3,7 @@ package io.ecrflow.cli;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.AwsTarget;
 import io.ecrflow.aws.CredentialSettings;
+import io.ecrflow.aws.ServiceConnectionChoice;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -41,6 +42,16 @@ public final class AwsOptions {
             description = "ECR Public registry alias (public.ecr.aws/<alias>). Default: the registry's primary alias.")
     String registryAlias;
 
+    @Option(names = "--aws-connection", paramLabel = "ID",
+            description = "Azure Pipelines: the AWS (ecrflow) service connection the credentials come from (its id, as the "
+                    + "agent passes the task input); its keys or OIDC token, and its role, reach the step as ENDPOINT_* variables.")
+    String awsConnection;
+
+    @Option(names = "--aws-credentials", paramLabel = "ID",
+            description = "Azure Pipelines: an AWS Toolkit service connection (type AWS) to take the credentials from instead, "
+                    + "under the input name the Toolkit's tasks use.")
+    String awsCredentials;
+
     @Option(names = "--profile", paramLabel = "NAME",
             description = "Named profile of the shared AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).")
     String profile;
@@ -60,7 +71,8 @@ public final class AwsOptions {
     String webIdentityTokenFile;
 
     @Option(names = "--oidc-service-connection-id", paramLabel = "ID",
-            description = "Azure Pipelines service connection whose OIDC token is exchanged for roleArn (workload identity federation).")
+            description = "Azure Pipelines service connection whose OIDC token is exchanged for roleArn (workload identity "
+                    + "federation); not needed with awsConnection, which does this for a federated connection.")
     String oidcServiceConnectionId;
 
     @Option(names = "--role-arn", paramLabel = "ARN",
@@ -124,7 +136,18 @@ public final class AwsOptions {
         });
         return new CredentialSettings(Inputs.text(profile), Inputs.text(credentialsCommand), timeout,
                 Inputs.text(webIdentityTokenFile).map(Path::of), Inputs.text(oidcServiceConnectionId), role,
-                Inputs.text(externalId), Inputs.text(roleSessionName), session);
+                Inputs.text(externalId), Inputs.text(roleSessionName), session, serviceConnection());
+    }
+
+    /** The service connection chosen in either input; one connection decides who the run is. */
+    private Optional<ServiceConnectionChoice> serviceConnection() {
+        Optional<ServiceConnectionChoice> ecrflows = Inputs.text(awsConnection).map(id -> new ServiceConnectionChoice("awsConnection", id));
+        Optional<ServiceConnectionChoice> toolkits = Inputs.text(awsCredentials).map(id -> new ServiceConnectionChoice("awsCredentials", id));
+        if (ecrflows.isPresent() && toolkits.isPresent()) {
+            throw new UserError("Both awsConnection and awsCredentials name a service connection; keep one of them.",
+                    "awsCredentials");
+        }
+        return ecrflows.or(() -> toolkits);
     }
 
     /** Seconds, or a number with s, m or h. */

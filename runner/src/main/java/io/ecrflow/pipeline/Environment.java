@@ -87,11 +87,6 @@ public final class Environment {
         return firstOf("ENDPOINT_DATA_" + endpointId.trim() + "_", key);
     }
 
-    /** {@code ENDPOINT_URL_<ID>}: the service connection's URL. */
-    public Optional<String> endpointUrl(String endpointId) {
-        return firstOf("ENDPOINT_URL_", endpointId.trim());
-    }
-
     /** Whether a variable ({@code System.Debug} or {@code TF_BUILD}) is set to {@code true}, in any case. */
     public boolean isTrue(String name) {
         return variable(name).map(value -> value.trim().equalsIgnoreCase("true")).orElse(false);

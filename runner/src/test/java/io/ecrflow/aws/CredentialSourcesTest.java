@@ -35,14 +35,15 @@ class CredentialSourcesTest {
     void anExternalIdDoesNotApplyToWebIdentity() {
         CredentialSettings settings = new CredentialSettings(Optional.empty(), Optional.empty(), Duration.ofSeconds(60),
                 Optional.of(Path.of("token")), Optional.empty(), Optional.of("arn:aws:iam::123456789012:role/r"),
-                Optional.of("x"), Optional.empty(), Optional.empty());
+                Optional.of("x"), Optional.empty(), Optional.empty(), Optional.empty());
         assertRefused(settings, "externalId does not apply to web identity federation", "externalId");
     }
 
     @Test
     void aWebIdentityTokenNeedsARole() {
         CredentialSettings settings = new CredentialSettings(Optional.empty(), Optional.empty(), Duration.ofSeconds(60),
-                Optional.empty(), Optional.of("7c3e1f0a"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.of("7c3e1f0a"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
         assertRefused(settings, "The OIDC token of service connection 7c3e1f0a can only be exchanged for a role", "roleArn");
     }
 
@@ -61,7 +62,7 @@ class CredentialSourcesTest {
     private static CredentialSettings settings(Optional<String> profile, Optional<String> command, Optional<Path> tokenFile,
                                                Optional<String> role, Optional<String> externalId) {
         return new CredentialSettings(profile, command, Duration.ofSeconds(60), tokenFile, Optional.empty(), role, externalId,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static void assertRefused(CredentialSettings settings, String message, String input) {

@@ -71,7 +71,6 @@ class EnvironmentTest {
         assertThat(env.endpointAuthParameter(CONNECTION_ID, "username")).contains(Secret.of("AKIAIOSFODNN7EXAMPLE"));
         assertThat(env.endpointAuthParameter(CONNECTION_ID, "password")).contains(Secret.of("wJalrXUtnFEMI/K7MDENG"));
         assertThat(env.endpointData(CONNECTION_ID, "region")).contains("eu-central-1");
-        assertThat(env.endpointUrl(CONNECTION_ID)).contains("https://aws.amazon.com/");
     }
 
     @Test

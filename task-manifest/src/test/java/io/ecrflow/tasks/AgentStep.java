@@ -75,6 +75,19 @@ final class AgentStep {
         return this;
     }
 
+    /** An AWS Toolkit connection (type AWS), chosen in the input the Toolkit's tasks name {@code awsCredentials}. */
+    AgentStep awsToolkitConnection(ServiceConnection connection) {
+        input("awsCredentials", connection.id());
+        env.putAll(connection.environment());
+        return this;
+    }
+
+    /** A service connection the job has for another task: the agent hands it to every step whose inputs name it. */
+    AgentStep otherEndpoint(ServiceConnection connection) {
+        env.putAll(connection.environment());
+        return this;
+    }
+
     /** A variable the agent puts in the step's environment (pipeline variable, machine variable, task variable). */
     AgentStep variable(String name, String value) {
         env.put(name, value);

@@ -91,7 +91,7 @@ class EcrLoginTaskIT {
                 .run();
 
         assertThat(step.exitCode()).as(step.toString()).isZero();
-        assertThat(step.stdout()).contains("No AWS service connection chosen (input 'awsConnection')");
+        assertThat(step.stdout()).contains("No AWS service connection chosen (input 'awsConnection', or the AWS Toolkit's 'awsCredentials')");
         assertThat(step.outputs()).containsEntry("registry", testbed.registryHost());
         List<ControlPlaneCall> calls = testbed.calls().subList(callsBefore, testbed.calls().size());
         assertThat(calls).isNotEmpty().allSatisfy(call -> assertThat(call.accessKeyId()).contains(ServiceConnection.EXAMPLE_ACCESS_KEY_ID));

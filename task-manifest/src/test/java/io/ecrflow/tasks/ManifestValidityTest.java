@@ -147,20 +147,24 @@ class ManifestValidityTest {
         assertThat(endpoint.path("name").asText()).matches("[a-z0-9]+");
         Map<String, JsonNode> schemes = new LinkedHashMap<>();
         endpoint.path("authenticationSchemes").forEach(scheme -> schemes.put(scheme.path("type").asText(), scheme));
-        // the schemes the launcher knows: UsernamePassword (access keys) and None (OIDC, no stored secret)
+        // the schemes the runner knows: UsernamePassword (access keys) and None (OIDC, no stored secret)
         assertThat(schemes).containsOnlyKeys("ms.vss-endpoint.endpoint-auth-scheme-basic", "ms.vss-endpoint.endpoint-auth-scheme-none");
         Map<String, JsonNode> fields = byId(schemes.get("ms.vss-endpoint.endpoint-auth-scheme-basic").path("inputDescriptors"));
-        assertThat(fields).containsOnlyKeys("username", "password");
+        assertThat(fields).containsOnlyKeys("username", "password", "sessionToken");
         assertThat(fields.get("username").path("validation").path("isRequired").asBoolean()).isTrue();
-        assertThat(fields.get("password").path("isConfidential").asBoolean()).isTrue();
-        assertThat(fields.get("password").path("inputMode").asText()).isEqualTo("passwordbox");
+        for (String secret : List.of("password", "sessionToken")) {
+            assertThat(fields.get(secret).path("isConfidential").asBoolean()).as(secret).isTrue();
+            assertThat(fields.get(secret).path("inputMode").asText()).as(secret).isEqualTo("passwordbox");
+        }
+        // only temporary keys have a session token
+        assertThat(fields.get("sessionToken").path("validation").path("isRequired").asBoolean()).isFalse();
         assertThat(schemes.get("ms.vss-endpoint.endpoint-auth-scheme-none").path("inputDescriptors")).isEmpty();
     }
 
     @ParameterizedTest
     @MethodSource("tasks")
     void everyFieldOfTheServiceConnectionsDataIsATaskInputItCanFillIn(TaskManifest task) {
-        // the launcher hands the connection's role fields to the runner as the task inputs of the same name
+        // the runner takes the connection's role fields for the task inputs of the same name left empty
         Map<String, JsonNode> data = byId(ExtensionManifest.read().endpointType().path("inputDescriptors"));
         assertThat(data).containsOnlyKeys("roleArn", "externalId", "roleSessionName");
         data.forEach((id, field) -> {

@@ -44,6 +44,13 @@ record ServiceConnection(String id, String scheme, Map<String, String> parameter
         return new ServiceConnection(id, scheme, parameters, more);
     }
 
+    /** The same connection with one more auth field, as the AWS Toolkit keeps its role: {@code assumeRoleArn}, ... */
+    ServiceConnection withParameter(String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(parameters);
+        more.put(key, value);
+        return new ServiceConnection(id, scheme, more, data);
+    }
+
     String accessKeyId() {
         return parameters.get("username");
     }
