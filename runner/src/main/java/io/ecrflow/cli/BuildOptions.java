@@ -8,6 +8,7 @@ import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.KeyValues;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,17 @@ public final class BuildOptions {
             description = "Where the registry cache lives, in the same registry: a tag of the pushed repository, or "
                     + "repository:tag. Default: tag buildcache of the pushed repository.")
     String cacheRef;
+
+    @Option(names = "--build-timeout", paramLabel = "DURATION",
+            description = "How long the image build may take before it is stopped: seconds, or e.g. 90m, 2h. Default: 60m.")
+    String buildTimeout;
+
+    /** Long enough for any sane build; short enough that a hung one does not hold the agent for the job's whole limit. */
+    static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(60);
+
+    Duration buildTimeout() {
+        return Inputs.duration(buildTimeout, DEFAULT_BUILD_TIMEOUT, "buildTimeout");
+    }
 
     Map<String, String> buildArgs() {
         return KeyValues.parse(Inputs.list(buildArgs), "buildArgs");

@@ -5,6 +5,7 @@ import io.ecrflow.aws.RepositorySettings.TagMutability;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
+import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.ImageBuilder;
@@ -85,10 +86,11 @@ public final class BuildPushCommand extends RunnerCommand {
     @Override
     protected void execute(RunContext run) {
         BuildPushOptions options = options(run);
+        BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         try (DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
             // Every build-push builds: look for the builder while the credentials are checked and ECR logs in.
             Supplier<ImageBuilder> builder = new BuilderChoice(engine.connection(), run.env().asMap(),
-                    run.pipeline().tempDirectory()).chooseInBackground(options.builder(), run.pipeline()::info);
+                    run.pipeline().tempDirectory(), timeout).chooseInBackground(options.builder(), run.pipeline()::info);
             try (Ecr ecr = run.registry(aws.target())) {
                 new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of()), engine, builder).run(options);
             }

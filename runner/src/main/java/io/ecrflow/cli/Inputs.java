@@ -5,12 +5,17 @@ import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.tagging.ListInput;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Small rules every command applies to raw option values. */
 final class Inputs {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([smh]?)");
+
     private Inputs() {
     }
 
@@ -67,6 +72,25 @@ final class Inputs {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
             default -> throw new UserError("Input '" + input + "' is '" + given.get() + "'; use true or false.", input);
+        };
+    }
+
+    /** A length of time as users write it: seconds (3600), or a number with s, m or h (90s, 60m, 2h); never zero. */
+    static Duration duration(String value, Duration fallback, String input) {
+        Optional<String> given = text(value);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        Matcher matcher = DURATION.matcher(given.get().toLowerCase(java.util.Locale.ROOT));
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+            throw new UserError("Input '" + input + "' is '" + given.get() + "'; give seconds (3600) or a number with "
+                    + "s, m or h (90s, 60m, 2h), more than zero.", input);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
         };
     }
 

@@ -73,7 +73,7 @@ public final class Main implements Runnable {
     static int fail(Pipeline pipeline, Exception e) {
         String message;
         if (e instanceof UserError user) {
-            message = user.getMessage();
+            message = namingTheInput(user);
         } else {
             message = "Unexpected failure: " + e + ". Run again with System.Debug=true for details, and report it if it persists.";
         }
@@ -85,6 +85,18 @@ public final class Main implements Runnable {
         pipeline.error(message);
         pipeline.complete(false, message);
         return 1;
+    }
+
+    /**
+     * The message, and the input to fix when the message does not name it already: an error read in the agent's
+     * summary must point at the task input (and, elsewhere, at the option) without the user guessing.
+     */
+    static String namingTheInput(UserError error) {
+        String message = error.getMessage();
+        return error.input()
+                .filter(input -> !message.contains(input))
+                .map(input -> message + " (task input '" + input + "', option --" + Options.dashed(input) + ")")
+                .orElse(message);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.SdkEcr;
+import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.EngineContainers;
@@ -135,13 +136,14 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Override
     protected void execute(RunContext run) {
         PlatformImageOptions options = options(run);
+        BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         Optional<TeamsChannel> teams = teamsChannel(run, options.notifications());
         Set<String> insecure = new HashSet<>();
         Inputs.list(insecureRegistries).forEach(host -> insecure.add(host.toLowerCase(Locale.ROOT)));
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
             new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure), engine,
                     new EngineContainers(engine.connection()),
-                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory())
+                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
                             .choose(options.builder(), run.pipeline()::info),
                     teams, Clock.systemUTC())
                     .run(options);

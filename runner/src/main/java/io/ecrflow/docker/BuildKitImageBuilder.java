@@ -31,20 +31,24 @@ public final class BuildKitImageBuilder implements ImageBuilder {
     private final Map<String, String> env;
     private final Path temporaryFolder;
     private final CommandRunner runner;
+    private final BuildTimeout timeout;
+
+    /** A builder whose builds may take as long as they take. */
+    public BuildKitImageBuilder(BuildKitCli cli, Map<String, String> env, Path temporaryFolder) {
+        this(cli, env, temporaryFolder, BuildTimeout.NONE);
+    }
 
     /**
      * @param env             the runner's environment; only what the CLI needs is handed on
      * @param temporaryFolder where the private DOCKER_CONFIG folder is made (and removed again)
+     * @param timeout         how long one build may run before the CLI (and with it the build) is stopped
      */
-    public BuildKitImageBuilder(BuildKitCli cli, Map<String, String> env, Path temporaryFolder) {
-        this(cli, env, temporaryFolder, new CommandRunner());
-    }
-
-    BuildKitImageBuilder(BuildKitCli cli, Map<String, String> env, Path temporaryFolder, CommandRunner runner) {
+    public BuildKitImageBuilder(BuildKitCli cli, Map<String, String> env, Path temporaryFolder, BuildTimeout timeout) {
         this.cli = cli;
         this.env = Map.copyOf(env);
         this.temporaryFolder = temporaryFolder;
-        this.runner = runner;
+        this.runner = new CommandRunner();
+        this.timeout = timeout;
     }
 
     @Override
@@ -92,7 +96,9 @@ public final class BuildKitImageBuilder implements ImageBuilder {
 
     private int run(List<String> argv, Map<String, String> childEnv, Path directory, Consumer<String> lines) {
         try {
-            return runner.run(argv, childEnv, directory, null, lines);
+            return runner.run(argv, childEnv, directory, timeout.limit().orElse(null), lines);
+        } catch (CommandRunner.TimedOut e) {
+            throw timeout.exceeded();
         } catch (IOException e) {
             throw new UserError("Could not start the docker CLI " + cli.executable() + " (" + e.getMessage()
                     + "). Check that it is installed, or build with --builder engine.", "builder", e);

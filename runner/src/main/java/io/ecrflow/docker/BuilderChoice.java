@@ -23,11 +23,18 @@ public final class BuilderChoice {
     private final EngineConnection engine;
     private final Map<String, String> env;
     private final Path temporaryFolder;
+    private final BuildTimeout timeout;
+
+    /** A choice of builders whose builds may take as long as they take. */
+    public BuilderChoice(EngineConnection engine, Map<String, String> env, Path temporaryFolder) {
+        this(engine, env, temporaryFolder, BuildTimeout.NONE);
+    }
 
     /**
      * @param temporaryFolder where a BuildKit build keeps its private DOCKER_CONFIG while it runs
+     * @param timeout         how long each build may run before it is stopped
      */
-    public BuilderChoice(EngineConnection engine, Map<String, String> env, Path temporaryFolder) {
+    public BuilderChoice(EngineConnection engine, Map<String, String> env, Path temporaryFolder, BuildTimeout timeout) {
         this.probe = new BuildKitCliProbe(env);
         this.engine = engine;
         // The CLI builds with a config folder of its own, where no docker context is set: point it at the
@@ -37,6 +44,7 @@ public final class BuilderChoice {
         cliEnv.putAll(engine.endpoint().cliVariables());
         this.env = Map.copyOf(cliEnv);
         this.temporaryFolder = temporaryFolder;
+        this.timeout = timeout;
     }
 
     /** Chooses with the system's temporary folder for BuildKit's private files. */
@@ -73,14 +81,14 @@ public final class BuilderChoice {
         switch (wanted) {
             case "engine" -> {
                 say.accept("Building with the Docker Engine's builder.");
-                return new EngineImageBuilder(engine);
+                return new EngineImageBuilder(engine, timeout);
             }
             case "buildkit", "auto" -> {
                 BuildKitCliProbe.Result found = probe.find();
                 if (found.cli().isPresent()) {
                     BuildKitCli cli = found.cli().get();
                     say.accept("Building with BuildKit (" + cli.describe() + ").");
-                    return new BuildKitImageBuilder(cli, env, temporaryFolder);
+                    return new BuildKitImageBuilder(cli, env, temporaryFolder, timeout);
                 }
                 if (wanted.equals("buildkit")) {
                     throw new UserError("No docker CLI that can build with BuildKit was found" + reasons(found)
@@ -90,7 +98,7 @@ public final class BuilderChoice {
                 }
                 say.accept("No docker CLI with BuildKit found" + reasons(found)
                         + "; building with the Docker Engine's builder.");
-                return new EngineImageBuilder(engine);
+                return new EngineImageBuilder(engine, timeout);
             }
             default -> throw new UserError("Builder '" + mode + "' is not known. Use auto, buildkit or engine.", "builder");
         }

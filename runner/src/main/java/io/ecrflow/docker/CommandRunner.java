@@ -35,6 +35,7 @@ final class CommandRunner {
      * Runs {@code argv} and returns its exit code. {@code timeout} may be null (no limit).
      *
      * @throws IOException when the program cannot be started at all
+     * @throws TimedOut    when it ran past {@code timeout} and was stopped
      */
     int run(List<String> argv, Map<String, String> env, Path workingDirectory, Duration timeout, Consumer<String> lines)
             throws IOException {
@@ -52,10 +53,29 @@ final class CommandRunner {
                 .get();
         executor.setExitValues(null);
         executor.setProcessDestroyer(DESTROYER);
-        if (timeout != null) {
-            executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
+        ExecuteWatchdog watchdog = timeout == null ? null : ExecuteWatchdog.builder().setTimeout(timeout).get();
+        if (watchdog != null) {
+            executor.setWatchdog(watchdog);
         }
-        return executor.execute(command, env);
+        int exitCode = executor.execute(command, env);
+        if (watchdog != null && watchdog.killedProcess()) {
+            throw new TimedOut(timeout);
+        }
+        return exitCode;
+    }
+
+    /** The program ran longer than it was given and was stopped. */
+    static final class TimedOut extends RuntimeException {
+        private final Duration limit;
+
+        TimedOut(Duration limit) {
+            super("stopped after " + limit.toSeconds() + " s", null, false, false);
+            this.limit = limit;
+        }
+
+        Duration limit() {
+            return limit;
+        }
     }
 
     /** Runs a short command and collects its output; a program that cannot start counts as failed. */
@@ -64,6 +84,9 @@ final class CommandRunner {
         try {
             int exitCode = run(argv, env, Path.of(System.getProperty("java.io.tmpdir")), timeout, output::add);
             return new Result(exitCode, List.copyOf(output));
+        } catch (TimedOut e) {
+            output.add("(" + e.getMessage() + ")");
+            return new Result(-1, List.copyOf(output));
         } catch (IOException e) {
             return new Result(-1, List.of(String.valueOf(e.getMessage())));
         }

@@ -8,9 +8,12 @@ import com.github.dockerjava.api.model.AuthConfigurations;
 import io.ecrflow.UserError;
 import io.ecrflow.registry.RegistryCredential;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -20,9 +23,16 @@ import java.util.function.Consumer;
  */
 public final class EngineImageBuilder implements ImageBuilder {
     private final EngineConnection connection;
+    private final BuildTimeout timeout;
 
+    /** A builder whose builds may take as long as they take. */
     public EngineImageBuilder(EngineConnection connection) {
+        this(connection, BuildTimeout.NONE);
+    }
+
+    public EngineImageBuilder(EngineConnection connection, BuildTimeout timeout) {
         this.connection = connection;
+        this.timeout = timeout;
     }
 
     @Override
@@ -48,7 +58,16 @@ public final class EngineImageBuilder implements ImageBuilder {
         }
         EngineBuildCallback callback = new EngineBuildCallback(output);
         try (BuildImageCmd command = command(request, context, dockerfile)) {
-            command.exec(callback).awaitCompletion();
+            command.exec(callback);
+            boolean finished = timeout.limit().isEmpty() ? awaitWithoutLimit(callback)
+                    : callback.awaitCompletion(timeout.limit().get().toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                // Closing the connection ends the build: the engine cancels a build whose client went away.
+                callback.close();
+                throw timeout.exceeded();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the build's connection to the engine could not be closed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("The image build was interrupted.");
@@ -63,6 +82,11 @@ public final class EngineImageBuilder implements ImageBuilder {
         }
         String imageId = connection.client().inspectImageCmd(request.localName()).exec().getId();
         return new BuiltImage(imageId, request.localName());
+    }
+
+    private static boolean awaitWithoutLimit(EngineBuildCallback callback) throws InterruptedException {
+        callback.awaitCompletion();
+        return true;
     }
 
     private BuildImageCmd command(BuildRequest request, Path context, Path dockerfile) {

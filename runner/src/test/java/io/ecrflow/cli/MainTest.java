@@ -37,6 +37,15 @@ class MainTest {
     }
 
     @Test
+    void anErrorNamesTheInputToFixWhenItsMessageDoesNot() {
+        assertThat(Main.namingTheInput(new io.ecrflow.UserError("Registry id '1' is not an AWS account id.", "registryId")))
+                .isEqualTo("Registry id '1' is not an AWS account id. (task input 'registryId', option --registry-id)");
+        assertThat(Main.namingTheInput(new io.ecrflow.UserError("Input 'tags' holds only commas.", "tags")))
+                .isEqualTo("Input 'tags' holds only commas.");
+        assertThat(Main.namingTheInput(new io.ecrflow.UserError("The registry is down."))).isEqualTo("The registry is down.");
+    }
+
+    @Test
     void versionPrintsTheProjectVersion() {
         Run run = run(Map.of(), "--version");
         assertThat(run.exitCode()).isZero();

@@ -128,6 +128,24 @@ class BuildKitImageBuilderTest {
         assertThat(image.publishAsCache()).isEmpty();
     }
 
+    @Test
+    void aBuildThatRunsPastItsTimeoutIsStoppedAndNamesTheInput() throws Exception {
+        Path script = temp.resolve("hanging-docker");
+        Path pidFile = temp.resolve("pid");
+        Files.writeString(script, "#!/bin/sh\necho $$ > '" + pidFile + "'\nexec sleep 300\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        BuildKitCli hanging = new BuildKitCli(script, "28.2.2", BuildKitCli.Mode.BUILDX);
+
+        assertThatThrownBy(() -> new BuildKitImageBuilder(hanging, Map.of("PATH", "/usr/bin:/bin"), temp.resolve("configs"),
+                BuildTimeout.of(java.time.Duration.ofSeconds(1))).build(request(Map.of()), line -> { }))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith("The image build was still running after 1s and was stopped")
+                .satisfies(e -> assertThat(((UserError) e).input()).contains("buildTimeout"));
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+        assertThat(temp.resolve("configs")).isEmptyDirectory();
+    }
+
     /**
      * A stand-in for buildx on the engine's default builder, which this machine has not: it refuses a registry
      * cache export the way buildx's docker driver does, and otherwise "builds" by writing an image id.
