@@ -10,6 +10,7 @@ import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.EarlierPublication;
+import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
@@ -44,14 +45,17 @@ public final class BuildPush {
     private final RegistryClient registries;
     private final DockerEngine engine;
     private final Supplier<ImageBuilder> builderChoice;
+    private final Gate gate;
 
+    /** @param gate what the image must pass before the moving tags are published (the scan gate) */
     public BuildPush(Pipeline pipeline, Ecr ecr, RegistryClient registries, DockerEngine engine,
-                     Supplier<ImageBuilder> builderChoice) {
+                     Supplier<ImageBuilder> builderChoice, Gate gate) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.registries = registries;
         this.engine = engine;
         this.builderChoice = builderChoice;
+        this.gate = gate;
     }
 
     public void run(BuildPushOptions options) {
@@ -67,12 +71,12 @@ public final class BuildPush {
         RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
         if (earlier.resumes()) {
             repositories.ensure(options.repository(), options.createRepository(), existing);
-            report(refs, finish(earlier, refs, registry, publisher));
+            report(refs, finish(earlier, refs, registry, publisher, options));
             return;
         }
         BuiltImage image = build(options, builderChoice.get(), refs.get(0), login);
         repositories.ensure(options.repository(), options.createRepository(), existing);
-        report(refs, publisher.publish(image, refs, login));
+        report(refs, publisher.publish(image, refs, login, options.moving(), gate));
     }
 
     /** In an immutable repository, tags already there are this run's earlier attempt, or a conflict. */
@@ -91,7 +95,7 @@ public final class BuildPush {
 
     /** Gives the tags an earlier attempt of this run did not get the manifest it published; nothing is rebuilt. */
     private Published finish(EarlierPublication earlier, List<ImageRef> refs, RegistryClient registry,
-                             TagPublisher publisher) {
+                             TagPublisher publisher, BuildPushOptions options) {
         Digest digest = earlier.digest().orElseThrow();
         List<ImageRef> present = refs.stream().filter(ref -> earlier.taken().contains(ref.tag())).toList();
         List<ImageRef> missing = refs.stream().filter(ref -> !earlier.taken().contains(ref.tag())).toList();
@@ -100,7 +104,7 @@ public final class BuildPush {
                 + (missing.isEmpty() ? "nothing is left to publish." : "adding " + missing.stream()
                 .map(ref -> ref.tag().value()).collect(Collectors.joining(", ")) + " without rebuilding."));
         Manifest manifest = registry.manifest(refs.get(0).withDigest(digest));
-        return publisher.addTags(manifest, present, missing);
+        return publisher.addTags(manifest, present, missing, options.moving(), gate);
     }
 
     private BuiltImage build(BuildPushOptions options, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The inputs of {@code build-push}, parsed and checked once: every value here is valid.
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param tags          the user's tags; the cache tag is never among them
  * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
  * @param cacheRef      where the registry cache lives (its default when the cache is off); never one of {@code tags}
+ * @param moving        the tags that move from build to build ({@code latest}, branches): published last, after the scan gate
  */
 public record BuildPushOptions(
         RepositorySettings repository,
@@ -31,7 +33,8 @@ public record BuildPushOptions(
         boolean pull,
         String builder,
         boolean registryCache,
-        CacheRef cacheRef) {
+        CacheRef cacheRef,
+        Set<Tag> moving) {
 
     /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
     public Optional<ImageRef> registryCacheIn(String registry) {

@@ -12,6 +12,8 @@ import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
 import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.scan.ScanGate;
+import io.ecrflow.scan.ScanGateSettings;
 import io.ecrflow.tagging.KeyValues;
 import io.ecrflow.tagging.OciLabels;
 import io.ecrflow.tagging.TagPlan;
@@ -81,18 +83,23 @@ public final class BuildPushCommand extends RunnerCommand {
     NewRepositoryOptions newRepository;
 
     @Mixin
+    ScanGateOptions scanGate;
+
+    @Mixin
     PublicCatalogOptions publicCatalog;
 
     @Override
     protected void execute(RunContext run) {
         BuildPushOptions options = options(run);
+        ScanGateSettings gate = scanGate.settings();
         BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         try (DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
             // Every build-push builds: look for the builder while the credentials are checked and ECR logs in.
             Supplier<ImageBuilder> builder = new BuilderChoice(engine.connection(), run.env().asMap(),
                     run.pipeline().tempDirectory(), timeout).chooseInBackground(options.builder(), run.pipeline()::info);
             try (Ecr ecr = run.registry(aws.target())) {
-                new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of()), engine, builder).run(options);
+                new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of()), engine, builder,
+                        ScanGate.of(run.pipeline(), ecr, gate)).run(options);
             }
         }
     }
@@ -118,6 +125,7 @@ public final class BuildPushCommand extends RunnerCommand {
         build.checkRegistryCache(cache, name, plan.tags(), "tags");
         return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), contextDir,
                 dockerfilePath, plan.inPublishOrder(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
-                build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache);
+                build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache,
+                plan.moving());
     }
 }

@@ -20,6 +20,8 @@ import io.ecrflow.platform.Version;
 import io.ecrflow.platform.VersionTags;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
+import io.ecrflow.scan.ScanGate;
+import io.ecrflow.scan.ScanGateSettings;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.TagPlan;
@@ -133,9 +135,13 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Mixin
     NewRepositoryOptions newRepository;
 
+    @Mixin
+    ScanGateOptions scanGate;
+
     @Override
     protected void execute(RunContext run) {
         PlatformImageOptions options = options(run);
+        ScanGateSettings gate = scanGate.settings();
         BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         Optional<TeamsChannel> teams = teamsChannel(run, options.notifications());
         Set<String> insecure = new HashSet<>();
@@ -145,7 +151,7 @@ public final class PlatformImageCommand extends RunnerCommand {
                     new EngineContainers(engine.connection()),
                     () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
                             .choose(options.builder(), run.pipeline()::info),
-                    teams, Clock.systemUTC())
+                    teams, ScanGate.of(run.pipeline(), ecr, gate), Clock.systemUTC())
                     .run(options);
         }
     }

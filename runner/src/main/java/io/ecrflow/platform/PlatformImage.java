@@ -12,6 +12,7 @@ import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.notify.TeamsChannel;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
@@ -65,10 +66,11 @@ public final class PlatformImage {
     private final Containers containers;
     private final Supplier<ImageBuilder> builderChoice;
     private final TeamsNotifications notifications;
+    private final Gate gate;
     private final Clock clock;
 
     public PlatformImage(Pipeline pipeline, Ecr ecr, RegistryClient registries, DockerEngine engine, Containers containers,
-                         Supplier<ImageBuilder> builderChoice, Optional<TeamsChannel> teams, Clock clock) {
+                         Supplier<ImageBuilder> builderChoice, Optional<TeamsChannel> teams, Gate gate, Clock clock) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.registries = registries;
@@ -76,6 +78,7 @@ public final class PlatformImage {
         this.containers = containers;
         this.builderChoice = builderChoice;
         this.notifications = new TeamsNotifications(pipeline, teams);
+        this.gate = gate;
         this.clock = clock;
     }
 
@@ -117,7 +120,8 @@ public final class PlatformImage {
             new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
             refuseTakenVersionTag(options.repository().name(), plan);
             List<ImageRef> refs = refsInPushOrder(options, plan);
-            Published published = new TagPublisher(pipeline, engine, registry).publish(image, refs, login);
+            Published published = new TagPublisher(pipeline, engine, registry).publish(image, refs, login,
+                    movingTags(refs, plan.versionRef()), gate);
             report(plan, refs, published.digest());
             notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
                     plan.upstream());
@@ -200,7 +204,14 @@ public final class PlatformImage {
     /** Finishes the current version's publication: its manifest under the tags an earlier run did not get to. */
     private Published finish(Plan plan, RegistryClient registry) {
         Manifest manifest = registry.manifest(plan.versionRef().withDigest(plan.currentDigest().orElseThrow()));
-        return new TagPublisher(pipeline, engine, registry).addTags(manifest, List.of(plan.versionRef()), plan.unfinished());
+        // an earlier run may have stopped at the gate itself: the unfinished tags pass it before they are written
+        return new TagPublisher(pipeline, engine, registry).addTags(manifest, List.of(plan.versionRef()), plan.unfinished(),
+                movingTags(plan.unfinished(), plan.versionRef()), gate);
+    }
+
+    /** Every tag but the version tag moves to each new version. */
+    private static Set<Tag> movingTags(List<ImageRef> refs, ImageRef versionRef) {
+        return refs.stream().map(ImageRef::tag).filter(tag -> !tag.equals(versionRef.tag())).collect(Collectors.toSet());
     }
 
     private static String tagList(List<ImageRef> refs) {

@@ -57,10 +57,20 @@ public final class TagPublisher {
 
     /** Publishes {@code image} under {@code refs}, in that order (tags that move last). */
     public Published publish(BuiltImage image, List<ImageRef> refs, RegistryCredential login) {
+        return publish(image, refs, login, Set.of(), Gate.OPEN);
+    }
+
+    /**
+     * As {@link #publish(BuiltImage, List, RegistryCredential)}, with {@code gate} checked once the image is in
+     * the registry and before the first of the {@code moving} tags is written. The engine's upload needs one tag:
+     * the first, which is a moving one only when every tag is.
+     */
+    public Published publish(BuiltImage image, List<ImageRef> refs, RegistryCredential login, Set<Tag> moving,
+                             Gate gate) {
         ImageRef first = refs.get(0);
         pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
         Manifest manifest = upload(image, first, login);
-        Published published = addTags(manifest, List.of(first), refs.subList(1, refs.size()));
+        Published published = addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, gate);
         image.publishAsCache().ifPresent(cache -> exportCache(image, manifest, first, cache, login));
         return published;
     }

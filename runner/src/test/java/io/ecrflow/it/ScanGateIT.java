@@ -112,4 +112,24 @@ class ScanGateIT extends TestBedTest {
         assertThat(lenient.stdout()).contains("no verdict");
         assertThat(testbed.manifestDigest(repository, "latest")).contains(newDigest);
     }
+
+    @Test
+    void buildPushOverTheThresholdKeepsTheBranchTagWhereItWasAndPublishesTheBuildsOwnTag() throws Exception {
+        repository = "team/scan-" + UUID.randomUUID().toString().substring(0, 8);
+        Path context = Files.createDirectories(work.resolve("app"));
+        SampleApp.create(context, "scan-" + UUID.randomUUID());
+        testbed.scanFindings(repository, 1, FINDINGS);
+
+        RunResult result = runner("build-push", "--repository", repository, "--context", "src",
+                "--tags", "$(Build.BuildId),$(Build.SourceBranchName)", "--scan-gate", "true", "--fail-on", "CRITICAL=0",
+                "--scan-timeout", "60s")
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables("801", "0123456789abcdef0123456789abcdef01234567"))
+                .in(context).run();
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(String.join("\n", result.errors())).contains("1 CRITICAL (at most 0)")
+                .contains("the tags that move (login) were not published");
+        assertThat(testbed.tagsOf(repository)).containsExactly("801");
+    }
 }

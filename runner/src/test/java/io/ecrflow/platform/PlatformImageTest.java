@@ -110,7 +110,7 @@ class PlatformImageTest {
 
     private PlatformImage flow() {
         return new PlatformImage(pipeline, ecr, registry, engine, mock(Containers.class), () -> builder,
-                Optional.of(teams), Clock.systemUTC());
+                Optional.of(teams), io.ecrflow.publish.Gate.OPEN, Clock.systemUTC());
     }
 
     @Test
