@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.ecrpublic.EcrPublicClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Opens the registry's control plane the standard SDK way: credentials from the source the user chose
@@ -23,6 +24,7 @@ import java.util.Optional;
  * / {@code AWS_ENDPOINT_URL}.
  */
 public final class EcrConnector {
+    private static final Pattern REGION_SHAPE = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d{1,2}");
     private final Map<String, String> env;
     private final Pipeline pipeline;
 
@@ -105,25 +107,35 @@ public final class EcrConnector {
                 // the AWS CLI's variable, which the SDK for Java does not read on its own
                 .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")).filter(s -> !s.isBlank()));
         if (named.isPresent()) {
-            Region region = Region.of(named.get().trim());
-            boolean customEndpoint = target.endpoint().isPresent() || hasEndpointVariable();
-            if (!customEndpoint && !Region.regions().contains(region)) {
-                throw new UserError("'" + named.get() + "' is not a known AWS region. Use a region code such as "
-                        + "us-east-1 or eu-west-1 in --region (task input 'region') or AWS_REGION.", "region");
-            }
-            return region;
+            return checkedRegion(named.get().trim(), target.unlistedRegion());
         }
         try {
             var chain = DefaultAwsRegionProviderChain.builder();
             target.credentials().profile().ifPresent(chain::profileName);
-            return chain.build().getRegion();
+            return checkedRegion(chain.build().getRegion().id(), target.unlistedRegion());
         } catch (SdkClientException e) {
             throw new UserError("No AWS region is set. Give one with --region (task input 'region') or the "
                     + "AWS_REGION environment variable.", "region", e);
         }
     }
 
-    private boolean hasEndpointVariable() {
-        return env.keySet().stream().anyMatch(k -> k.equals("AWS_ENDPOINT_URL") || k.equals("AWS_ENDPOINT_URL_ECR"));
+    /**
+     * A region is checked even when the endpoint is the user's own: the SDK signs requests for it, and a typo
+     * would otherwise reach a private or test endpoint unnoticed. Regions newer than this SDK pass when the user
+     * says so (unlistedRegion).
+     */
+    static Region checkedRegion(String name, boolean unlistedAllowed) {
+        if (!REGION_SHAPE.matcher(name).matches()) {
+            throw new UserError("Region '" + name + "' is not an AWS region code such as us-east-1 or eu-west-1 (lower "
+                    + "case, parts joined by dashes, a number at the end). Fix --region (task input 'region') or AWS_REGION.",
+                    "region");
+        }
+        Region region = Region.of(name);
+        if (!unlistedAllowed && !Region.regions().contains(region)) {
+            throw new UserError("'" + name + "' is not a known AWS region. Use a region code such as us-east-1 or "
+                    + "eu-west-1 in --region (task input 'region') or AWS_REGION; for a region newer than this "
+                    + "version of ecrflow, set unlistedRegion to true.", "region");
+        }
+        return region;
     }
 }

@@ -25,6 +25,10 @@ public final class AwsOptions {
             description = "AWS region of the registry, e.g. eu-west-1. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's region.")
     String region;
 
+    @Option(names = "--unlisted-region", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Accept a region this version of ecrflow does not know yet (a new AWS region). Default: false.")
+    String unlistedRegion;
+
     @Option(names = "--registry-id", paramLabel = "ACCOUNT",
             description = "Account id of the registry when it is not the caller's own (cross-account push).")
     String registryId;
@@ -110,7 +114,8 @@ public final class AwsOptions {
                         + "digits and . _ - , starting with a letter).", "registryAlias");
             }
         });
-        return new AwsTarget(Inputs.text(region), uri, id, credentials(), publicRegistry(), alias);
+        return new AwsTarget(Inputs.text(region), uri, id, credentials(), publicRegistry(), alias)
+                .allowingUnlistedRegion(Inputs.bool(unlistedRegion, false, "unlistedRegion"));
     }
 
     CredentialSettings credentials() {

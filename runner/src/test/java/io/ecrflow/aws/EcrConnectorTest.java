@@ -40,9 +40,24 @@ class EcrConnectorTest {
     }
 
     @Test
-    void anyRegionNameIsAcceptedWithACustomEndpoint() {
+    void aRegionIsCheckedEvenWithACustomEndpoint() {
+        EcrConnector connector = new EcrConnector(Map.of("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:1"), PIPELINE);
+        assertThatThrownBy(() -> connector.resolveRegion(new AwsTarget(Optional.of("us east 1"),
+                Optional.of(URI.create("http://127.0.0.1:1")), Optional.empty())))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith("Region 'us east 1' is not an AWS region code")
+                .satisfies(e -> assertThat(((UserError) e).input()).contains("region"));
+        assertThatThrownBy(() -> connector.resolveRegion(new AwsTarget(Optional.of("eu-wst-1"),
+                Optional.of(URI.create("http://127.0.0.1:1")), Optional.empty())))
+                .hasMessageContaining("'eu-wst-1' is not a known AWS region").hasMessageContaining("unlistedRegion");
+    }
+
+    @Test
+    void aRegionNewerThanTheSdkPassesWhenTheUserSaysSo() {
         EcrConnector connector = new EcrConnector(Map.of(), PIPELINE);
-        assertThat(connector.resolveRegion(new AwsTarget(Optional.of("local-1"), Optional.of(URI.create("http://127.0.0.1:1")),
-                Optional.empty()))).isEqualTo(Region.of("local-1"));
+        AwsTarget target = new AwsTarget(Optional.of("eu-future-9"), Optional.empty(), Optional.empty()).allowingUnlistedRegion(true);
+        assertThat(connector.resolveRegion(target)).isEqualTo(Region.of("eu-future-9"));
+        assertThatThrownBy(() -> connector.resolveRegion(new AwsTarget(Optional.of("eu future 9"), Optional.empty(),
+                Optional.empty()).allowingUnlistedRegion(true))).hasMessageContaining("is not an AWS region code");
     }
 }

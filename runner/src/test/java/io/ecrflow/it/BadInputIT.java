@@ -96,6 +96,12 @@ class BadInputIT {
                 "file 'tagged.json' is not one ECR accepts: rule 1 (rulePriority 1) selects tagged images", "lifecyclePolicy"));
         cases.add(push("lifecycle JSON text with rules of the wrong type", List.of("--lifecycle-policy", "{\"rules\": 5}"),
                 "the lifecyclePolicy input is not one ECR accepts", "lifecyclePolicy"));
+        cases.add(push("region with spaces, with an endpoint set", List.of("--region", "us east 1"),
+                "Region 'us east 1' is not an AWS region code", "region"));
+        cases.add(push("region misspelt, with an endpoint set", List.of("--region", "eu-wst-1"),
+                "'eu-wst-1' is not a known AWS region", "unlistedRegion"));
+        cases.add(push("unlistedRegion not a boolean", List.of("--unlisted-region", "new"), "use true or false",
+                "unlistedRegion"));
         cases.add(push("registry id too short", List.of("--registry-id", "12345"), "12 digits", "registryId"));
         cases.add(push("endpoint not a URL", List.of("--endpoint", "ecr here"), "ecr here", "endpoint"));
         cases.add(push("role ARN of a user", List.of("--role-arn", "arn:aws:iam::123456789012:user/ci"), "IAM role ARN", "roleArn"));
