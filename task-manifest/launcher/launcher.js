@@ -27,6 +27,8 @@ const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
 // How the agent hands a step its service connections (longest prefix first): each name goes on with the
 // connection's id, alone or followed by _<FIELD>.
 const ENDPOINT_PREFIXES = ['ENDPOINT_AUTH_PARAMETER_', 'ENDPOINT_AUTH_SCHEME_', 'ENDPOINT_AUTH_', 'ENDPOINT_DATA_', 'ENDPOINT_URL_'];
+// Tells the runner the task's restrictions.commands.mode (task.json): "restricted" or "any".
+const COMMAND_MODE_VARIABLE = 'ECRFLOW_COMMAND_MODE';
 // Secret pipeline variables reach a step as SECRET_<NAME>; the runner reads only the AWS Toolkit's (AWS.*).
 const RUNNER_SECRET_VARIABLES = 'SECRET_AWS_';
 // Connection fields that name rather than prove (the access key id, the AWS Toolkit's role fields).
@@ -60,6 +62,9 @@ function run(command, options) {
             return;
         }
         const childEnv = runnerEnvironment(env, settings.aws);
+        // the agent drops most logging commands of a task in restricted mode; the runner then hands its
+        // summary on as an output instead of uploading it
+        childEnv[COMMAND_MODE_VARIABLE] = taskCommandMode();
         const jar = runnerJar();
         const java = findJava(env);
         const archive = startupArchive(env, java, jar, command);
@@ -300,6 +305,16 @@ function taskIdentity() {
         return { name: String(manifest.name), version: `${v.Major}.${v.Minor}.${v.Patch}` };
     } catch (e) {
         return { name: 'ecrflow', version: 'unknown' };
+    }
+}
+
+/** The command mode the task.json next to this file declares; the agent's default is "any". */
+function taskCommandMode() {
+    try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'task.json'), 'utf8'));
+        return ((manifest.restrictions || {}).commands || {}).mode || 'any';
+    } catch (e) {
+        return 'any';
     }
 }
 

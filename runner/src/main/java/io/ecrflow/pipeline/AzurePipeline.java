@@ -2,10 +2,15 @@ package io.ecrflow.pipeline;
 
 import io.ecrflow.Secret;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Azure Pipelines: reads the agent's environment and answers with logging commands on stdout
@@ -15,9 +20,18 @@ import java.util.Optional;
  * {@code ##vso[} anywhere in a line, so only the commands built here may carry it.
  */
 public final class AzurePipeline implements Pipeline {
+    /**
+     * Set by ecrflow's task launcher to {@code restricted} when the task.json declares restricted command
+     * mode: the agent then drops {@code task.uploadsummary} (and any command but a few), so the summary is
+     * handed to later steps as the {@value #SUMMARY_OUTPUT} output instead.
+     */
+    public static final String COMMAND_MODE = "ECRFLOW_COMMAND_MODE";
+    static final String SUMMARY_OUTPUT = "summaryFile";
+
     private final Environment environment;
     private final PrintStream out;
     private final SecretMasker masker = new SecretMasker();
+    private final RunSummary summary = new RunSummary();
 
     public AzurePipeline(Environment environment, PrintStream out) {
         this.environment = Objects.requireNonNull(environment, "environment");
@@ -121,7 +135,20 @@ public final class AzurePipeline implements Pipeline {
     }
 
     @Override
+    public void summary(String markdown) {
+        summary.add(masker.mask(markdown));
+    }
+
+    @Override
+    public void phaseFinished(String phase, Duration took) {
+        Pipeline.super.phaseFinished(phase, took);
+        summary.phase(phase, took);
+    }
+
+    /** The summary goes out first, so that a failed step still leaves what it did. */
+    @Override
     public void complete(boolean succeeded, String message) {
+        publishSummary();
         emit(LoggingCommand.of("task.complete")
                 .property("result", succeeded ? "Succeeded" : "Failed")
                 .message(safe(message)));
@@ -133,6 +160,45 @@ public final class AzurePipeline implements Pipeline {
                 .or(() -> Optional.ofNullable(System.getProperty("java.io.tmpdir")))
                 .map(Path::of)
                 .orElseThrow();
+    }
+
+    /**
+     * Writes the summary to a file in the agent's temp folder (emptied after the job) and shows it in the log.
+     * A script step uploads it with {@code task.uploadsummary}, which puts it on the run's Extensions tab; in
+     * restricted command mode the agent refuses that command to the task itself (azure-pipelines-agent,
+     * TaskCommandExtension.cs: TaskUploadSummaryCommand and TaskAddAttachmentCommand are not marked
+     * AllowedInRestrictedMode), so the file's path becomes an output for a later script step to upload.
+     */
+    private void publishSummary() {
+        if (summary.isEmpty()) {
+            return;
+        }
+        String markdown = summary.markdown();
+        Path file = tempDirectory().resolve("ecrflow-summary-" + UUID.randomUUID() + ".md");
+        try {
+            Files.writeString(file, markdown, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            warning("Could not write the run summary to " + file + ": " + e.getMessage()
+                    + ". The summary is in the log only.");
+            file = null;
+        }
+        beginGroup("Summary");
+        relay(markdown);
+        endGroup();
+        if (file == null) {
+            return;
+        }
+        if (restrictedCommands()) {
+            setOutput(SUMMARY_OUTPUT, file.toString());
+            info("The run summary is in " + file + " (output " + SUMMARY_OUTPUT + "); a later script step can upload "
+                    + "it to the run's Extensions tab with the task.uploadsummary logging command (docs/security.md).");
+        } else {
+            emit(LoggingCommand.of("task.uploadsummary").message(masker.mask(file.toString())));
+        }
+    }
+
+    private boolean restrictedCommands() {
+        return environment.get(COMMAND_MODE).map(mode -> mode.trim().equalsIgnoreCase("restricted")).orElse(false);
     }
 
     private void logIssue(String type, String message) {

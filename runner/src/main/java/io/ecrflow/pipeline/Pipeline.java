@@ -3,6 +3,7 @@ package io.ecrflow.pipeline;
 import io.ecrflow.Secret;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -69,6 +70,14 @@ public interface Pipeline {
      */
     default void summary(String markdown) {
         // a CI adapter without a summary of its own shows none
+    }
+
+    /**
+     * A phase of the run (login, build, push, test) took this long: the log says so, and an adapter that
+     * writes a summary at the end lists every phase in it.
+     */
+    default void phaseFinished(String phase, Duration took) {
+        info(phase + " took " + PhaseTimer.format(took) + ".");
     }
 
     /** Final result of the step. */

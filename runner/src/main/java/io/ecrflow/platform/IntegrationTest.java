@@ -6,6 +6,7 @@ import io.ecrflow.docker.Containers;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.docker.RunningContainer;
+import io.ecrflow.pipeline.PhaseTimer;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
@@ -58,8 +59,13 @@ public final class IntegrationTest {
             } else {
                 rewritten = Optional.of(rewrite(dockerfile, app, candidate, namesPlatform));
             }
-            build(app, rewritten.orElse(app.dockerfile()), buildArgs, testImage, builder, pullAuth);
-            runAndProbe(app, testImage);
+            Map<String, String> args = buildArgs;
+            Path dockerfileToBuild = rewritten.orElse(app.dockerfile());
+            PhaseTimer.time(pipeline, "Test", () -> {
+                build(app, dockerfileToBuild, args, testImage, builder, pullAuth);
+                runAndProbe(app, testImage);
+                return null;
+            });
         } finally {
             rewritten.ifPresent(IntegrationTest::deleteQuietly);
             engine.removeImage(testImage);

@@ -3,6 +3,7 @@ package io.ecrflow.publish;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.ImageBuilder;
+import io.ecrflow.pipeline.PhaseTimer;
 import io.ecrflow.pipeline.Pipeline;
 
 /** Builds an image with the chosen builder, its output inside one collapsible log group. */
@@ -17,7 +18,7 @@ public final class ImageBuild {
     public BuiltImage build(String what, ImageBuilder builder, BuildRequest request) {
         pipeline.beginGroup("Build " + what + " (" + builder.name() + ")");
         try {
-            BuiltImage image = builder.build(request, pipeline::relay);
+            BuiltImage image = PhaseTimer.time(pipeline, "Build", () -> builder.build(request, pipeline::relay));
             pipeline.info("Built image " + image.imageId() + ".");
             return image;
         } finally {

@@ -1,6 +1,7 @@
 package io.ecrflow.publish;
 
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.pipeline.PhaseTimer;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.RegistryCredential;
 
@@ -15,7 +16,7 @@ public final class RegistryLogin {
     }
 
     public RegistryCredential logIn() {
-        RegistryCredential login = ecr.login();
+        RegistryCredential login = PhaseTimer.time(pipeline, "Login", ecr::login);
         pipeline.registerSecret(login.password());
         pipeline.info("Logged in to " + login.registry() + ".");
         return login;

@@ -4,6 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.PushProgress;
+import io.ecrflow.pipeline.PhaseTimer;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
@@ -69,7 +70,8 @@ public final class TagPublisher {
                              Gate gate) {
         ImageRef first = refs.get(0);
         pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
-        Manifest manifest = upload(image, first, login);
+        // the push phase is the one upload; the further tags are a manifest each
+        Manifest manifest = PhaseTimer.time(pipeline, "Push", () -> upload(image, first, login));
         Published published = addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, gate);
         image.publishAsCache().ifPresent(cache -> exportCache(image, manifest, first, cache, login));
         return published;

@@ -282,9 +282,11 @@ class TaskContractTest {
     }
 
     @Test
-    void everyLoggingCommandTheRunnerCanPrintIsAllowedInRestrictedMode() throws Exception {
+    void everyLoggingCommandTheRunnerCanPrintIsAllowedInRestrictedMode(@TempDir Path agentTemp) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Pipeline pipeline = new AzurePipeline(Environment.of(Map.of("SYSTEM_DEBUG", "true")), new PrintStream(out, true, StandardCharsets.UTF_8));
+        // as the launcher starts the runner for a task whose task.json asks for restricted command mode
+        Pipeline pipeline = new AzurePipeline(Environment.of(Map.of("SYSTEM_DEBUG", "true", AzurePipeline.COMMAND_MODE, "restricted",
+                "AGENT_TEMPDIRECTORY", agentTemp.toString())), new PrintStream(out, true, StandardCharsets.UTF_8));
         List<String> called = new ArrayList<>();
         for (Method method : Pipeline.class.getMethods()) {
             if (method.getReturnType() == void.class && !Modifier.isStatic(method.getModifiers())) {
@@ -292,10 +294,13 @@ class TaskContractTest {
                 called.add(method.getName());
             }
         }
+        // the end of a step, after a summary and a phase were reported whatever the order above
+        pipeline.complete(true, "");
         Set<String> printed = new TreeSet<>();
         out.toString(StandardCharsets.UTF_8).lines().forEach(line -> printed.addAll(loggingCommandsIn(line)));
 
-        assertThat(called).contains("setOutput", "exportVariable", "rememberForPostJob", "registerSecret", "complete", "relay");
+        assertThat(called).contains("setOutput", "exportVariable", "rememberForPostJob", "registerSecret", "complete", "relay",
+                "summary", "phaseFinished");
         assertThat(printed).as("commands the runner printed for every Pipeline method").contains("task.setvariable", "task.complete")
                 .allMatch(RestrictedMode::allows);
     }
@@ -325,6 +330,8 @@ class TaskContractTest {
                 arguments[i] = true;
             } else if (types[i] == Secret.class) {
                 arguments[i] = Secret.of("secret-value");
+            } else if (types[i] == java.time.Duration.class) {
+                arguments[i] = java.time.Duration.ofSeconds(3);
             } else {
                 throw new AssertionError("no sample for " + types[i] + " of Pipeline." + method.getName() + ": add one");
             }
