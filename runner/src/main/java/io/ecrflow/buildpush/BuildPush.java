@@ -61,7 +61,8 @@ public final class BuildPush {
     public void run(BuildPushOptions options) {
         engine.ping();
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
-        RegistryClient registry = registries.withCredential(login);
+        // A long build can outlast the login: the registry client logs in again once if the registry refuses it.
+        RegistryClient registry = registries.withCredential(login, () -> new RegistryLogin(ecr, pipeline).logIn());
         List<ImageRef> refs = options.tags().stream()
                 .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
                 .toList();

@@ -98,7 +98,7 @@ public final class BuildPushCommand extends RunnerCommand {
             Supplier<ImageBuilder> builder = new BuilderChoice(engine.connection(), run.env().asMap(),
                     run.pipeline().tempDirectory(), timeout).chooseInBackground(options.builder(), run.pipeline()::info);
             try (Ecr ecr = run.registry(aws.target())) {
-                new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of()), engine, builder,
+                new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of(), run.pipeline()::warning), engine, builder,
                         ScanGate.of(run.pipeline(), ecr, gate)).run(options);
             }
         }

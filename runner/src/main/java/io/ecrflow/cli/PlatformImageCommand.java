@@ -147,7 +147,7 @@ public final class PlatformImageCommand extends RunnerCommand {
         Set<String> insecure = new HashSet<>();
         Inputs.list(insecureRegistries).forEach(host -> insecure.add(host.toLowerCase(Locale.ROOT)));
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
-            new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure), engine,
+            new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure, run.pipeline()::warning), engine,
                     new EngineContainers(engine.connection()),
                     () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
                             .choose(options.builder(), run.pipeline()::info),

@@ -78,11 +78,11 @@ public final class PromoteCommand extends RunnerCommand {
         PromoteOptions options = options(run);
         try (Ecr target = run.ecr(options.targetRegistry())) {
             if (options.sameRegistry()) {
-                new Promote(run.pipeline(), target, target, HttpRegistryClient.create(Set.of())).run(options);
+                new Promote(run.pipeline(), target, target, HttpRegistryClient.create(Set.of(), run.pipeline()::warning)).run(options);
                 return;
             }
             try (Ecr source = run.ecr(options.sourceRegistry())) {
-                new Promote(run.pipeline(), source, target, HttpRegistryClient.create(Set.of())).run(options);
+                new Promote(run.pipeline(), source, target, HttpRegistryClient.create(Set.of(), run.pipeline()::warning)).run(options);
             }
         }
     }

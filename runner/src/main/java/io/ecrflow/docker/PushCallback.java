@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
     // The engine's last status line: "<tag>: digest: sha256:<hex> size: <n>".
     private static final Pattern DIGEST_LINE = Pattern.compile("digest: (sha256:[a-f0-9]{64}) size:");
+    // The engine's own retry of a layer upload: "Retrying in 5 seconds", up to 5 times per layer.
+    private static final Pattern RETRY_LINE = Pattern.compile("Retrying in \\d+ seconds?");
 
     private final ImageRef ref;
     private final PushProgress progress;
@@ -26,6 +28,7 @@ final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
     private Digest digest;
     private String error;
     private int reported = -1;
+    private int retries;
 
     PushCallback(ImageRef ref, PushProgress progress) {
         this.ref = ref;
@@ -73,10 +76,26 @@ final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
                 progress.status(id + ": " + status);
             }
             default -> {
-                // "Mounted from other/repo" also finishes a layer; anything else ("Retrying in 5 seconds") is news.
+                if (RETRY_LINE.matcher(status).matches()) {
+                    retried();
+                    return;
+                }
+                // "Mounted from other/repo" also finishes a layer; anything else is news.
                 layer.finished |= status.startsWith("Mounted from");
                 progress.status(id + ": " + status);
             }
+        }
+    }
+
+    /**
+     * The engine retries each layer on its own, one line per layer and attempt (about 50 lines for an image whose
+     * registry went away): the log gets one line when it starts, and the count goes into the failure.
+     */
+    private void retried() {
+        retries++;
+        if (retries == 1) {
+            progress.status("The registry " + ref.registry() + " failed to take a layer; the Docker Engine is trying "
+                    + "again (up to 5 times per layer).");
         }
     }
 
@@ -105,7 +124,7 @@ final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
     /** The digest of the pushed manifest; throws the registry's refusal as a {@link UserError}. */
     Digest result() {
         if (error != null) {
-            throw PushFailure.explain(ref, error);
+            throw PushFailure.explain(ref, error, retries);
         }
         if (digest == null) {
             throw new UserError("Pushing " + ref + " ended without the registry reporting the image digest. "

@@ -3,6 +3,7 @@ package io.ecrflow.docker;
 import io.ecrflow.UserError;
 import io.ecrflow.registry.ImageRef;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Turns the error a registry gave the engine during a push into a message saying what to do. */
@@ -10,7 +11,17 @@ final class PushFailure {
     private PushFailure() {
     }
 
+    /** Messages of a connection that broke or never came about, as Go's net/http and the engine word them. */
+    private static final List<String> UNREACHABLE = List.of("eof", "connection refused", "connection reset",
+            "broken pipe", "i/o timeout", "no such host", "dial tcp", "tls handshake timeout", "server misbehaving",
+            "client.timeout exceeded", "network is unreachable");
+
     static UserError explain(ImageRef ref, String registryMessage) {
+        return explain(ref, registryMessage, 0);
+    }
+
+    /** @param retries how often the engine retried a layer before giving up */
+    static UserError explain(ImageRef ref, String registryMessage, int retries) {
         String said = registryMessage == null || registryMessage.isBlank() ? "no reason given" : registryMessage.trim();
         String lower = said.toLowerCase(Locale.ROOT);
         String tag = ref.tagOpt().map(Object::toString).orElse("");
@@ -34,6 +45,13 @@ final class PushFailure {
                     + " (registry said: " + said + "). Check the credentials, and that the identity is allowed "
                     + "to push to this repository: ecr:GetAuthorizationToken, ecr:BatchCheckLayerAvailability, "
                     + "ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage.");
+        }
+        if (UNREACHABLE.stream().anyMatch(lower::contains)) {
+            return new UserError("Could not reach the registry at " + ref.registry() + " while pushing " + ref
+                    + " (engine said: " + said + (retries > 0 ? ", after " + retries + " retries of its layer uploads" : "")
+                    + "): the registry closed the connection or is down. Check that it is up and that the Docker "
+                    + "Engine can reach it (network, proxy, firewall), then run again; layers already uploaded are not "
+                    + "sent again.");
         }
         return new UserError("Pushing " + ref + " failed: " + said);
     }

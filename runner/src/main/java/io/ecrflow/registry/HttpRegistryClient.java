@@ -9,12 +9,13 @@ import io.ecrflow.registry.RegistryTransport.Request;
 import io.ecrflow.registry.RegistryTransport.Response;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,30 +28,37 @@ public final class HttpRegistryClient implements RegistryClient {
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final String CONFIG_ACCEPT = "application/vnd.oci.image.config.v1+json, "
             + "application/vnd.docker.container.image.v1+json, */*";
-    /** A manifest PUT is idempotent: a registry's passing failure (5xx, a dropped connection) is tried again. */
-    private static final int WRITE_ATTEMPTS = 3;
     private static final Body EMPTY = new Body("application/octet-stream", new byte[0]);
 
     private final RegistryTransport transport;
-    private final Duration retryPause;
 
-    private HttpRegistryClient(RegistryTransport transport, Duration retryPause) {
+    private HttpRegistryClient(RegistryTransport transport) {
         this.transport = transport;
-        this.retryPause = retryPause;
     }
 
     /**
      * @param insecureRegistries hosts (with port, as in image references) to reach over plain HTTP
      *                           besides the loopback ones
      */
-    public static HttpRegistryClient create(Set<String> insecureRegistries) {
-        return new HttpRegistryClient(new RegistryTransport(new RegistryEndpoints(insecureRegistries), Map.of()),
-                Duration.ofMillis(500));
+    public static HttpRegistryClient create(Set<String> insecureRegistries, Consumer<String> warnings) {
+        return create(insecureRegistries, RetryPolicy.STANDARD, warnings);
+    }
+
+    /**
+     * @param warnings receives one line for every request tried again (see {@link RetryPolicy})
+     */
+    static HttpRegistryClient create(Set<String> insecureRegistries, RetryPolicy retry, Consumer<String> warnings) {
+        return new HttpRegistryClient(new RegistryTransport(new RegistryEndpoints(insecureRegistries), retry, warnings));
     }
 
     @Override
     public RegistryClient withCredential(RegistryCredential credential) {
-        return new HttpRegistryClient(transport.withCredential(credential), retryPause);
+        return new HttpRegistryClient(transport.withCredential(credential));
+    }
+
+    @Override
+    public RegistryClient withCredential(RegistryCredential credential, Supplier<RegistryCredential> renewal) {
+        return new HttpRegistryClient(transport.withCredential(credential, renewal));
     }
 
     @Override
@@ -89,31 +97,17 @@ public final class HttpRegistryClient implements RegistryClient {
     public void putManifest(ImageRef tagged, Manifest manifest) {
         Request put = new Request("PUT", "/manifests/" + reference(tagged), Manifest.ACCEPT,
                 Optional.of(new Body(manifest.mediaType(), manifest.content())));
-        for (int attempt = 1; ; attempt++) {
-            Response response;
-            try {
-                response = call(tagged, put);
-            } catch (RegistryTransport.RegistryUnreachable e) {
-                if (attempt == WRITE_ATTEMPTS) {
-                    throw e;
-                }
-                pause(attempt);
-                continue;
-            }
-            if (response.status() >= 500 && attempt < WRITE_ATTEMPTS) {
-                pause(attempt);
-                continue;
-            }
-            if (!response.answer().successful()) {
-                throw new ManifestRefused(tagged, response.status(), response.errorText(), attempt);
-            }
-            Optional<Digest> stored = response.header("Docker-Content-Digest").map(Digest::parse);
-            if (stored.isPresent() && !stored.get().equals(manifest.digest())) {
-                throw new UserError("The registry " + tagged.registry() + " stored " + tagged + " as " + stored.get()
-                        + " instead of " + manifest.digest() + ": it rewrote the manifest, so the tags of this run "
-                        + "would not share one digest.");
-            }
-            return;
+        // A manifest PUT is idempotent, so the transport tries a passing failure (5xx, 429, no answer) again.
+        Response response = call(tagged, put);
+        if (!response.answer().successful()) {
+            throw new ManifestRefused(tagged, response.status(), response.errorText(),
+                    RetryPolicy.isPassing(response.status()) ? transport.attempts() : 1);
+        }
+        Optional<Digest> stored = response.header("Docker-Content-Digest").map(Digest::parse);
+        if (stored.isPresent() && !stored.get().equals(manifest.digest())) {
+            throw new UserError("The registry " + tagged.registry() + " stored " + tagged + " as " + stored.get()
+                    + " instead of " + manifest.digest() + ": it rewrote the manifest, so the tags of this run "
+                    + "would not share one digest.");
         }
     }
 
@@ -211,12 +205,4 @@ public final class HttpRegistryClient implements RegistryClient {
         return ref.digestOpt().map(Digest::toString).orElseGet(() -> ref.tag().value());
     }
 
-    private void pause(int attempt) {
-        try {
-            Thread.sleep(retryPause.toMillis() * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("Interrupted while writing a manifest.");
-        }
-    }
 }

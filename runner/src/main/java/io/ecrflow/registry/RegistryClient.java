@@ -2,6 +2,7 @@ package io.ecrflow.registry;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Any OCI distribution registry (ECR, MCR, Docker Hub, a private one): what a tag points to, manifests,
@@ -43,4 +44,10 @@ public interface RegistryClient {
 
     /** A client that also authenticates to {@code credential.registry()} with that credential. */
     RegistryClient withCredential(RegistryCredential credential);
+
+    /**
+     * A client that authenticates with {@code credential} and, should the registry refuse it during the run (an
+     * expired login), logs in once more through {@code renewal}.
+     */
+    RegistryClient withCredential(RegistryCredential credential, Supplier<RegistryCredential> renewal);
 }

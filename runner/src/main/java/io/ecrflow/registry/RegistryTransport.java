@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * How requests reach a registry, apart from what they ask: the API base of each host, the answer to its
@@ -34,18 +37,49 @@ final class RegistryTransport {
 
     private final RegistryEndpoints endpoints;
     private final Map<String, RegistryCredential> credentials;
+    private final Map<String, Supplier<RegistryCredential>> renewals;
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+    private final RetryPolicy retry;
+    private final Consumer<String> warnings;
+    private final Set<String> renewed = ConcurrentHashMap.newKeySet();
 
-    RegistryTransport(RegistryEndpoints endpoints, Map<String, RegistryCredential> credentials) {
+    /**
+     * @param warnings receives one line for each request tried again, with the reason
+     */
+    RegistryTransport(RegistryEndpoints endpoints, RetryPolicy retry, Consumer<String> warnings) {
+        this(endpoints, Map.of(), Map.of(), retry, warnings);
+    }
+
+    private RegistryTransport(RegistryEndpoints endpoints, Map<String, RegistryCredential> credentials,
+                              Map<String, Supplier<RegistryCredential>> renewals, RetryPolicy retry,
+                              Consumer<String> warnings) {
         this.endpoints = endpoints;
-        this.credentials = Map.copyOf(credentials);
+        this.credentials = new ConcurrentHashMap<>(credentials);
+        this.renewals = Map.copyOf(renewals);
+        this.retry = retry;
+        this.warnings = warnings;
     }
 
     /** The same registries with one more credential; tokens are asked for afresh. */
     RegistryTransport withCredential(RegistryCredential credential) {
         Map<String, RegistryCredential> all = new HashMap<>(credentials);
         all.put(credential.registry(), credential);
-        return new RegistryTransport(endpoints, all);
+        return new RegistryTransport(endpoints, all, renewals, retry, warnings);
+    }
+
+    /**
+     * The same, with a way to log in again: a credential that expires during the run (ECR's login lasts 12 hours,
+     * and a long build or a slow push can outlast a login taken early) is renewed once when the registry refuses it.
+     */
+    RegistryTransport withCredential(RegistryCredential credential, Supplier<RegistryCredential> renewal) {
+        Map<String, Supplier<RegistryCredential>> all = new HashMap<>(renewals);
+        all.put(credential.registry(), renewal);
+        return new RegistryTransport(endpoints, credentials, all, retry, warnings).withCredential(credential);
+    }
+
+    /** How many times a request is sent at most. */
+    int attempts() {
+        return retry.attempts();
     }
 
     /** A request to send: {@code path} is below /v2/&lt;name&gt;, or absolute from /v2/ on, or a whole URL. */
@@ -75,10 +109,38 @@ final class RegistryTransport {
         String authorization = authorize(challenge, registry, repository);
         authorizations.put(key, authorization);
         response = exchange(request, uri, Optional.of(authorization), registry);
+        if (response.status() == 401 && renew(registry)) {
+            authorization = authorize(challenge, registry, repository);
+            authorizations.put(key, authorization);
+            response = exchange(request, uri, Optional.of(authorization), registry);
+        }
         if (response.status() == 401) {
             throw denied(registry, repository, response);
         }
         return response;
+    }
+
+    /** Logs in to the registry again, once per run; false when there is no way to (or it was done already). */
+    private boolean renew(String registry) {
+        Supplier<RegistryCredential> renewal = renewals.get(registry);
+        RegistryCredential current = credentials.get(registry);
+        if (renewal == null || current == null) {
+            return false;
+        }
+        synchronized (renewals) {
+            if (credentials.get(registry) != current) {
+                return true;
+            }
+            if (renewed.contains(registry)) {
+                return false;
+            }
+            renewed.add(registry);
+            warnings.accept("The registry " + registry + " refused the login (401): it may have expired during the run. "
+                    + "Logging in again.");
+            credentials.put(registry, renewal.get());
+            authorizations.keySet().removeIf(key -> key.startsWith(registry + " "));
+            return true;
+        }
     }
 
     private String authorize(AuthChallenge challenge, String registry, RepositoryName repository) {
@@ -121,13 +183,79 @@ final class RegistryTransport {
         }
     }
 
+    /** One request, tried again while it fails in passing (see {@link RetryPolicy}); the body is read whole. */
     private Response exchange(Request request, URI uri, Optional<String> authorization, String registry) {
+        for (int attempt = 1; ; attempt++) {
+            Response response;
+            try {
+                response = exchangeOnce(request, uri, authorization, registry);
+            } catch (RegistryUnreachable e) {
+                if (attempt == retry.attempts()) {
+                    throw e.after(attempt);
+                }
+                pause(attempt, Optional.empty(), e.reason(), request, uri);
+                continue;
+            }
+            if (RetryPolicy.isPassing(response.status()) && attempt < retry.attempts()) {
+                pause(attempt, RetryPolicy.retryAfter(response.header("Retry-After")),
+                        "answered " + response.status() + response.errorText(), request, uri);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private Response exchangeOnce(Request request, URI uri, Optional<String> authorization, String registry) {
         try (HttpCall.Streamed answer = exchangeStreamed(request, uri, authorization, registry)) {
             return new Response(registry, new HttpCall.Response(answer.status(), answer.headers(),
                     answer.body().readAllBytes()));
         } catch (IOException e) {
             throw unreachable(registry, uri, e);
         }
+    }
+
+    /** A streamed GET, tried again like {@link #exchange} while nothing of its body has been read. */
+    private HttpCall.Streamed openRetrying(Request request, URI uri, Optional<String> authorization, String registry) {
+        for (int attempt = 1; ; attempt++) {
+            HttpCall.Streamed response;
+            try {
+                response = exchangeStreamed(request, uri, authorization, registry);
+            } catch (RegistryUnreachable e) {
+                if (attempt == retry.attempts()) {
+                    throw e.after(attempt);
+                }
+                pause(attempt, Optional.empty(), e.reason(), request, uri);
+                continue;
+            }
+            if (RetryPolicy.isPassing(response.status()) && attempt < retry.attempts()) {
+                Optional<Duration> retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"));
+                closeQuietly(response);
+                pause(attempt, retryAfter, "answered " + response.status(), request, uri);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    /** One warning line per retry: what failed, and when the next attempt goes. The path has no query (no secrets). */
+    private void pause(int attempt, Optional<Duration> retryAfter, String reason, Request request, URI uri) {
+        Duration pause = retry.pauseAfter(attempt, retryAfter);
+        warnings.accept(request.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + " " + reason
+                + "; trying again in " + seconds(pause) + " (attempt " + (attempt + 1) + " of " + retry.attempts() + ").");
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("Interrupted while waiting to try a registry request again.");
+        }
+    }
+
+    private static String seconds(Duration pause) {
+        if (pause.toMillis() < 1000) {
+            return pause.toMillis() + " ms";
+        }
+        return pause.toMillis() % 1000 == 0 ? pause.toSeconds() + " s"
+                : String.format(java.util.Locale.ROOT, "%.1f s", pause.toMillis() / 1000.0);
     }
 
     /** Sends the request, following redirects by hand; the answer's body is left to the caller to read. */
@@ -159,7 +287,7 @@ final class RegistryTransport {
         Request request = Request.read("GET", path, accept);
         URI uri = endpoints.base(registry).resolve("/v2/" + repository + path);
         String key = registry + " " + repository;
-        HttpCall.Streamed response = exchangeStreamed(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
+        HttpCall.Streamed response = openRetrying(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
         if (response.status() != 401) {
             return response;
         }
@@ -170,7 +298,7 @@ final class RegistryTransport {
                         + " without saying how to authenticate (no WWW-Authenticate header)."));
         String authorization = authorize(challenge, registry, repository);
         authorizations.put(key, authorization);
-        response = exchangeStreamed(request, uri, Optional.of(authorization), registry);
+        response = openRetrying(request, uri, Optional.of(authorization), registry);
         if (response.status() == 401) {
             closeQuietly(response);
             throw new UserError("The registry " + registry + " refused access to " + repository + " (401). "
@@ -215,9 +343,7 @@ final class RegistryTransport {
     private static RegistryUnreachable unreachable(String registry, URI uri, IOException e) {
         // Only the host is named: a redirect target may carry a signature in its query.
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new RegistryUnreachable("Could not reach the registry " + registry + " at " + uri.getScheme()
-                + "://" + uri.getAuthority() + " (" + reason + "). Check the image name, the network and "
-                + "any proxy between this agent and the registry.", e);
+        return new RegistryUnreachable(registry, uri.getScheme() + "://" + uri.getAuthority(), reason, 1, e);
     }
 
     private static boolean sameOrigin(URI a, URI b) {
@@ -244,10 +370,27 @@ final class RegistryTransport {
                 : "It may be private: give upstreamUsername and the INPUT_UPSTREAMPASSWORD secret."));
     }
 
-    /** No answer at all (no connection, a timeout): a write may be tried again. */
+    /** No answer at all (no connection, a reset, a timeout), after every attempt the retry policy allows. */
     static final class RegistryUnreachable extends UserError {
-        RegistryUnreachable(String message, Throwable cause) {
-            super(message, null, cause);
+        private final String registry;
+        private final String origin;
+        private final String reason;
+
+        RegistryUnreachable(String registry, String origin, String reason, int attempts, Throwable cause) {
+            super("Could not reach the registry " + registry + " at " + origin + " (" + reason + ")"
+                    + (attempts > 1 ? " in " + attempts + " attempts" : "") + ". Check that the registry is up, the "
+                    + "image name, the network and any proxy between this agent and the registry.", null, cause);
+            this.registry = registry;
+            this.origin = origin;
+            this.reason = reason;
+        }
+
+        String reason() {
+            return "got no answer (" + reason + ")";
+        }
+
+        RegistryUnreachable after(int attempts) {
+            return new RegistryUnreachable(registry, origin, reason, attempts, getCause());
         }
     }
 

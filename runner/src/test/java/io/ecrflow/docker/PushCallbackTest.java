@@ -57,6 +57,30 @@ class PushCallbackTest {
     }
 
     @Test
+    void aRegistryKilledMidPushIsOneRetryLineAndAnErrorSayingItCouldNotBeReached() throws Exception {
+        StringBuilder stream = new StringBuilder("""
+                {"status":"Preparing","progressDetail":{},"id":"aaa"}
+                {"status":"Preparing","progressDetail":{},"id":"bbb"}
+                {"status":"Pushing","progressDetail":{"current":250,"total":1000},"progress":"[==>   ]","id":"aaa"}
+                """);
+        for (int attempt = 5; attempt >= 1; attempt--) {
+            for (String layer : List.of("aaa", "bbb")) {
+                stream.append("{\"status\":\"Retrying in ").append(attempt).append(" seconds\",\"progressDetail\":{},\"id\":\"")
+                        .append(layer).append("\"}\n");
+            }
+        }
+        stream.append("{\"errorDetail\":{\"message\":\"EOF\"},\"error\":\"EOF\"}\n");
+        feed(stream.toString());
+
+        assertThat(statuses).filteredOn(line -> line.contains("trying again")).singleElement().asString()
+                .contains("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+        assertThat(statuses).noneMatch(line -> line.contains("Retrying in"));
+        assertThatThrownBy(callback::result).isInstanceOf(UserError.class)
+                .hasMessageStartingWith("Could not reach the registry at 123456789012.dkr.ecr.eu-west-1.amazonaws.com while pushing")
+                .hasMessageContaining("engine said: EOF, after 10 retries of its layer uploads");
+    }
+
+    @Test
     void theDigestIsReadFromTheStatusLineWhenNoAuxRecordComes() throws Exception {
         feed("""
                 {"status":"Layer already exists","progressDetail":{},"id":"aaa"}

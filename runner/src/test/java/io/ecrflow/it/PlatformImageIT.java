@@ -344,7 +344,7 @@ class PlatformImageIT {
     void aPublicationThatStoppedBeforeLatestIsFinishedByTheNextRunWithoutANewVersion() throws Exception {
         String newestBase = publishUpstreamBase("2026-12-01");
         // the registry fails every attempt at latest, the last tag of the publication
-        testbed.failManifestWrites(repository, "latest", 500, 3);
+        testbed.failManifestWrites(repository, "latest", 500, 5);
         int cardsBefore = teams.cards().size();
 
         RunResult failed = platformImage().run();

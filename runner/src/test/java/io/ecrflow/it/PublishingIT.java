@@ -91,14 +91,31 @@ class PublishingIT extends TestBedTest {
     }
 
     @Test
+    void aRegistryFailingForAMomentIsTriedAgainWithOneWarningPerRetry() throws Exception {
+        testbed.failManifestWrites(repository, "login", 503, 2);
+        testbed.failManifestWrites(repository, "01234567", 429, 1);
+
+        RunResult result = buildPush("515", repository).run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.outputs()).containsEntry("tags", "515,01234567,login");
+        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]PUT ")
+                && line.contains("/manifests/login answered 503")).hasSize(2);
+        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]PUT ")
+                && line.contains("/manifests/01234567 answered 429") && line.contains("(attempt 2 of 5)")).hasSize(1);
+        String digest = testbed.manifestDigest(repository, "515").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "login")).contains(digest);
+    }
+
+    @Test
     void aRunWhoseLastTagFailedIsFinishedByItsRerunWithoutRebuilding() throws Exception {
         // every attempt at the branch tag, the last one published, fails as a registry failing half-way would
-        testbed.failManifestWrites(repository, "login", 503, 3);
+        testbed.failManifestWrites(repository, "login", 503, 5);
 
         RunResult failed = buildPush("520", repository).run();
 
         assertThat(failed.exitCode()).isNotZero();
-        assertThat(String.join("\n", failed.errors())).contains(":login (503").contains("after 3 attempts")
+        assertThat(String.join("\n", failed.errors())).contains(":login (503").contains("after 5 attempts")
                 .contains("Tags already in the registry").contains("520, 01234567")
                 .contains("Run the step again");
         String digest = testbed.manifestDigest(repository, "520").orElseThrow();

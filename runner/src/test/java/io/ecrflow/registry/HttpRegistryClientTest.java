@@ -23,7 +23,7 @@ class HttpRegistryClientTest {
     static Path folder;
     private static LocalRegistry registry;
     private static String pushedDigest;
-    private final RegistryClient client = HttpRegistryClient.create(Set.of());
+    private final RegistryClient client = HttpRegistryClient.create(Set.of(), line -> { });
 
     @BeforeAll
     static void startRegistryWithOneImage() throws Exception {
