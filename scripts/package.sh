@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Packages the Azure DevOps extension: builds the runner jar, stages every task with it, and writes
-# dist/ecrflow.ecrflow-<version>.vsix with tfx-cli (the version pinned in package-lock.json).
+# Packages a release: builds the runner jar, stages every task with it, and writes
+# dist/ecrflow.ecrflow-<version>.vsix with tfx-cli (the version pinned in package-lock.json), and beside it
+# dist/ecrflow-runner.jar with dist/ecrflow-runner.jar.sha256 for CircleCI, CodeBuild and GitHub Actions.
 #
 #   scripts/package.sh [--jar RUNNER_JAR] [--out DIR] [--patch N]
 #
 #   --jar    use this runner jar instead of building one with Maven
-#   --out    where the .vsix goes (default: dist/)
+#   --out    where the .vsix and the runner jar go (default: dist/)
 #   --patch  the patch number of the extension and of every task, e.g. the CI build id, so that each
 #            release raises the task versions agents cache (the sources keep theirs)
 # ECRFLOW_BUILD_DIR names Maven's output folder in each module (default: target).
@@ -51,3 +52,6 @@ heading "Creating the .vsix"
 mkdir -p "$out"
 "$repo/node_modules/.bin/tfx" extension create --root "$stage" --manifest-globs vss-extension.json \
   --output-path "$out" --no-prompt --no-color
+
+heading "The runner jar for other CIs"
+bash "$repo/scripts/lib/release-jar.sh" "$jar" "$out"

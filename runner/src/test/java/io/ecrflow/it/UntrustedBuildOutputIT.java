@@ -79,7 +79,12 @@ class UntrustedBuildOutputIT extends TestBedTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         List<String> lines = logOf(result);
-        assertThat(CiCommands.github(lines)).as("workflow commands GitHub would run").isEmpty();
+        assertThat(CiCommands.github(lines)).as("workflow commands GitHub would run: ecrflow's own").isNotEmpty()
+                .allMatch(Set.of("add-mask", "group", "endgroup", "stop-commands")::contains);
+        assertThat(result.lines().get(0)).as("the secret key is masked before anything else")
+                .isEqualTo("::add-mask::" + TestBedFixture.SECRET_ACCESS_KEY);
+        assertThat(lines).filteredOn(line -> line.startsWith("::add-mask::"))
+                .as("masks are ecrflow's: the key and the registry password").hasSize(2);
         assertThat(CiCommands.azure(lines)).as("logging commands an agent would run").isEmpty();
 
         List<String> written = Files.readAllLines(outputFile);
