@@ -4,6 +4,7 @@ import io.ecrflow.Secret;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,6 +23,7 @@ public final class GitHubPipeline implements Pipeline {
     private final PrintStream out;
     private final SecretMasker masker = new SecretMasker();
     private final ProgressLines progress = new ProgressLines();
+    private final RunSummary summary = new RunSummary();
 
     public GitHubPipeline(Environment environment, PrintStream out) {
         this.environment = Objects.requireNonNull(environment, "environment");
@@ -125,20 +127,37 @@ public final class GitHubPipeline implements Pipeline {
         return environment.get("RUNNER_DEBUG").map("1"::equals).orElse(false) || environment.isTrue("ECRFLOW_DEBUG");
     }
 
-    /** The error annotation was written already; the log ends with the result in words. */
+    /**
+     * The summary goes out first, so that a failed step still leaves what it did; the error annotation was
+     * written already, and the log ends with the result in words.
+     */
     @Override
     public void complete(boolean succeeded, String message) {
+        publishSummary();
         String detail = message == null || message.isBlank() ? "" : ": " + message;
         printText((succeeded ? "succeeded" : "failed") + detail);
     }
 
-    /** The job summary page shows the Markdown as it is; without the file it goes to the log. */
     @Override
     public void summary(String markdown) {
+        summary.add(masker.mask(markdown));
+    }
+
+    @Override
+    public void phaseFinished(String phase, Duration took) {
+        Pipeline.super.phaseFinished(phase, took);
+        summary.phase(phase, took);
+    }
+
+    /** The job summary page shows the Markdown as it is; without the file it goes to the log. */
+    private void publishSummary() {
+        if (summary.isEmpty()) {
+            return;
+        }
+        String markdown = summary.markdown();
         Optional<CommandFile> file = CommandFile.named(environment, "GITHUB_STEP_SUMMARY");
         if (file.isPresent()) {
-            String masked = masker.mask(markdown);
-            file.get().append("the run summary", masked.endsWith("\n") ? masked : masked + "\n");
+            file.get().append("the run summary", markdown);
         } else {
             printText(markdown);
         }

@@ -4,6 +4,7 @@ import io.ecrflow.Secret;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,6 +28,7 @@ public final class PlainPipeline implements Pipeline {
     private final Optional<CommandFile> envFile;
     private final SecretMasker masker = new SecretMasker();
     private final ProgressLines progress = new ProgressLines();
+    private final RunSummary summary = new RunSummary();
     private boolean announceEnvFile;
 
     /** A terminal or a CI ecrflow has no adapter for: an env file only when {@value #ENV_FILE} names one. */
@@ -143,8 +145,13 @@ public final class PlainPipeline implements Pipeline {
                 || environment.get("RUNNER_DEBUG").map("1"::equals).orElse(false);
     }
 
+    /** The summary closes the log, so that a failed step still shows what it did. */
     @Override
     public void complete(boolean succeeded, String message) {
+        if (!summary.isEmpty()) {
+            beginGroup("Summary");
+            relay(summary.markdown());
+        }
         String detail = message == null || message.isBlank() ? "" : ": " + safe(message);
         if (succeeded) {
             print(out, "succeeded" + detail);
@@ -156,8 +163,13 @@ public final class PlainPipeline implements Pipeline {
     /** No summary page on these CIs: the summary closes the log, under its own heading. */
     @Override
     public void summary(String markdown) {
-        beginGroup("Summary");
-        relay(markdown);
+        summary.add(markdown);
+    }
+
+    @Override
+    public void phaseFinished(String phase, Duration took) {
+        Pipeline.super.phaseFinished(phase, took);
+        summary.phase(phase, took);
     }
 
     /** GitHub's {@code RUNNER_TEMP} when there (a plain run inside a GitHub step), else the JVM's temp directory. */

@@ -123,16 +123,22 @@ class GitHubPipelineTest {
         github.registerSecret(Secret.of("s3cr3t-value"));
 
         github.summary("### ecrflow\n| Image | `app:42` | s3cr3t-value");
+        github.phaseFinished("push", java.time.Duration.ofMillis(1500));
+        assertThat(file).as("written when the step completes").doesNotExist();
+        github.complete(true, "");
 
-        assertThat(Files.readString(file)).isEqualTo("### ecrflow\n| Image | `app:42` | ***\n");
-        assertThat(out.lines()).containsExactly("::add-mask::s3cr3t-value");
+        assertThat(Files.readString(file)).startsWith("### ecrflow\n| Image | `app:42` | ***\n")
+                .contains("| Phase | Took |").contains("| push |");
+        assertThat(out.lines()).first().isEqualTo("::add-mask::s3cr3t-value");
     }
 
     @Test
     void showsTheSummaryInTheLogWithoutTheFile() {
-        pipeline().summary("### ecrflow");
+        GitHubPipeline github = pipeline();
+        github.summary("### ecrflow");
+        github.complete(true, "");
 
-        assertThat(out.lines()).containsExactly("### ecrflow");
+        assertThat(out.lines()).containsExactly("### ecrflow", "", "succeeded");
     }
 
     @Test

@@ -207,8 +207,11 @@ class PlainPipelineTest {
     @Test
     void showsTheSummaryAtTheEndOfTheLogNeutralised() {
         pipeline.summary("### ecrflow\n| Tags | `42` |\n::set-env name=X::y");
+        assertThat(out.lines()).isEmpty();
+        pipeline.complete(true, "Pushed");
 
-        assertThat(out.lines()).containsExactly("--- Summary", "### ecrflow", "| Tags | `42` |", ":\\:set-env name=X::y");
+        assertThat(out.lines()).containsExactly("--- Summary", "### ecrflow", "| Tags | `42` |", ":\\:set-env name=X::y",
+                "", "succeeded: Pushed");
     }
 
     @Test
