@@ -196,6 +196,36 @@ class CiSetupsIT extends TestBedTest {
     }
 
     @Test
+    void theDocsCircleCiOidcStepPushesWithTheJobsTokenInsteadOfKeys() throws Exception {
+        JsonNode config = GitHubRunnerEmulation.YAML.readTree(yamlBlocks("circleci.md").get(0));
+        JsonNode oidcSteps = GitHubRunnerEmulation.YAML.readTree(yamlBlocks("circleci.md").get(1));
+        Path project = SampleApp.create(work.resolve("project"), "seed-003-oidc").resolve("src");
+        String token = Jwt.token(TestBedFixture.CIRCLECI_ISSUER, "org/" + TestBedFixture.CIRCLECI_ORG_ID + "/project/p/user/u",
+                TestBedFixture.CIRCLECI_ORG_ID, java.time.Instant.now().plusSeconds(600));
+        Map<String, String> env = machine();
+        env.putAll(Map.of("CI", "true", "CIRCLECI", "true", "CIRCLE_SHA1", COMMIT, "CIRCLE_BRANCH", "main",
+                "CIRCLE_BUILD_NUM", "315", "CIRCLE_WORKFLOW_ID", UUID.randomUUID().toString(),
+                "BASH_ENV", Files.createFile(work.resolve("bash-env")).toString(), "CIRCLE_OIDC_TOKEN_V2", token));
+        config.path("jobs").path("build_push_docker_image").path("environment")
+                .fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        String pipelineNumber = Integer.toString(100 + (int) (Math.random() * 800));
+        // the runner download of the job above, then the step the docs give for OIDC
+        List<JsonNode> steps = List.of(config.path("jobs").path("build_push_docker_image").path("steps").get(2), oidcSteps.get(0));
+
+        StringBuilder log = new StringBuilder();
+        for (JsonNode step : steps) {
+            String command = step.path("run").path("command").asText().replace("<< pipeline.number >>", pipelineNumber);
+            Shell.Result result = Shell.bash(env, project, command);
+            log.append(result.output());
+            assertThat(result.exitCode()).as(step.path("run").path("name").asText() + "\n" + log).isZero();
+        }
+
+        assertThat(log).contains("Using AWS identity arn:aws:sts::123456789012:assumed-role/ecr-push/")
+                .doesNotContain(token);
+        assertThat(testbed.tagsOf(testbed.publicRegistryAlias() + "/web")).contains("0.1." + pipelineNumber);
+    }
+
+    @Test
     void theDocsCodeBuildBuildspecPushesSeed002sMultiStageImage() throws Exception {
         JsonNode buildspec = GitHubRunnerEmulation.YAML.readTree(yamlBlocks("codebuild.md").get(0));
         assertThat(buildspec.path("phases").path("install").path("runtime-versions").path("java").asText()).isEqualTo("corretto17");

@@ -24,6 +24,9 @@ final class TestBedFixture {
     static final String OTHER_ACCOUNT = "210987654321";
     static final String OTHER_ACCOUNT_ROLE_ARN = "arn:aws:iam::" + OTHER_ACCOUNT + ":role/ecr-push";
     static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+    /** CircleCI's tokens: issuer per organisation, the organisation's id as audience. */
+    static final String CIRCLECI_ORG_ID = "3f1e2d4c-5b6a-4978-8e9d-0c1b2a3f4e5d";
+    static final String CIRCLECI_ISSUER = "https://oidc.circleci.com/org/" + CIRCLECI_ORG_ID;
     static final String AZURE_DEVOPS_ISSUER = "https://vstoken.dev.azure.com/4f9a3b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c";
     static final String ENTRA_ISSUER = "https://login.microsoftonline.com/7e1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8/v2.0";
     static final String AZURE_AUDIENCE = "api://AzureADTokenExchange";
@@ -48,6 +51,7 @@ final class TestBedFixture {
                 .withRole(TrustedRole.of(GUARDED_ROLE_ARN).requiringExternalId(EXTERNAL_ID))
                 .withRole(TrustedRole.of(OTHER_ACCOUNT_ROLE_ARN))
                 .withIdentityProvider(IdentityProvider.of(GITHUB_ISSUER, IdentityProvider.STS_AUDIENCE))
+                .withIdentityProvider(IdentityProvider.of(CIRCLECI_ISSUER, CIRCLECI_ORG_ID))
                 .withIdentityProvider(IdentityProvider.of(AZURE_DEVOPS_ISSUER, AZURE_AUDIENCE))
                 .withIdentityProvider(IdentityProvider.of(ENTRA_ISSUER, AZURE_AUDIENCE));
     }

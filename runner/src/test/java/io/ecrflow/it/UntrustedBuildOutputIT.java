@@ -45,7 +45,8 @@ class UntrustedBuildOutputIT extends TestBedTest {
         List<String> lines = logOf(result);
         List<String> commands = CiCommands.azure(lines);
         assertThat(commands).as("commands the agent would run").isNotEmpty()
-                .allMatch(Set.of("task.setsecret", "task.setvariable", "task.setprogress", "task.complete")::contains);
+                .allMatch(Set.of("task.setsecret", "task.setvariable", "task.setprogress", "task.uploadsummary",
+                        "task.complete")::contains);
         assertThat(lines).filteredOn(line -> CiCommands.azure(List.of(line)).size() == 1)
                 .as("every command is a line of ecrflow's own").allMatch(line -> line.startsWith("##vso["));
         assertThat(lines).filteredOn(line -> line.startsWith("##vso[task.setvariable"))
