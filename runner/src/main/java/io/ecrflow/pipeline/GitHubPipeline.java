@@ -77,15 +77,21 @@ public final class GitHubPipeline implements Pipeline {
         printText(message);
     }
 
-    /** Neutralised line by line, and inside a {@code ::stop-commands::} fence whose token only this run knows. */
+    /**
+     * Neutralised line by line, and inside a {@code ::stop-commands::} fence whose token only this run knows.
+     * The fence holds the stream, so that no command of ecrflow's own (a mask from another thread) lands
+     * inside it, where GitHub would ignore it.
+     */
     @Override
     public void relay(String text) {
         String token = "ecrflow-" + UUID.randomUUID();
-        printLine(WorkflowCommand.of("stop-commands").data(token).format());
-        try {
-            printText(text);
-        } finally {
-            printLine("::" + token + "::");
+        synchronized (out) {
+            printLine(WorkflowCommand.of("stop-commands").data(token).format());
+            try {
+                printText(text);
+            } finally {
+                printLine("::" + token + "::");
+            }
         }
     }
 
