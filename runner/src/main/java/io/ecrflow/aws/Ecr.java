@@ -42,7 +42,7 @@ public interface Ecr extends AutoCloseable {
 
     /** How a new repository's settings read in the log. */
     default String describeSettings(RepositorySettings settings) {
-        return "tags " + settings.mutability().name().toLowerCase() + ", scan on push " + (settings.scanOnPush() ? "on" : "off")
+        return "tags " + settings.mutability().describe() + ", scan on push " + (settings.scanOnPush() ? "on" : "off")
                 + ", encryption " + settings.encryption() + settings.kmsKey().map(k -> " with key " + k).orElse("");
     }
 

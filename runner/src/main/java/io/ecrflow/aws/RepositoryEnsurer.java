@@ -65,9 +65,9 @@ public final class RepositoryEnsurer {
     }
 
     private void noteDifferences(RepositoryInfo existing, RepositorySettings wanted) {
-        if (existing.mutability() != wanted.mutability()) {
-            pipeline.warning("Repository " + existing.name() + " has " + existing.mutability().name().toLowerCase()
-                    + " tags but tagMutability is " + wanted.mutability().name().toLowerCase()
+        if (!existing.mutability().equals(wanted.mutability())) {
+            pipeline.warning("Repository " + existing.name() + "'s tags are " + existing.mutability().describe()
+                    + " but tagMutability asks for " + wanted.mutability().describe()
                     + "; settings of existing repositories are left as they are.");
         }
     }

@@ -19,8 +19,6 @@ public record RepositorySettings(
         Optional<String> lifecyclePolicy,
         Optional<PublicCatalog> catalog) {
 
-    public enum TagMutability { MUTABLE, IMMUTABLE }
-
     public enum Encryption { AES256, KMS }
 
     /** Settings of a private repository, without ECR Public catalog data. */

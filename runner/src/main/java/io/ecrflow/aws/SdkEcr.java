@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilter;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilterType;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
@@ -106,10 +108,15 @@ public final class SdkEcr implements Ecr {
         settings.kmsKey().ifPresent(encryption::kmsKey);
         var request = CreateRepositoryRequest.builder()
                 .repositoryName(settings.name().value())
-                .imageTagMutability(settings.mutability() == RepositorySettings.TagMutability.IMMUTABLE
-                        ? ImageTagMutability.IMMUTABLE : ImageTagMutability.MUTABLE)
+                .imageTagMutability(ImageTagMutability.fromValue(settings.mutability().mode().name()))
                 .imageScanningConfiguration(c -> c.scanOnPush(settings.scanOnPush()))
                 .encryptionConfiguration(encryption.build());
+        if (!settings.mutability().exclusions().isEmpty()) {
+            request.imageTagMutabilityExclusionFilters(settings.mutability().exclusions().stream()
+                    .map(filter -> ImageTagMutabilityExclusionFilter.builder()
+                            .filterType(ImageTagMutabilityExclusionFilterType.WILDCARD).filter(filter).build())
+                    .toList());
+        }
         registryId.ifPresent(request::registryId);
         if (!settings.resourceTags().isEmpty()) {
             request.tags(settings.resourceTags().entrySet().stream()
@@ -226,8 +233,19 @@ public final class SdkEcr implements Ecr {
 
     private static RepositoryInfo info(Repository r) {
         return new RepositoryInfo(new RepositoryName(r.repositoryName()), r.repositoryUri(), r.repositoryArn(),
-                r.registryId(), r.imageTagMutability() == ImageTagMutability.IMMUTABLE
-                ? RepositorySettings.TagMutability.IMMUTABLE : RepositorySettings.TagMutability.MUTABLE);
+                r.registryId(), mutability(r));
+    }
+
+    /** A mode this SDK does not know yet reads as immutable: then no tag is taken to move when it cannot. */
+    private static TagMutability mutability(Repository r) {
+        List<String> filters = r.imageTagMutabilityExclusionFilters().stream()
+                .map(ImageTagMutabilityExclusionFilter::filter).toList();
+        return switch (r.imageTagMutability() == null ? ImageTagMutability.MUTABLE : r.imageTagMutability()) {
+            case MUTABLE -> TagMutability.MUTABLE;
+            case MUTABLE_WITH_EXCLUSION -> new TagMutability(TagMutability.Mode.MUTABLE_WITH_EXCLUSION, filters);
+            case IMMUTABLE_WITH_EXCLUSION -> new TagMutability(TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION, filters);
+            default -> TagMutability.IMMUTABLE;
+        };
     }
 
     @Override

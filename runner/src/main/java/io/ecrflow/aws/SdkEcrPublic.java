@@ -192,7 +192,7 @@ public final class SdkEcrPublic implements Ecr {
     /** ECR Public tags always move: a public repository is never immutable. */
     private static RepositoryInfo info(Repository r) {
         return new RepositoryInfo(new RepositoryName(r.repositoryName()), r.repositoryUri(), r.repositoryArn(),
-                r.registryId(), RepositorySettings.TagMutability.MUTABLE);
+                r.registryId(), TagMutability.MUTABLE);
     }
 
     @Override

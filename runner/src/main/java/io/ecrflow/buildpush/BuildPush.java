@@ -3,7 +3,6 @@ package io.ecrflow.buildpush;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
-import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
@@ -80,13 +79,15 @@ public final class BuildPush {
         report(refs, publisher.publish(image, refs, login, options.moving(), gate));
     }
 
-    /** In an immutable repository, tags already there are this run's earlier attempt, or a conflict. */
+    /** Immutable tags already there are this run's earlier attempt, or a conflict; tags that may move are neither. */
     private EarlierPublication earlierPublication(Optional<RepositoryInfo> repository, List<ImageRef> refs,
                                                   RegistryClient registry) {
-        if (repository.isEmpty() || repository.get().mutability() != RepositorySettings.TagMutability.IMMUTABLE) {
+        List<Tag> immutable = repository.map(r -> refs.stream().map(ImageRef::tag)
+                .filter(r.mutability()::isImmutable).toList()).orElse(List.of());
+        if (immutable.isEmpty()) {
             return EarlierPublication.NONE;
         }
-        Map<Tag, Digest> taken = ecr.existingTags(repository.get().name(), refs.stream().map(ImageRef::tag).toList());
+        Map<Tag, Digest> taken = ecr.existingTags(repository.get().name(), immutable);
         Map<Digest, ImageLabels> labelsByDigest = new HashMap<>();
         Map<Tag, ImageLabels> labels = new LinkedHashMap<>();
         taken.forEach((tag, digest) -> labels.put(tag, labelsByDigest.computeIfAbsent(digest,

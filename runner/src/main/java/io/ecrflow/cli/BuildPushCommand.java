@@ -1,7 +1,7 @@
 package io.ecrflow.cli;
 
 import io.ecrflow.aws.RepositorySettings;
-import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
@@ -72,8 +72,13 @@ public final class BuildPushCommand extends RunnerCommand {
             description = "Create the repository when it is missing. Default: true.")
     String createRepository;
 
-    @Option(names = "--tag-mutability", paramLabel = "MUTABLE|IMMUTABLE", description = "For a new repository. Default: MUTABLE.")
+    @Option(names = "--tag-mutability", paramLabel = TagMutabilityOptions.MODES,
+            description = "For a new repository: which tags may move (*_WITH_EXCLUSION: all but, or none but, "
+                    + "the mutabilityExclusions). Default: MUTABLE.")
     String tagMutability;
+
+    @Mixin
+    TagMutabilityOptions mutabilityExclusions;
 
     @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "For a new repository: scan images on push. Default: false.")
@@ -118,7 +123,7 @@ public final class BuildPushCommand extends RunnerCommand {
         imageLabels.putAll(KeyValues.parse(Inputs.list(labels), "labels"));
 
         RepositorySettings settings = publicCatalog.applyTo(newRepository.settings(name,
-                Inputs.choice(tagMutability, TagMutability.class, TagMutability.MUTABLE, "tagMutability"),
+                mutabilityExclusions.mutability(tagMutability, TagMutability.Mode.MUTABLE, List.of()),
                 Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory()), aws.publicRegistry(),
                 run.workingDirectory());
         CacheRef cache = build.cacheRef(name);

@@ -4,7 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.LifecyclePolicy;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.RepositorySettings.Encryption;
-import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.tagging.KeyValues;
 import picocli.CommandLine.Option;

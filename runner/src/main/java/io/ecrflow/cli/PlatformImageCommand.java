@@ -4,6 +4,7 @@ import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.SdkEcr;
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -132,6 +134,15 @@ public final class PlatformImageCommand extends RunnerCommand {
             description = "For a new repository: scan images on push. Default: true.")
     String scanOnPush;
 
+    @Option(names = "--tag-mutability", paramLabel = TagMutabilityOptions.MODES,
+            description = "For a new repository: which tags may move. IMMUTABLE_WITH_EXCLUSION without "
+                    + "mutabilityExclusions keeps version tags fixed and lets latest and the extra tags move. "
+                    + "Default: IMMUTABLE_WITH_EXCLUSION.")
+    String tagMutability;
+
+    @Mixin
+    TagMutabilityOptions mutabilityExclusions;
+
     @Mixin
     NewRepositoryOptions newRepository;
 
@@ -161,12 +172,12 @@ public final class PlatformImageCommand extends RunnerCommand {
         Path contextDir = BuildFiles.existingContext(Inputs.text(context).orElse("."), run.workingDirectory(), "context");
         Path dockerfilePath = BuildFiles.existingDockerfile(Inputs.text(dockerfile), contextDir, run.workingDirectory(), "dockerfile");
         VersionTags versions = VersionTags.withPrefix(versionPrefix);
-        // Platform images move 'latest' and the extra tags on every version, so their tags must be mutable.
-        RepositorySettings settings = newRepository.settings(name, RepositorySettings.TagMutability.MUTABLE,
-                Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
         List<Tag> extra = extraTags(run, versions);
         boolean tagsLatest = Inputs.bool(tagLatest, true, "tagLatest");
         CacheRef cache = cacheRef(name, versions, extra, tagsLatest);
+        RepositorySettings settings = newRepository.settings(name,
+                mutability(run, movingTags(name, extra, tagsLatest, cache)),
+                Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
         return new PlatformImageOptions(settings, contextDir, dockerfilePath,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
@@ -176,6 +187,48 @@ public final class PlatformImageCommand extends RunnerCommand {
                 testApp(run), upstreamLogin(run),
                 new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
                 build.registryCache(), cache);
+    }
+
+    /**
+     * A new platform-image repository keeps its version tags from ever moving, so a version once tested is
+     * what its tag holds for good; the tags every version takes over are the exceptions. ECR takes five
+     * exceptions at most: more moving tags than that leave the repository mutable.
+     */
+    private TagMutability mutability(RunContext run, List<Tag> moving) {
+        TagMutability.Mode mode = Inputs.choice(tagMutability, TagMutability.Mode.class,
+                TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION, "tagMutability");
+        if (mode != TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION || mutabilityExclusions.given()) {
+            return mutabilityExclusions.mutability(tagMutability, mode, List.of());
+        }
+        if (moving.isEmpty()) {
+            return TagMutability.IMMUTABLE;
+        }
+        if (moving.size() > TagMutability.MAX_EXCLUSIONS) {
+            run.pipeline().warning("A new repository's version tags would be immutable with " + moving.size()
+                    + " moving tags as the exceptions, but ECR takes at most " + TagMutability.MAX_EXCLUSIONS
+                    + "; its tags are left mutable. Set tagMutability and mutabilityExclusions (wildcards) to choose.");
+            return TagMutability.MUTABLE;
+        }
+        return new TagMutability(TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION,
+                moving.stream().map(Tag::value).toList());
+    }
+
+    /**
+     * The tags of the repository that move on every run: latest, the extra tags written as they are (6.0), the
+     * registry cache's tag. An extra tag made from a pipeline variable ($(Build.BuildNumber)) is new on each
+     * run, so it never moves and needs no exception.
+     */
+    private List<Tag> movingTags(RepositoryName name, List<Tag> extra, boolean tagsLatest, CacheRef cache) {
+        List<Tag> moving = new ArrayList<>();
+        if (tagsLatest) {
+            moving.add(Tag.of("latest"));
+        }
+        List<String> literal = Inputs.list(extraTags).stream().filter(template -> !template.contains("$(")).toList();
+        extra.stream().filter(tag -> literal.contains(tag.value()) && !moving.contains(tag)).forEach(moving::add);
+        if (build.registryCache() && cache.repository().equals(name) && !moving.contains(cache.tag())) {
+            moving.add(cache.tag());
+        }
+        return moving;
     }
 
     /** The registry cache's place: never a version tag (it would count as one), an extra tag or 'latest'. */

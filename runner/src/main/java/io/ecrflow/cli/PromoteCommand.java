@@ -4,7 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.AwsTarget;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositorySettings;
-import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.promote.Promote;
 import io.ecrflow.promote.PromoteOptions;
 import io.ecrflow.registry.Digest;
@@ -60,8 +60,13 @@ public final class PromoteCommand extends RunnerCommand {
             description = "Create the target repository when it is missing. Default: true.")
     String createRepository;
 
-    @Option(names = "--tag-mutability", paramLabel = "MUTABLE|IMMUTABLE", description = "For a new repository. Default: MUTABLE.")
+    @Option(names = "--tag-mutability", paramLabel = TagMutabilityOptions.MODES,
+            description = "For a new repository: which tags may move (*_WITH_EXCLUSION: all but, or none but, "
+                    + "the mutabilityExclusions). Default: MUTABLE.")
     String tagMutability;
+
+    @Mixin
+    TagMutabilityOptions mutabilityExclusions;
 
     @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "For a new repository: scan images on push. Default: false.")
@@ -106,7 +111,7 @@ public final class PromoteCommand extends RunnerCommand {
         TagPlan plan = TagPlan.from(templates, run.pipeline()::variable);
         plan.notes().forEach(run.pipeline()::info);
         RepositorySettings settings = newRepository.settings(to,
-                Inputs.choice(tagMutability, TagMutability.class, TagMutability.MUTABLE, "tagMutability"),
+                mutabilityExclusions.mutability(tagMutability, TagMutability.Mode.MUTABLE, List.of()),
                 Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory());
         return new PromoteOptions(sourceTarget, source, target, settings, Inputs.bool(createRepository, true, "createRepository"),
                 plan.inPublishOrder(), plan.moving(), scanGate.settings());

@@ -4,7 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.PublicCatalog;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.RepositorySettings.Encryption;
-import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.aws.TagMutability;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class PublicCatalogOptions {
             }
             return settings;
         }
-        refuse(settings.mutability() == TagMutability.IMMUTABLE, "tagMutability", "immutable tags");
+        refuse(!settings.mutability().equals(TagMutability.MUTABLE), "tagMutability", "immutable tags");
         refuse(settings.scanOnPush(), "scanOnPush", "scanning on push");
         refuse(settings.encryption() != Encryption.AES256 || settings.kmsKey().isPresent(), "encryption", "KMS encryption");
         refuse(settings.lifecyclePolicy().isPresent(), "lifecyclePolicy", "lifecycle policies");

@@ -4,7 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
-import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.Containers;
@@ -151,8 +151,9 @@ public final class PlatformImage {
         if (repository.isEmpty()) {
             return first(options, login, upstream, "repository " + name + " does not exist yet, so there is nothing to compare");
         }
-        refuseImmutableMovingTags(repository.get(), options);
-        Optional<Version> highest = options.versions().highest(registry.tags(login.registry(), name));
+        List<Tag> existing = registry.tags(login.registry(), name);
+        refuseImmutableMovingTags(name, repository.get().mutability(), existing, options);
+        Optional<Version> highest = options.versions().highest(existing);
         if (highest.isEmpty()) {
             return first(options, login, upstream, "repository " + name + " has no version tag "
                     + options.versions().pattern() + " yet");
@@ -227,14 +228,29 @@ public final class PlatformImage {
         return ImageRef.tagged(login.registry(), options.repository().name(), options.versions().tagOf(version));
     }
 
-    /** Tags that move to each new version cannot work in a repository whose tags never move. */
-    private static void refuseImmutableMovingTags(RepositoryInfo repository, PlatformImageOptions options) {
-        if (repository.mutability() == RepositorySettings.TagMutability.IMMUTABLE
-                && (options.tagLatest() || !options.extraTags().isEmpty())) {
-            throw new UserError("Repository " + repository.name() + " has immutable tags, so 'latest' and the extra tags "
-                    + "cannot move to a new version. Set tagLatest to false and leave extraTags empty, or make the "
-                    + "repository's tags mutable.", "extraTags");
+    /**
+     * A tag that moves to each new version cannot, once it exists, where the repository keeps it from moving.
+     * Tags new to the repository (a build number) are written once and never need to move.
+     */
+    private static void refuseImmutableMovingTags(RepositoryName name, TagMutability mutability, List<Tag> existing,
+                                                  PlatformImageOptions options) {
+        List<Tag> stuck = movingTagsOf(options).stream().filter(existing::contains).filter(mutability::isImmutable)
+                .toList();
+        if (!stuck.isEmpty()) {
+            throw new UserError("Repository " + name + " has tags " + mutability.describe() + ", so "
+                    + stuck.stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"))
+                    + " cannot move to a new version. Add them to the repository's exclusions (tagMutability "
+                    + "IMMUTABLE_WITH_EXCLUSION), or set tagLatest to false and leave them out of extraTags.", "extraTags");
         }
+    }
+
+    /** 'latest' (unless turned off) and the extra tags: what every new version takes over. */
+    private static List<Tag> movingTagsOf(PlatformImageOptions options) {
+        List<Tag> moving = new ArrayList<>(options.extraTags());
+        if (options.tagLatest() && !moving.contains(LATEST)) {
+            moving.add(0, LATEST);
+        }
+        return moving;
     }
 
     private List<RegistryCredential> pullAuth(RegistryCredential login, BaseImage base, PlatformImageOptions options) {

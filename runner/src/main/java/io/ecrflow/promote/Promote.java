@@ -4,7 +4,6 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
-import io.ecrflow.aws.RepositorySettings.TagMutability;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
@@ -84,20 +83,24 @@ public final class Promote {
     }
 
     /**
-     * In an immutable repository a tag already there must hold this very digest: then it is left as it is
-     * (a rerun, or a promotion done before); any other image under it refuses the whole promotion up front.
+     * An immutable tag already there must hold this very digest: then it is left as it is (a rerun, or a
+     * promotion done before); any other image under it refuses the whole promotion up front. Tags the
+     * repository lets move are written as usual.
      */
     private List<ImageRef> tagsAlreadyOnIt(Optional<RepositoryInfo> repository, List<ImageRef> refs, Digest digest) {
-        if (repository.isEmpty() || repository.get().mutability() != TagMutability.IMMUTABLE) {
+        List<Tag> immutable = repository.map(r -> refs.stream().map(ImageRef::tag)
+                .filter(r.mutability()::isImmutable).toList()).orElse(List.of());
+        if (immutable.isEmpty()) {
             return List.of();
         }
-        Map<Tag, Digest> taken = targetEcr.existingTags(repository.get().name(), refs.stream().map(ImageRef::tag).toList());
+        Map<Tag, Digest> taken = targetEcr.existingTags(repository.get().name(), immutable);
         List<Tag> foreign = taken.entrySet().stream().filter(e -> !e.getValue().equals(digest)).map(Map.Entry::getKey).toList();
         if (!foreign.isEmpty()) {
-            throw new UserError("Repository " + repository.get().name() + " has immutable tags, and "
-                    + foreign.stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"))
+            throw new UserError(foreign.stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"))
                     + " already hold" + (foreign.size() == 1 ? "s" : "") + " another image ("
                     + foreign.stream().map(taken::get).map(Digest::toString).distinct().collect(Collectors.joining(", "))
+                    + ") and " + (foreign.size() == 1 ? "is one" : "are") + " of the immutable tags of repository "
+                    + repository.get().name() + " (tags " + repository.get().mutability().describe()
                     + "), so nothing was promoted. Promote under tags that are new in that repository.", "tags");
         }
         List<ImageRef> present = refs.stream().filter(ref -> taken.containsKey(ref.tag())).toList();

@@ -47,7 +47,7 @@ class RepositoryEnsurerTest {
             calls.add("create");
             winner = new RepositoryInfo(settings.name(), "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web",
                     "arn:aws:ecr:eu-west-1:123456789012:repository/team/web", "123456789012",
-                    RepositorySettings.TagMutability.MUTABLE);
+                    TagMutability.MUTABLE);
             throw new RepositoryAlreadyExists("created by another run");
         }
 
@@ -63,7 +63,7 @@ class RepositoryEnsurerTest {
     }
 
     private RepositorySettings settings(Optional<String> policy) {
-        return new RepositorySettings(name, RepositorySettings.TagMutability.IMMUTABLE, true,
+        return new RepositorySettings(name, TagMutability.IMMUTABLE, true,
                 RepositorySettings.Encryption.AES256, Optional.empty(), Map.of(), policy);
     }
 
@@ -80,12 +80,12 @@ class RepositoryEnsurerTest {
     @Test
     void anExistingRepositoryWithOtherSettingsIsKeptWithAWarning() {
         RacingEcr ecr = new RacingEcr();
-        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", RepositorySettings.TagMutability.MUTABLE);
+        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.MUTABLE);
 
         new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.empty()), true);
 
         assertThat(ecr.calls).containsExactly("describe");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("mutable tags but tagMutability is immutable");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("tags are mutable but tagMutability asks for immutable");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.ecrflow.cli;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.RepositorySettings.Encryption;
-import io.ecrflow.aws.RepositorySettings.TagMutability;
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.registry.RepositoryName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -219,6 +219,18 @@ class PlatformImageIT {
                 .contains("Integration test passed").contains("##vso[task.complete result=Succeeded;]");
 
         assertThat(testbed.repository(repository)).hasValueSatisfying(r -> assertThat(r.scanOnPush()).isTrue());
+        // a new platform-image repository: version tags never move, the tags every version takes over do
+        assertThat(testbed.repository(repository)).hasValueSatisfying(r -> {
+            assertThat(r.mutability()).isEqualTo("IMMUTABLE_WITH_EXCLUSION");
+            assertThat(r.mutabilityExclusions()).containsExactly("latest", "6.0");
+            assertThat(r.immutable(tag("1.0.0"))).isTrue();
+        });
+        // a new platform-image repository: version tags never move, the tags every version takes over do
+        assertThat(testbed.repository(repository)).hasValueSatisfying(r -> {
+            assertThat(r.mutability()).isEqualTo("IMMUTABLE_WITH_EXCLUSION");
+            assertThat(r.mutabilityExclusions()).containsExactly("latest", "6.0");
+            assertThat(r.immutable(tag("1.0.0"))).isTrue();
+        });
         assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder(tag("1.0.0"), "6.0", "20261123.101", "latest");
         for (String tag : List.of(tag("1.0.0"), "6.0", "20261123.101", "latest")) {
             assertThat(testbed.manifestDigest(repository, tag)).contains(digestOf100);

@@ -1,5 +1,6 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.aws.TagMutability;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
@@ -80,7 +81,7 @@ class PlatformImageTest {
         when(ecr.login()).thenReturn(new RegistryCredential(REGISTRY, "AWS", Secret.of("pw"), Instant.MAX));
         when(ecr.describe(RUNTIME)).thenReturn(Optional.of(new RepositoryInfo(RUNTIME, REGISTRY + "/runtime",
                 "arn:aws:ecr:eu-west-1:123456789012:repository/runtime", "123456789012",
-                RepositorySettings.TagMutability.MUTABLE)));
+                TagMutability.MUTABLE)));
         when(registry.withCredential(any())).thenReturn(registry);
         when(registry.manifestDigest(any())).thenReturn(Optional.of(BASE));
         when(registry.tags(REGISTRY, RUNTIME)).thenReturn(List.of(Tag.of("6.0-bullseye-slim-1.0.0"), Tag.of("latest")));
@@ -100,7 +101,7 @@ class PlatformImageTest {
     }
 
     private PlatformImageOptions options(boolean notifyFatal) {
-        RepositorySettings settings = new RepositorySettings(RUNTIME, RepositorySettings.TagMutability.MUTABLE, true,
+        RepositorySettings settings = new RepositorySettings(RUNTIME, TagMutability.MUTABLE, true,
                 RepositorySettings.Encryption.AES256, Optional.empty(), Map.of(), Optional.empty());
         return new PlatformImageOptions(settings, folder, folder.resolve("Dockerfile"), Optional.empty(),
                 VersionTags.withPrefix("6.0-bullseye-slim"), Version.Part.MINOR, false, List.of(Tag.of("6.0")), true,

@@ -120,7 +120,7 @@ final class ImageOperations {
                         + tag.orElse("null") + "' already exists in the repository with name '" + name
                         + "' in registry with id '" + repositories.accountId() + "'");
             }
-            if (tag.isPresent() && current.isPresent() && repository.immutable()) {
+            if (tag.isPresent() && current.isPresent() && repository.immutable(tag.get())) {
                 throw new AwsError("ImageTagAlreadyExistsException", "The image tag '" + tag.get()
                         + "' already exists in the '" + name
                         + "' repository and cannot be overwritten because the repository is immutable.");

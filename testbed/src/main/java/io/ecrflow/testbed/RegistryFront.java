@@ -211,7 +211,7 @@ final class RegistryFront implements AutoCloseable {
         }
         String digest = Manifest.digestOf(manifest);
         synchronized (repository.manifestWrites()) {
-            if (route.isTaggedManifest() && repository.immutable()) {
+            if (route.isTaggedManifest() && repository.immutable(route.reference())) {
                 Optional<String> current = registry.digestOf(route.repository(), route.reference());
                 if (current.isPresent() && !current.get().equals(digest)) {
                     deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"

@@ -14,7 +14,7 @@ final class Repository {
     private final Instant createdAt;
     private final Map<String, Instant> pushedAt = new ConcurrentHashMap<>();
     private final Object manifestWrites = new Object();
-    private String mutability;
+    private TagMutabilityRule mutability;
     private boolean scanOnPush;
     private final String encryptionType;
     private final Optional<String> kmsKey;
@@ -25,7 +25,7 @@ final class Repository {
         this.name = name;
         this.region = region;
         this.createdAt = createdAt;
-        this.mutability = settings.mutability();
+        this.mutability = new TagMutabilityRule(settings.mutability(), settings.mutabilityExclusions());
         this.scanOnPush = settings.scanOnPush();
         this.encryptionType = settings.encryptionType();
         this.kmsKey = settings.kmsKey();
@@ -52,15 +52,16 @@ final class Repository {
         return manifestWrites;
     }
 
-    synchronized boolean immutable() {
-        return "IMMUTABLE".equals(mutability);
+    /** Whether {@code tag}, once it holds an image, refuses another one. */
+    synchronized boolean immutable(String tag) {
+        return mutability.protects(tag);
     }
 
-    synchronized String mutability() {
+    synchronized TagMutabilityRule mutability() {
         return mutability;
     }
 
-    synchronized void setMutability(String value) {
+    synchronized void setMutability(TagMutabilityRule value) {
         mutability = value;
     }
 
@@ -110,6 +111,7 @@ final class Repository {
 
     synchronized RepositoryState snapshot(String accountId, String registryHost) {
         return new RepositoryState(name, arn(accountId), registryHost + "/" + name, accountId, createdAt,
-                mutability, scanOnPush, encryptionType, kmsKey, tags, Optional.ofNullable(lifecyclePolicy));
+                mutability.mode(), scanOnPush, encryptionType, kmsKey, tags, Optional.ofNullable(lifecyclePolicy),
+                mutability.filters());
     }
 }

@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 /** ECR's repository operations: create, describe, delete, and the settings a repository carries. */
 final class RepositoryOperations {
 
-    private static final Set<String> MUTABILITIES = Set.of("MUTABLE", "IMMUTABLE");
     private static final Set<String> ENCRYPTION_TYPES = Set.of("AES256", "KMS", "KMS_DSSE");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:ecr:([a-z0-9-]+):([0-9]{12}):repository/(.+)");
 
@@ -33,8 +32,9 @@ final class RepositoryOperations {
     ObjectNode create(JsonNode input, String region) {
         String name = Json.requiredText(input, "repositoryName");
         checkRegistryId(input, name);
+        TagMutabilityRule mutability = TagMutabilityRule.from(input).orElse(TagMutabilityRule.MUTABLE);
         RepositorySettings settings = RepositorySettings.defaults()
-                .withMutability(mutability(input).orElse("MUTABLE"))
+                .withMutability(mutability.mode(), mutability.filters())
                 .withScanOnPush(input.path("imageScanningConfiguration").path("scanOnPush").asBoolean(false))
                 .withTags(tags(input.path("tags")));
         JsonNode encryption = input.path("encryptionConfiguration");
@@ -122,11 +122,12 @@ final class RepositoryOperations {
 
     ObjectNode putImageTagMutability(JsonNode input, String region) {
         Repository repository = repository(input);
-        String mutability = mutability(input).orElseThrow(() -> AwsError.invalidParameter(
+        TagMutabilityRule mutability = TagMutabilityRule.from(input).orElseThrow(() -> AwsError.invalidParameter(
                 "Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'must not be null'"));
         repository.setMutability(mutability);
         ObjectNode output = identity(repository);
-        output.put("imageTagMutability", mutability);
+        output.put("imageTagMutability", mutability.mode());
+        putFilters(output, mutability.filters());
         return output;
     }
 
@@ -194,13 +195,12 @@ final class RepositoryOperations {
                 + "'Lifecycle policy validation failure: " + why + "'");
     }
 
-    private static Optional<String> mutability(JsonNode input) {
-        Optional<String> value = Json.text(input, "imageTagMutability");
-        if (value.isPresent() && !MUTABILITIES.contains(value.get())) {
-            throw AwsError.invalidParameter("Invalid parameter at 'imageTagMutability' failed to satisfy constraint: "
-                    + "'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'");
+    /** ECR answers the filters only where a mode has them. */
+    private static void putFilters(ObjectNode shape, List<String> filters) {
+        if (!filters.isEmpty()) {
+            ArrayNode list = shape.putArray("imageTagMutabilityExclusionFilters");
+            filters.forEach(filter -> list.addObject().put("filterType", "WILDCARD").put("filter", filter));
         }
-        return value;
     }
 
     private static String encryptionType(JsonNode encryption) {
@@ -237,6 +237,7 @@ final class RepositoryOperations {
         shape.put("repositoryUri", state.uri());
         shape.put("createdAt", Json.epochSeconds(state.createdAt()));
         shape.put("imageTagMutability", state.mutability());
+        putFilters(shape, state.mutabilityExclusions());
         shape.putObject("imageScanningConfiguration").put("scanOnPush", state.scanOnPush());
         ObjectNode encryption = shape.putObject("encryptionConfiguration").put("encryptionType", state.encryptionType());
         state.kmsKey().ifPresent(key -> encryption.put("kmsKey", key));

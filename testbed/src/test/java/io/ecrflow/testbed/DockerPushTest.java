@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilterType;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotEmptyException;
 
 /** The real docker CLI and Docker Engine pushing through the testbed's registry front. */
@@ -164,6 +165,36 @@ class DockerPushTest {
         assertThat(other.output()).contains("The image tag 'v1' already exists in the 'app/fixed' repository "
                 + "and cannot be overwritten because the repository is immutable.");
         assertThat(testbed.manifestDigest("app/fixed", "v1")).contains(digest);
+    }
+
+    @Test
+    void exclusionFiltersLetOnlyTheExcludedTagsMoveOnPushAndPutImage(@TempDir Path config) {
+        ecr.createRepository(r -> r.repositoryName("app/versions")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION)
+                .imageTagMutabilityExclusionFilters(f -> f.filterType(ImageTagMutabilityExclusionFilterType.WILDCARD)
+                        .filter("latest"), f -> f.filterType(ImageTagMutabilityExclusionFilterType.WILDCARD).filter("6.*")));
+        DockerCli client = loggedIn(config);
+        for (String tag : List.of("1.0.0", "latest", "6.0")) {
+            assertThat(client.run("push", tagged(IMAGE_A, "app/versions", tag)).succeeded()).as(tag).isTrue();
+        }
+        String digestA = testbed.manifestDigest("app/versions", "1.0.0").orElseThrow();
+        assertThat(client.run("push", tagged(IMAGE_B, "app/versions", "1.1.0")).succeeded()).isTrue();
+        String digestB = testbed.manifestDigest("app/versions", "1.1.0").orElseThrow();
+
+        DockerCli.Result movedLatest = client.run("push", tagged(IMAGE_B, "app/versions", "latest"));
+        DockerCli.Result movedVersion = client.run("push", tagged(IMAGE_B, "app/versions", "1.0.0"));
+        String manifestB = ecr.batchGetImage(r -> r.repositoryName("app/versions").imageIds(id -> id.imageTag("1.1.0")))
+                .images().get(0).imageManifest();
+        ecr.putImage(r -> r.repositoryName("app/versions").imageTag("6.0").imageManifest(manifestB));
+
+        assertThat(movedLatest.succeeded()).as(movedLatest.output()).isTrue();
+        assertThat(testbed.manifestDigest("app/versions", "latest")).contains(digestB);
+        assertThat(testbed.manifestDigest("app/versions", "6.0")).contains(digestB);
+        assertThat(movedVersion.succeeded()).isFalse();
+        assertThat(movedVersion.output()).contains("The image tag '1.0.0' already exists");
+        assertThatThrownBy(() -> ecr.putImage(r -> r.repositoryName("app/versions").imageTag("1.0.0").imageManifest(manifestB)))
+                .isInstanceOf(ImageTagAlreadyExistsException.class);
+        assertThat(testbed.manifestDigest("app/versions", "1.0.0")).contains(digestA);
     }
 
     @Test

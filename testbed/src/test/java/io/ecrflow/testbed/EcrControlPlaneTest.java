@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.ecr.model.CreateRepositoryResponse;
 import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.EncryptionType;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilter;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilterType;
 import software.amazon.awssdk.services.ecr.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Repository;
@@ -45,6 +47,55 @@ class EcrControlPlaneTest {
     static void stop() {
         ecr.close();
         testbed.close();
+    }
+
+    @Test
+    void exclusionFiltersAreKeptDescribedAndDecidePerTag() {
+        var latest = ImageTagMutabilityExclusionFilter.builder()
+                .filterType(ImageTagMutabilityExclusionFilterType.WILDCARD).filter("latest").build();
+        var minor = ImageTagMutabilityExclusionFilter.builder()
+                .filterType(ImageTagMutabilityExclusionFilterType.WILDCARD).filter("6.*").build();
+        Repository created = ecr.createRepository(r -> r.repositoryName("team/excluded")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION)
+                .imageTagMutabilityExclusionFilters(latest, minor)).repository();
+
+        assertThat(created.imageTagMutability()).isEqualTo(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION);
+        assertThat(created.imageTagMutabilityExclusionFilters()).containsExactly(latest, minor);
+        assertThat(ecr.describeRepositories(r -> r.repositoryNames("team/excluded")).repositories())
+                .containsExactly(created);
+        RepositoryState state = testbed.repository("team/excluded").orElseThrow();
+        assertThat(state.immutable("net6-1.0.0")).isTrue();
+        assertThat(state.immutable("latest")).isFalse();
+        assertThat(state.immutable("6.0")).isFalse();
+
+        ecr.putImageTagMutability(r -> r.repositoryName("team/excluded")
+                .imageTagMutability(ImageTagMutability.MUTABLE_WITH_EXCLUSION).imageTagMutabilityExclusionFilters(minor));
+        RepositoryState changed = testbed.repository("team/excluded").orElseThrow();
+        assertThat(changed.immutable("6.1")).isTrue();
+        assertThat(changed.immutable("net6-1.0.0")).isFalse();
+    }
+
+    @Test
+    void exclusionFiltersAreCheckedAsEcrChecksThem() {
+        var filter = ImageTagMutabilityExclusionFilter.builder()
+                .filterType(ImageTagMutabilityExclusionFilterType.WILDCARD);
+        assertThatThrownBy(() -> ecr.createRepository(r -> r.repositoryName("team/no-filters")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION)))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("required");
+        assertThatThrownBy(() -> ecr.createRepository(r -> r.repositoryName("team/plain-with-filters")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE)
+                .imageTagMutabilityExclusionFilters(filter.filter("latest").build())))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("can only be given");
+        assertThatThrownBy(() -> ecr.createRepository(r -> r.repositoryName("team/six-filters")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION)
+                .imageTagMutabilityExclusionFilters(java.util.stream.IntStream.range(0, 6)
+                        .mapToObj(i -> filter.filter("t" + i).build()).toList())))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("less than or equal to 5");
+        assertThatThrownBy(() -> ecr.createRepository(r -> r.repositoryName("team/bad-filter")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION)
+                .imageTagMutabilityExclusionFilters(filter.filter("feature/*").build())))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("pattern");
+        assertThat(testbed.repository("team/no-filters")).isEmpty();
     }
 
     @Test
