@@ -175,7 +175,7 @@ public final class HttpRegistryClient implements RegistryClient {
     @Override
     public List<Tag> tags(String registry, RepositoryName repository) {
         List<Tag> tags = new ArrayList<>();
-        String next = "/v2/" + repository + "/tags/list?n=1000";
+        String next = "/tags/list?n=1000";
         while (next != null) {
             Response response = transport.call(registry, repository, Request.read("GET", next, "application/json"));
             if (response.status() == 404) {

@@ -36,7 +36,7 @@ public record ImageRef(String registry, RepositoryName repository, Tag tag, Dige
 
     /** The registry host as a value: its API, whether it is local, where Docker keeps its credentials. */
     public RegistryHost host() {
-        return RegistryHost.of(registry);
+        return RegistryHost.ofRegistry(registry);
     }
 
     public Optional<Tag> tagOpt() {

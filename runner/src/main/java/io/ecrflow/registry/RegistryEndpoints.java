@@ -16,8 +16,18 @@ final class RegistryEndpoints {
     }
 
     URI base(String registry) {
-        RegistryHost host = RegistryHost.of(registry);
-        boolean plain = host.isLoopback() || insecure.contains(registry.toLowerCase(Locale.ROOT));
+        RegistryHost host = RegistryHost.ofRegistry(registry);
+        boolean plain = host.isLoopback() || insecure.contains(host.name().toLowerCase(Locale.ROOT));
         return URI.create((plain ? "http" : "https") + "://" + host.apiHost());
+    }
+
+    /**
+     * The URI of {@code path}: below {@code /v2/<name>}, or absolute from {@code /v2/} on, or a whole URL. A
+     * registry named with a path, as ECR Public's {@code public.ecr.aws/<alias>}, puts that path in front of
+     * the repository: the distribution API knows only hosts and repository names.
+     */
+    URI uri(String registry, RepositoryName repository, String path) {
+        boolean whole = path.startsWith("/v2/") || path.contains("://");
+        return base(registry).resolve(whole ? path : "/v2/" + RegistryHost.namespaceOf(registry) + repository + path);
     }
 }

@@ -22,6 +22,21 @@ public record RegistryHost(String name) {
         return new RegistryHost(name);
     }
 
+    /**
+     * The host of a registry as a login names it: ECR Public's is {@code public.ecr.aws/<alias>}, whose host
+     * is {@code public.ecr.aws} and whose alias is the first part of every repository path.
+     */
+    public static RegistryHost ofRegistry(String registry) {
+        int slash = registry.indexOf('/');
+        return new RegistryHost(slash < 0 ? registry : registry.substring(0, slash));
+    }
+
+    /** What a registry's name puts in front of repository paths: {@code "<alias>/"} for ECR Public, else nothing. */
+    static String namespaceOf(String registry) {
+        int slash = registry.indexOf('/');
+        return slash < 0 ? "" : registry.substring(slash + 1) + "/";
+    }
+
     public boolean isDockerHub() {
         return name.equals(DOCKER_HUB);
     }

@@ -28,4 +28,13 @@ class RegistryHostTest {
         assertThatThrownBy(() -> RegistryHost.of(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RegistryHost.of("example.com/team")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anEcrPublicRegistryIsItsHostWithTheAliasInFrontOfEveryRepository() {
+        assertThat(RegistryHost.ofRegistry("public.ecr.aws/a1b2c3d4").name()).isEqualTo("public.ecr.aws");
+        assertThat(RegistryHost.namespaceOf("public.ecr.aws/a1b2c3d4")).isEqualTo("a1b2c3d4/");
+        assertThat(RegistryHost.namespaceOf("123456789012.dkr.ecr.eu-west-1.amazonaws.com")).isEmpty();
+        assertThat(new RegistryEndpoints(java.util.Set.of()).uri("public.ecr.aws/a1b2c3d4", new RepositoryName("web"),
+                "/manifests/v1")).hasToString("https://public.ecr.aws/v2/a1b2c3d4/web/manifests/v1");
+    }
 }
