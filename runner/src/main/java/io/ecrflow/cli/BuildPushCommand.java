@@ -40,10 +40,12 @@ public final class BuildPushCommand extends RunnerCommand {
     @Option(names = "--repository", paramLabel = "NAME", description = "ECR repository, e.g. team/web (lower case).")
     String repository;
 
-    @Option(names = "--dockerfile", paramLabel = "PATH", description = "Dockerfile. Default: Dockerfile in the context.")
+    @Option(names = "--dockerfile", paramLabel = "PATH",
+            description = "Dockerfile, or a pattern matching exactly one (**/Dockerfile). Default: Dockerfile in the context.")
     String dockerfile;
 
-    @Option(names = "--context", paramLabel = "DIR", description = "Build context folder. Default: the current folder.")
+    @Option(names = "--context", paramLabel = "DIR",
+            description = "Build context folder. Default: the Dockerfile's folder (as in Docker@2), the current folder without a dockerfile.")
     String context;
 
     @Option(names = "--tags", paramLabel = "TEMPLATES",
@@ -111,8 +113,10 @@ public final class BuildPushCommand extends RunnerCommand {
 
     BuildPushOptions options(RunContext run) {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
-        Path contextDir = BuildFiles.existingContext(Inputs.text(context).orElse("."), run.workingDirectory(), "context");
-        Path dockerfilePath = BuildFiles.existingDockerfile(Inputs.text(dockerfile), contextDir, run.workingDirectory(), "dockerfile");
+        BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
+                "context", "dockerfile");
+        Path contextDir = files.context();
+        Path dockerfilePath = files.dockerfile();
         TagPlan plan = TagPlan.from(Inputs.list(tags, "tags"), run.pipeline()::variable);
         plan.notes().forEach(run.pipeline()::info);
 

@@ -55,10 +55,12 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Option(names = "--repository", paramLabel = "NAME", description = "ECR repository of the platform image, e.g. platform/runtime.")
     String repository;
 
-    @Option(names = "--dockerfile", paramLabel = "PATH", description = "The platform image's Dockerfile. Default: Dockerfile in the context.")
+    @Option(names = "--dockerfile", paramLabel = "PATH",
+            description = "The platform image's Dockerfile, or a pattern matching exactly one (**/Dockerfile). Default: Dockerfile in the context.")
     String dockerfile;
 
-    @Option(names = "--context", paramLabel = "DIR", description = "Build context folder. Default: the current folder.")
+    @Option(names = "--context", paramLabel = "DIR",
+            description = "Build context folder. Default: the Dockerfile's folder (as in Docker@2), the current folder without a dockerfile.")
     String context;
 
     @Option(names = "--version-prefix", paramLabel = "PREFIX",
@@ -169,8 +171,10 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     PlatformImageOptions options(RunContext run) {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
-        Path contextDir = BuildFiles.existingContext(Inputs.text(context).orElse("."), run.workingDirectory(), "context");
-        Path dockerfilePath = BuildFiles.existingDockerfile(Inputs.text(dockerfile), contextDir, run.workingDirectory(), "dockerfile");
+        BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
+                "context", "dockerfile");
+        Path contextDir = files.context();
+        Path dockerfilePath = files.dockerfile();
         VersionTags versions = VersionTags.withPrefix(versionPrefix);
         List<Tag> extra = extraTags(run, versions);
         boolean tagsLatest = Inputs.bool(tagLatest, true, "tagLatest");

@@ -85,7 +85,7 @@ public final class BuildKitImageBuilder implements ImageBuilder {
                 if (form == CacheForm.REGISTRY && log.refusedCacheExport()) {
                     throw new RegistryCacheExportRefused();
                 }
-                throw failure(exitCode, log);
+                throw failure(exitCode, log, request.context());
             }
             Optional<ImageRef> publishAsCache = form == CacheForm.INLINE ? request.registryCache() : Optional.empty();
             return new BuiltImage(Files.readString(imageIdFile).trim(), request.localName(), publishAsCache);
@@ -196,10 +196,12 @@ public final class BuildKitImageBuilder implements ImageBuilder {
         }
     }
 
-    private static UserError failure(int exitCode, BuildKitLog log) {
+    private static UserError failure(int exitCode, BuildKitLog log, Path context) {
         String step = log.failedStep().map(found -> " at step " + found).orElse("");
-        return new UserError("The image build failed" + step + " (docker CLI exit code " + exitCode + "):\n"
-                + String.join("\n", log.failureLines())
-                + "\nFix the Dockerfile or the build context and run again.", "dockerfile");
+        String said = String.join("\n", log.failureLines());
+        Optional<String> missing = MissingBuildSources.explain(said, context);
+        return new UserError("The image build failed" + step + " (docker CLI exit code " + exitCode + "):\n" + said
+                + "\n" + missing.orElse("Fix the Dockerfile or the build context and run again."),
+                missing.isPresent() ? "context" : "dockerfile");
     }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -75,10 +76,10 @@ public final class EngineImageBuilder implements ImageBuilder {
             // Raised while packing the context, e.g. "Dockerfile is excluded by pattern … in .dockerignore".
             throw new UserError("The build context could not be prepared: " + e.getMessage(), "context", e);
         } catch (DockerException e) {
-            throw failure(callback, e.getMessage());
+            throw failure(callback, e.getMessage(), request.context());
         }
         if (callback.error().isPresent()) {
-            throw failure(callback, callback.error().get());
+            throw failure(callback, callback.error().get(), request.context());
         }
         String imageId = connection.client().inspectImageCmd(request.localName()).exec().getId();
         return new BuiltImage(imageId, request.localName());
@@ -119,11 +120,12 @@ public final class EngineImageBuilder implements ImageBuilder {
         return configurations;
     }
 
-    private static UserError failure(EngineBuildCallback callback, String engineMessage) {
+    private static UserError failure(EngineBuildCallback callback, String engineMessage, Path context) {
         String where = callback.lastStep().map(step -> " at " + step).orElse("");
         String said = engineMessage == null ? "no reason given" : engineMessage.strip().replaceAll("\\.$", "");
-        return new UserError("The image build failed" + where + ": " + said
-                + ". The build output above shows what the step printed; fix the Dockerfile or the build "
-                + "context and run again.", "dockerfile");
+        Optional<String> missing = MissingBuildSources.explain(said, context);
+        return new UserError("The image build failed" + where + ": " + said + ". " + missing.orElse("The build output "
+                + "above shows what the step printed; fix the Dockerfile or the build context and run again."),
+                missing.isPresent() ? "context" : "dockerfile");
     }
 }

@@ -1,0 +1,71 @@
+package io.ecrflow.tasks;
+
+import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.Testbed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pipeline written the Docker@2 way, run as the agent runs EcrBuildPush@1 against the real engine: the
+ * Dockerfile in a subfolder and no context (its folder is the context), a {@code **}/Dockerfile pattern, and
+ * the error a context without the COPY sources gets (docs/coming-from-docker-task.md).
+ */
+class DockerTaskHabitsIT {
+    private final Testbed testbed = SharedTestbed.get();
+
+    @TempDir
+    Path sources;
+
+    @Test
+    void aDockerfileInASubfolderWithoutAContextBuildsInItsFolder() throws Exception {
+        SampleApp.create(sources, "docker2");
+        String repository = unique("team/docker2");
+
+        StepResult step = push(repository).input("dockerfile", "src/Dockerfile").run();
+
+        assertThat(step.exitCode()).as(step.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactly("91");
+    }
+
+    @Test
+    void aPatternThatMatchesOneDockerfileIsThatDockerfile() throws Exception {
+        SampleApp.create(sources, "pattern");
+        String repository = unique("team/pattern");
+
+        StepResult step = push(repository).input("dockerfile", "**/Dockerfile").run();
+
+        assertThat(step.exitCode()).as(step.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactly("91");
+    }
+
+    @Test
+    void aContextWithoutTheCopySourcesIsNamedInTheError() throws Exception {
+        SampleApp.create(sources, "wrong-context");
+        String repository = unique("team/wrong-context");
+
+        // the sources folder as context, while the Dockerfile's COPY paths are relative to src/
+        StepResult step = push(repository).input("dockerfile", "src/Dockerfile").input("context", ".").run();
+
+        assertThat(step.exitCode()).isNotZero();
+        assertThat(step.errors()).singleElement().asString()
+                .contains("is not in the build context " + sources.toRealPath())
+                .contains("Set 'context' to the folder they are relative to");
+        assertThat(testbed.repository(repository)).as("a failed build leaves ECR untouched").isEmpty();
+    }
+
+    private AgentStep push(String repository) {
+        return AgentStep.main("EcrBuildPush", sources).serviceConnection(ServiceConnection.withExampleKeys())
+                .input("repository", repository)
+                .input("tags", "$(Build.BuildId)")
+                .variables(Pipelines.build("91", "main")).variables(SharedTestbed.endpointVariables());
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
