@@ -95,9 +95,15 @@ final class RegistryTransport {
 
     /** One API call, answering an authentication challenge once. */
     Response call(String registry, RepositoryName repository, Request request) {
-        URI uri = endpoints.uri(registry, repository, request.path());
+        URI base = endpoints.base(registry);
+        boolean whole = request.path().startsWith("/v2/") || request.path().contains("://");
+        URI uri = base.resolve(whole ? request.path() : "/v2/" + repository + request.path());
         String key = registry + " " + repository;
         Response response = exchange(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
+        if (expiredLogin(request, response) && renew(registry)) {
+            // asked again without authorization, so the registry's challenge says how to use the new login
+            response = exchange(request, uri, Optional.empty(), registry);
+        }
         if (response.status() != 401) {
             return response;
         }
@@ -107,7 +113,7 @@ final class RegistryTransport {
         String authorization = authorize(challenge, registry, repository);
         authorizations.put(key, authorization);
         response = exchange(request, uri, Optional.of(authorization), registry);
-        if (response.status() == 401 && renew(registry)) {
+        if ((response.status() == 401 || expiredLogin(request, response)) && renew(registry)) {
             authorization = authorize(challenge, registry, repository);
             authorizations.put(key, authorization);
             response = exchange(request, uri, Optional.of(authorization), registry);
@@ -116,6 +122,19 @@ final class RegistryTransport {
             throw denied(registry, repository, response);
         }
         return response;
+    }
+
+    /**
+     * ECR answers a login that has expired with 403 DENIED "Your authorization token has expired. Reauthenticate and
+     * try again." rather than a new challenge; a fresh login is the fix. A HEAD's 403 has no body to tell, so it
+     * counts as one too: the login is renewed once per run at most, and a real refusal stays a refusal.
+     */
+    private static boolean expiredLogin(Request request, Response response) {
+        if (response.status() != 403) {
+            return false;
+        }
+        return response.errorText().toLowerCase(java.util.Locale.ROOT).contains("token has expired")
+                || request.method().equals("HEAD") && response.body().length == 0;
     }
 
     /** Logs in to the registry again, once per run; false when there is no way to (or it was done already). */
@@ -133,8 +152,7 @@ final class RegistryTransport {
                 return false;
             }
             renewed.add(registry);
-            warnings.accept("The registry " + registry + " refused the login (401): it may have expired during the run. "
-                    + "Logging in again.");
+            warnings.accept("The registry " + registry + " refused the login: it expired during the run. Logging in again.");
             credentials.put(registry, renewal.get());
             authorizations.keySet().removeIf(key -> key.startsWith(registry + " "));
             return true;
@@ -283,7 +301,7 @@ final class RegistryTransport {
      */
     HttpCall.Streamed download(String registry, RepositoryName repository, String path, String accept) {
         Request request = Request.read("GET", path, accept);
-        URI uri = endpoints.uri(registry, repository, path);
+        URI uri = endpoints.base(registry).resolve("/v2/" + repository + path);
         String key = registry + " " + repository;
         HttpCall.Streamed response = openRetrying(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
         if (response.status() != 401) {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every input a user can get wrong, through the real runner jar as an Azure Pipelines step: one error issue
  * whose message names the input and says what is wrong, a failed result, a non-zero exit code, no stack trace,
- * and nothing written to the registry.
+ * no secret in the output, and nothing written to the registry.
  */
 class BadInputIT {
     private static final String REPOSITORY = "team/bad-input";
@@ -183,6 +183,9 @@ class BadInputIT {
         assertThat(result.lines()).as(result.toString())
                 .anySatisfy(line -> assertThat(line).startsWith("##vso[task.complete result=Failed;]"));
         assertThat(result.all()).as("no stack trace").doesNotContain("\tat io.ecrflow").doesNotContain("Exception:");
+        assertThat(result.all().lines().filter(line -> line.contains(TestBedFixture.SECRET_ACCESS_KEY)))
+                .as("the secret key is registered, and appears nowhere else").containsExactly("##vso[task.setsecret]"
+                        + TestBedFixture.SECRET_ACCESS_KEY);
         List<RegistryRequest> writes = testbed.registryRequests().subList(requestsBefore, testbed.registryRequests().size())
                 .stream().filter(request -> !request.method().equals("GET") && !request.method().equals("HEAD")).toList();
         assertThat(writes).as("registry writes").isEmpty();

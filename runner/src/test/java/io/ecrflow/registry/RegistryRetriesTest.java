@@ -40,6 +40,7 @@ class RegistryRetriesTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private volatile String acceptedPassword;
+    private volatile String expiredPassword;
 
     @BeforeEach
     void start() throws IOException {
@@ -56,7 +57,17 @@ class RegistryRetriesTest {
     private void answer(HttpExchange exchange) throws IOException {
         requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
         exchange.getRequestBody().readAllBytes();
-        if (acceptedPassword != null && !basic(acceptedPassword).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (expiredPassword != null && basic(expiredPassword).equals(authorization)) {
+            // ECR's answer to a login that has expired
+            byte[] body = ("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"Your authorization token has expired. "
+                    + "Reauthenticate and try again.\"}]}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+            return;
+        }
+        if (acceptedPassword != null && !basic(acceptedPassword).equals(authorization)) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
             exchange.sendResponseHeaders(401, -1);
             exchange.close();
@@ -148,8 +159,26 @@ class RegistryRetriesTest {
         assertThat(client.manifestDigest(ref(host()))).hasValue(Digest.parse(DIGEST));
 
         assertThat(logins).hasValue(1);
-        assertThat(warnings).singleElement().asString().contains("refused the login (401)").contains("Logging in again")
+        assertThat(warnings).singleElement().asString().contains("refused the login: it expired during the run. Logging in again.")
                 .doesNotContain("password");
+    }
+
+    @Test
+    void anExpiredEcrLoginAnswered403IsRenewedOnce() {
+        acceptedPassword = "fresh-password";
+        expiredPassword = "twelve-hours-old";
+        AtomicInteger logins = new AtomicInteger();
+        RegistryCredential old = new RegistryCredential(host(), "AWS", Secret.of("twelve-hours-old"), Instant.now());
+        RegistryClient client = client().withCredential(old, () -> {
+            logins.incrementAndGet();
+            return new RegistryCredential(host(), "AWS", Secret.of("fresh-password"), Instant.now().plusSeconds(3600));
+        });
+
+        assertThat(client.manifestDigest(ref(host()))).hasValue(Digest.parse(DIGEST));
+        assertThat(client.manifestDigest(ref(host()))).hasValue(Digest.parse(DIGEST));
+
+        assertThat(logins).hasValue(1);
+        assertThat(warnings).singleElement().asString().contains("Logging in again");
     }
 
     @Test

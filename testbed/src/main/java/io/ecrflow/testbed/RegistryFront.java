@@ -43,6 +43,7 @@ final class RegistryFront implements AutoCloseable {
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
     private final List<RegistryRequest> requests = new CopyOnWriteArrayList<>();
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
+    private final PushFaults pushFaults = new PushFaults();
     /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
     private volatile boolean declineMounts;
     /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
@@ -103,6 +104,10 @@ final class RegistryFront implements AutoCloseable {
         return faults;
     }
 
+    PushFaults pushFaults() {
+        return pushFaults;
+    }
+
     void declineMounts(boolean decline) {
         declineMounts = decline;
     }
@@ -129,6 +134,11 @@ final class RegistryFront implements AutoCloseable {
             if (route.isPresent()) {
                 Optional<Repository> repository = repositories.find(route.get().repository())
                         .or(() -> publicRegistry.flatMap(p -> p.find(route.get().repository())));
+                if (pushFaults.down(route.get())) {
+                    // the connection ends without an answer, as a killed registry's does
+                    record(exchange, route.get(), 0);
+                    return;
+                }
                 if (repository.isEmpty()) {
                     deny(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + route.get().repository()
                             + "' does not exist in the registry with id '" + repositories.accountId() + "'");
@@ -222,6 +232,9 @@ final class RegistryFront implements AutoCloseable {
             int status = forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
             if (status == 201) {
                 repository.recordPush(digest, Instant.now());
+                if (pushFaults.expiresAfterWrite(route.repository(), route.reference())) {
+                    passwords.expireAll();
+                }
                 String replacement = overwrites.remove(route.repository() + ":" + route.reference());
                 if (replacement != null) {
                     Manifest other = registry.manifest(route.repository(), replacement).orElseThrow();

@@ -190,6 +190,19 @@ public final class Testbed implements AutoCloseable {
         accounts.get(config.accountId()).front().overwriteAfterNextWrite(repository, tag, withTag);
     }
 
+    /**
+     * The registry dies once {@code repository}'s push has started {@code uploads} blob uploads: every later request
+     * of that repository loses its connection without an answer.
+     */
+    public void killRegistryAfterUploads(String repository, int uploads) {
+        accounts.get(config.accountId()).front().pushFaults().dieAfterUploads(repository, uploads);
+    }
+
+    /** Every registry password issued so far expires right after {@code tag} of {@code repository} is written. */
+    public void expireRegistryPasswordsAfterWrite(String repository, String tag) {
+        accounts.get(config.accountId()).front().pushFaults().expirePasswordsAfterWrite(repository, tag);
+    }
+
     public void failManifestWrites(String repository, String tag, int status, int times) {
         accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
     }

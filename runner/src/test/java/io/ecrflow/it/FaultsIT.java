@@ -1,0 +1,96 @@
+package io.ecrflow.it;
+
+import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.Testbed;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.ecrflow.it.RunnerProcess.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Faults in the middle of a run, injected by the test bed's knobs (counted, never timed): a registry killed
+ * during the engine's push, a login that expires between the first tag and the next, a Docker Engine that is not
+ * there. Each either is survived or fails with one error that says what happened; transient manifest failures and
+ * throttling are in {@link PublishingIT}.
+ */
+class FaultsIT {
+    @TempDir
+    Path work;
+
+    private final Testbed testbed = TestBedFixture.testbed();
+
+    @BeforeEach
+    void sampleApp() throws Exception {
+        SampleApp.create(work, "faults");
+    }
+
+    private RunnerProcess buildPush(String repository, String buildId) {
+        return runner("build-push", "--repository", repository, "--context", "src", "--tags", "$(Build.BuildId),latest")
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
+                .env("AGENT_TEMPDIRECTORY", work.resolve("agent-temp").toString())
+                .in(work);
+    }
+
+    @Test
+    void aRegistryKilledMidPushEndsInOneErrorSayingItCouldNotBeReached() throws Exception {
+        String repository = "faults/killed";
+        testbed.killRegistryAfterUploads(repository, 1);
+
+        RunResult result = buildPush(repository, "901").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.errors()).as(result.toString()).singleElement().asString()
+                .contains("Could not reach the registry at " + testbed.registryHost())
+                .contains("Check that it is up");
+        assertThat(result.all()).as("the engine's retries are one line, not one per layer and attempt")
+                .doesNotContain("Retrying in");
+        assertThat(result.lines()).filteredOn(line -> line.contains("the Docker Engine is trying again")).hasSizeLessThanOrEqualTo(1);
+        assertThat(testbed.tagsOf(repository)).isEmpty();
+    }
+
+    @Test
+    void aLoginThatExpiresAfterTheFirstTagIsRenewedOnceAndEveryTagIsPublished() throws Exception {
+        String repository = "faults/expiring";
+        testbed.expireRegistryPasswordsAfterWrite(repository, "902");
+        int passwordsBefore = testbed.issuedRegistryPasswords().size();
+
+        RunResult result = buildPush(repository, "902").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]")
+                && line.contains("refused the login: it expired during the run. Logging in again.")).hasSize(1);
+        List<String> issued = testbed.issuedRegistryPasswords();
+        assertThat(issued).hasSize(passwordsBefore + 2);
+        for (String password : issued.subList(passwordsBefore, issued.size())) {
+            assertThat(result.all().lines().filter(line -> line.contains(password)))
+                    .as("every login's password is only registered as a secret")
+                    .containsExactly("##vso[task.setsecret]" + password);
+        }
+        String digest = testbed.manifestDigest(repository, "902").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+    }
+
+    @Test
+    void aDockerEngineThatIsNotThereFailsBeforeAnythingIsPublished() throws Exception {
+        String repository = "faults/no-engine";
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        RunResult result = buildPush(repository, "903").env("DOCKER_HOST", "tcp://127.0.0.1:" + port).run();
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.errors()).as(result.toString()).singleElement().asString()
+                .contains("No Docker Engine is reachable at").contains("127.0.0.1:" + port);
+        assertThat(result.all()).doesNotContain("\tat io.ecrflow");
+        assertThat(testbed.tagsOf(repository)).isEmpty();
+    }
+}
