@@ -95,9 +95,7 @@ final class RegistryTransport {
 
     /** One API call, answering an authentication challenge once. */
     Response call(String registry, RepositoryName repository, Request request) {
-        URI base = endpoints.base(registry);
-        boolean whole = request.path().startsWith("/v2/") || request.path().contains("://");
-        URI uri = base.resolve(whole ? request.path() : "/v2/" + repository + request.path());
+        URI uri = endpoints.uri(registry, repository, request.path());
         String key = registry + " " + repository;
         Response response = exchange(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
         if (expiredLogin(request, response) && renew(registry)) {
@@ -301,7 +299,7 @@ final class RegistryTransport {
      */
     HttpCall.Streamed download(String registry, RepositoryName repository, String path, String accept) {
         Request request = Request.read("GET", path, accept);
-        URI uri = endpoints.base(registry).resolve("/v2/" + repository + path);
+        URI uri = endpoints.uri(registry, repository, path);
         String key = registry + " " + repository;
         HttpCall.Streamed response = openRetrying(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
         if (response.status() != 401) {
