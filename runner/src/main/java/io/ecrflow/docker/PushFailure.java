@@ -5,6 +5,8 @@ import io.ecrflow.registry.ImageRef;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns the error a registry gave the engine during a push into a message saying what to do. */
 final class PushFailure {
@@ -15,6 +17,9 @@ final class PushFailure {
     private static final List<String> UNREACHABLE = List.of("eof", "connection refused", "connection reset",
             "broken pipe", "i/o timeout", "no such host", "dial tcp", "tls handshake timeout", "server misbehaving",
             "client.timeout exceeded", "network is unreachable");
+
+    /** The distribution client's words for a 5xx: "received unexpected HTTP status: 500 Internal Server Error". */
+    private static final Pattern SERVER_ERROR = Pattern.compile("(?:http status:? |^)(5\\d\\d)\\b");
 
     static UserError explain(ImageRef ref, String registryMessage) {
         return explain(ref, registryMessage, 0);
@@ -52,6 +57,13 @@ final class PushFailure {
                     + "): the registry closed the connection or is down. Check that it is up and that the Docker "
                     + "Engine can reach it (network, proxy, firewall), then run again; layers already uploaded are not "
                     + "sent again.");
+        }
+        Matcher serverError = SERVER_ERROR.matcher(lower);
+        if (serverError.find() && !serverError.group(1).equals("501")) {
+            return new RegistryServerError("The registry at " + ref.registry() + " failed while "
+                    + (retries > 0 ? "the engine uploaded the layers of " + ref + " (registry said: " + said + ", after "
+                            + retries + " retries of its layer uploads)" : "the engine pushed " + ref + " (registry said: "
+                            + said + ")"), retries > 0);
         }
         return new UserError("Pushing " + ref + " failed: " + said);
     }

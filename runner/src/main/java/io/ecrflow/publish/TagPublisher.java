@@ -4,6 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.PushProgress;
+import io.ecrflow.docker.RegistryServerError;
 import io.ecrflow.pipeline.PhaseTimer;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
@@ -29,6 +30,8 @@ import java.util.stream.Collectors;
  */
 public final class TagPublisher {
     private static final int PUSH_ATTEMPTS = 3;
+    /** Pushes of the first tag while the registry answers 5xx for what the engine does not retry. */
+    private static final int SERVER_ERROR_PUSHES = 3;
     /** The engine's upload is nearly all of the work; the manifest writes share the rest of the bar. */
     private static final int UPLOAD_SHARE = 90;
 
@@ -142,7 +145,7 @@ public final class TagPublisher {
     private Manifest upload(BuiltImage image, ImageRef first, RegistryCredential login) {
         for (int attempt = 1; ; attempt++) {
             engine().tag(image.imageId(), first);
-            Digest pushed = engine().push(first, login, progress(first));
+            Digest pushed = pushThroughServerErrors(first, login);
             Manifest manifest = registry.manifest(first.withDigest(pushed));
             if (isManifestOf(manifest, image)) {
                 refuseOverwrittenFirstTag(first, manifest);
@@ -155,6 +158,38 @@ public final class TagPublisher {
             }
             pipeline.warning("The engine pushed another image as " + first + " (" + pushed + "): another run on this "
                     + "Docker Engine re-tagged it meanwhile. Pushing this run's image " + image.imageId() + " again.");
+        }
+    }
+
+    /**
+     * The engine retries a layer upload itself but gives up on the first 5xx for the image config or the manifest;
+     * pushing again costs little, as layers already there are not sent again.
+     */
+    private Digest pushThroughServerErrors(ImageRef first, RegistryCredential login) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return engine().push(first, login, progress(first));
+            } catch (RegistryServerError e) {
+                if (!e.worthPushingAgain()) {
+                    throw e;
+                }
+                if (attempt == SERVER_ERROR_PUSHES) {
+                    throw e.afterPushes(attempt);
+                }
+                pipeline.warning(e.happened() + ". Pushing "
+                        + "again (" + (attempt + 1) + " of " + SERVER_ERROR_PUSHES + "): the engine does not retry the "
+                        + "image config or the manifest itself.");
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(1000L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("The push was interrupted.");
         }
     }
 

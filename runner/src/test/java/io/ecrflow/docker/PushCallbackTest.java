@@ -81,6 +81,41 @@ class PushCallbackTest {
     }
 
     @Test
+    void aServerErrorTheEngineDidNotRetryIsWorthPushingAgain() throws Exception {
+        feed("""
+                {"status":"Layer already exists","progressDetail":{},"id":"aaa"}
+                {"errorDetail":{"message":"received unexpected HTTP status: 503 Service Unavailable"},"error":"received unexpected HTTP status: 503 Service Unavailable"}
+                """);
+
+        assertThatThrownBy(callback::result).isInstanceOf(RegistryServerError.class)
+                .hasMessageStartingWith("The registry at 123456789012.dkr.ecr.eu-west-1.amazonaws.com failed while the engine pushed")
+                .hasMessageContaining("No tag was written")
+                .satisfies(error -> assertThat(((RegistryServerError) error).worthPushingAgain()).isTrue());
+    }
+
+    @Test
+    void aServerErrorOnLayersTheEngineRetriedIsNotPushedAgain() throws Exception {
+        feed("""
+                {"status":"Retrying in 5 seconds","progressDetail":{},"id":"aaa"}
+                {"errorDetail":{"message":"received unexpected HTTP status: 500 Internal Server Error"}}
+                """);
+
+        assertThatThrownBy(callback::result).isInstanceOf(RegistryServerError.class)
+                .hasMessageContaining("failed while the engine uploaded the layers of")
+                .hasMessageContaining("after 1 retries of its layer uploads")
+                .satisfies(error -> assertThat(((RegistryServerError) error).worthPushingAgain()).isFalse());
+    }
+
+    @Test
+    void notImplementedIsNoPassingServerError() throws Exception {
+        feed("""
+                {"errorDetail":{"message":"received unexpected HTTP status: 501 Not Implemented"}}
+                """);
+
+        assertThatThrownBy(callback::result).isInstanceOf(UserError.class).isNotInstanceOf(RegistryServerError.class);
+    }
+
+    @Test
     void theDigestIsReadFromTheStatusLineWhenNoAuxRecordComes() throws Exception {
         feed("""
                 {"status":"Layer already exists","progressDetail":{},"id":"aaa"}
@@ -143,11 +178,11 @@ class PushCallbackTest {
     @Test
     void anyOtherRegistryErrorIsPassedOnWithTheImageName() throws Exception {
         feed("""
-                {"errorDetail":{"message":"received unexpected HTTP status: 500 Internal Server Error"}}
+                {"errorDetail":{"message":"manifest invalid: manifest invalid"}}
                 """);
 
         assertThatThrownBy(callback::result).isInstanceOf(UserError.class)
-                .hasMessage("Pushing " + REF + " failed: received unexpected HTTP status: 500 Internal Server Error");
+                .hasMessage("Pushing " + REF + " failed: manifest invalid: manifest invalid");
     }
 
     private void feed(String lines) throws Exception {

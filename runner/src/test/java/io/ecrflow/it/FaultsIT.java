@@ -78,6 +78,76 @@ class FaultsIT {
     }
 
     @Test
+    void aLayerUploadThatFailsOnceIsRetriedByTheEngineAndEveryTagIsPublished() throws Exception {
+        SampleApp.create(work, "faults-layer-once");
+        String repository = "faults/layer-once";
+        testbed.failLayerUploads(repository, 500, 1);
+
+        RunResult result = buildPush(repository, "904").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(failedUploads(repository)).as("the fault was met").isEqualTo(1);
+        assertThat(result.lines()).filteredOn(line -> line.contains("the Docker Engine is trying again")).hasSize(1);
+        String digest = testbed.manifestDigest(repository, "904").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+    }
+
+    @Test
+    void layerUploadsThatKeepFailingEndInOneErrorAndNoTag() throws Exception {
+        SampleApp.create(work, "faults-layer-always");
+        String repository = "faults/layer-always";
+        testbed.failLayerUploads(repository, 500, 1000);
+
+        RunResult result = buildPush(repository, "905").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.errors()).as(result.toString()).singleElement().asString()
+                .contains("The registry at " + testbed.registryHost() + " failed while the engine uploaded the layers of")
+                .contains("500 Internal Server Error").contains("No tag was written");
+        assertThat(result.all()).doesNotContain("Retrying in").doesNotContain("Pushing again");
+        assertThat(testbed.tagsOf(repository)).isEmpty();
+    }
+
+    @Test
+    void anImageConfigUploadThatFailsOnceIsPushedAgainAndEveryTagIsPublished() throws Exception {
+        SampleApp.create(work, "faults-config-once");
+        String repository = "faults/config-once";
+        testbed.failConfigUploads(repository, 503, 1);
+
+        RunResult result = buildPush(repository, "906").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(failedUploads(repository)).as("the fault was met").isEqualTo(1);
+        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]")
+                && line.contains("503 Service Unavailable") && line.contains("Pushing again (2 of 3)")).hasSize(1);
+        String digest = testbed.manifestDigest(repository, "906").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+    }
+
+    @Test
+    void anImageConfigUploadThatKeepsFailingEndsInOneErrorAndNoTag() throws Exception {
+        SampleApp.create(work, "faults-config-always");
+        String repository = "faults/config-always";
+        testbed.failConfigUploads(repository, 500, 1000);
+
+        RunResult result = buildPush(repository, "907").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(failedUploads(repository)).as("one config upload per push").isEqualTo(3);
+        assertThat(result.errors()).as(result.toString()).singleElement().asString()
+                .contains("The registry at " + testbed.registryHost() + " failed while the engine pushed")
+                .contains("on each of 3 pushes").contains("No tag was written");
+        assertThat(testbed.tagsOf(repository)).isEmpty();
+        assertThat(testbed.registryRequests()).filteredOn(r -> r.repository().equals(repository) && r.isManifestWrite())
+                .isEmpty();
+    }
+
+    private long failedUploads(String repository) {
+        return testbed.registryRequests().stream()
+                .filter(r -> r.repository().equals(repository) && r.kind().equals("UPLOAD") && r.status() >= 500).count();
+    }
+
+    @Test
     void aDockerEngineThatIsNotThereFailsBeforeAnythingIsPublished() throws Exception {
         String repository = "faults/no-engine";
         int port;

@@ -2,6 +2,7 @@ package io.ecrflow.testbed;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +45,7 @@ final class RegistryFront implements AutoCloseable {
     private final List<RegistryRequest> requests = new CopyOnWriteArrayList<>();
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
     private final PushFaults pushFaults = new PushFaults();
+    private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
     /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
     private volatile boolean declineMounts;
     /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
@@ -108,6 +110,10 @@ final class RegistryFront implements AutoCloseable {
         return pushFaults;
     }
 
+    BlobUploadFaults uploadFaults() {
+        return uploadFaults;
+    }
+
     void declineMounts(boolean decline) {
         declineMounts = decline;
     }
@@ -154,10 +160,15 @@ final class RegistryFront implements AutoCloseable {
                     record(exchange, route.get(), putManifest(exchange, route.get(), repository.get()));
                     return;
                 }
-                record(exchange, route.get(), forward(exchange, streamedBody(exchange)));
+                if (route.get().kind() == RegistryRoute.Kind.UPLOAD && uploadFaults.armed(route.get().repository())
+                        && carriesBlobData(exchange)) {
+                    uploadWithFaults(exchange, route.get());
+                    return;
+                }
+                record(exchange, route.get(), forward(exchange, streamedBody(exchange, exchange.getRequestBody())));
                 return;
             }
-            forward(exchange, streamedBody(exchange));
+            forward(exchange, streamedBody(exchange, exchange.getRequestBody()));
         } catch (IOException | RuntimeException e) {
             // the response may already be under way; a client sees the connection end
             if (exchange.getResponseCode() == -1) {
@@ -229,8 +240,11 @@ final class RegistryFront implements AutoCloseable {
                     return 400;
                 }
             }
-            int status = forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
-            if (status == 201) {
+            // the knobs act before the client hears the 201: its next request already meets what they did
+            return forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest), status -> {
+                if (status != 201) {
+                    return;
+                }
                 repository.recordPush(digest, Instant.now());
                 if (pushFaults.expiresAfterWrite(route.repository(), route.reference())) {
                     passwords.expireAll();
@@ -240,9 +254,30 @@ final class RegistryFront implements AutoCloseable {
                     Manifest other = registry.manifest(route.repository(), replacement).orElseThrow();
                     registry.putManifest(route.repository(), route.reference(), other.content(), other.mediaType());
                 }
-            }
-            return status;
+            });
         }
+    }
+
+    /** A PATCH with data, or the PUT of a monolithic upload: the requests that carry a blob's bytes. */
+    private static boolean carriesBlobData(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return method.equals("PATCH") || method.equals("PUT") && length != null && !length.trim().equals("0");
+    }
+
+    /** Peeks at the first bytes to tell a layer from the image config, then fails the upload or streams it on. */
+    private void uploadWithFaults(HttpExchange exchange, RegistryRoute route) throws IOException {
+        BufferedInputStream body = new BufferedInputStream(exchange.getRequestBody());
+        body.mark(2);
+        byte[] head = body.readNBytes(2);
+        body.reset();
+        Optional<Integer> fault = uploadFaults.take(route.repository(), BlobUploadFaults.Kind.of(head));
+        if (fault.isPresent()) {
+            record(exchange, route, fault.get());
+            deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
+            return;
+        }
+        record(exchange, route, forward(exchange, streamedBody(exchange, body)));
     }
 
     private void record(HttpExchange exchange, RegistryRoute route, int status) {
@@ -275,6 +310,12 @@ final class RegistryFront implements AutoCloseable {
 
     /** Streams the request to the registry and its answer back; returns the registry's status. */
     private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body) throws IOException {
+        return forward(exchange, body, status -> { });
+    }
+
+    /** Forwards the request; {@code beforeRelay} sees the registry's status before the client gets the answer. */
+    private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay)
+            throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
         if (declineMounts && query != null && query.contains("mount=") && exchange.getRequestMethod().equals("POST")) {
             query = null;
@@ -302,6 +343,7 @@ final class RegistryFront implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while forwarding to the registry", e);
         }
+        beforeRelay.accept(response.statusCode());
         relay(exchange, response);
         return response.statusCode();
     }
@@ -331,17 +373,17 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
-    private static HttpRequest.BodyPublisher streamedBody(HttpExchange exchange) {
+    private static HttpRequest.BodyPublisher streamedBody(HttpExchange exchange, InputStream content) {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         String encoding = exchange.getRequestHeaders().getFirst("Transfer-Encoding");
         if (declared != null) {
             long length = Long.parseLong(declared.trim());
             return length == 0 ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.fromPublisher(
-                            HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody), length);
+                            HttpRequest.BodyPublishers.ofInputStream(() -> content), length);
         }
         if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            return HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody);
+            return HttpRequest.BodyPublishers.ofInputStream(() -> content);
         }
         return HttpRequest.BodyPublishers.noBody();
     }

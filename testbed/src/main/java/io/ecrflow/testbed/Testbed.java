@@ -203,6 +203,19 @@ public final class Testbed implements AutoCloseable {
         accounts.get(config.accountId()).front().pushFaults().expirePasswordsAfterWrite(repository, tag);
     }
 
+    /**
+     * The next {@code times} uploads of the image's layers into {@code repository} are answered with {@code status}
+     * (the engine retries a layer on its own).
+     */
+    public void failLayerUploads(String repository, int status, int times) {
+        accounts.get(config.accountId()).front().uploadFaults().fail(repository, BlobUploadFaults.Kind.LAYER, status, times);
+    }
+
+    /** The next {@code times} uploads of an image config into {@code repository} are answered with {@code status}. */
+    public void failConfigUploads(String repository, int status, int times) {
+        accounts.get(config.accountId()).front().uploadFaults().fail(repository, BlobUploadFaults.Kind.CONFIG, status, times);
+    }
+
     public void failManifestWrites(String repository, String tag, int status, int times) {
         accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
     }
