@@ -330,5 +330,7 @@ public final class PlatformImage {
         pipeline.setOutput("versionTag", plan.versionRef().tag().value());
         pipeline.setOutput("baseImage", plan.upstream().name());
         pipeline.setOutput("baseDigest", plan.upstream().digest().toString());
+        pipeline.summary(DecisionSummary.markdown(updated, plan.reason(), plan.versionRef().tag().value(),
+                plan.upstream().name(), plan.upstream().digest()));
     }
 }

@@ -54,7 +54,8 @@ class EcrBuildPushTaskIT {
                 .containsOnlyKeys(TaskManifest.named("EcrBuildPush").outputVariables())
                 .containsEntry("registry", registry)
                 .containsEntry("imageUri", registry + "/" + repository + ":4711")
-                .containsEntry("tags", "4711,main,0a1b2c3d")
+                // in the order they were published: the branch, a tag that moves, last
+                .containsEntry("tags", "4711,0a1b2c3d,main")
                 .containsEntry("imageDigest", registry + "/" + repository + "@" + digest);
         assertThat(digest).matches("sha256:[0-9a-f]{64}");
 

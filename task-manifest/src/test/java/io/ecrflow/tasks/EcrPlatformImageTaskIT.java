@@ -100,6 +100,9 @@ class EcrPlatformImageTaskIT {
                 .containsEntry("baseImage", baseImage)
                 .containsEntry("baseDigest", baseDigest);
         assertThat(step.stdout()).contains("Integration test passed");
+        assertThat(Files.readString(Path.of(step.outputs().get("summaryFile")))).as("the run summary")
+                .contains("| Decision | new version `" + versionTag + "` |", "| Base digest | `" + baseDigest + "` |",
+                        digestOf100, "| Build | ", "| Test | ", "| Push | ");
 
         assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder(versionTag, "6.0", "20261123.101", "latest");
         for (String tag : testbed.tagsOf(repository)) {
