@@ -28,6 +28,10 @@ import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.OciLabels;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -115,7 +120,7 @@ public final class PlatformImage {
             engine.ping();
             ImageBuilder builder = builderChoice.get();
             List<RegistryCredential> pullAuth = pullAuth(login, base, options);
-            BuiltImage image = build(options, builder, plan, pullAuth);
+            BuiltImage image = build(options, builder, base, plan, pullAuth);
             integrationTest(options, plan, base, builder, pullAuth);
             new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
             refuseTakenVersionTag(options.repository().name(), plan);
@@ -261,14 +266,57 @@ public final class PlatformImage {
         return auth;
     }
 
-    private BuiltImage build(PlatformImageOptions options, ImageBuilder builder, Plan plan, List<RegistryCredential> pullAuth) {
+    /** Builds from the Dockerfile with the base pinned to the checked digest; the pinned copy is removed after. */
+    private BuiltImage build(PlatformImageOptions options, ImageBuilder builder, BaseImage base, Plan plan,
+                             List<RegistryCredential> pullAuth) {
+        Optional<Path> pinned = pinnedDockerfile(options, base, plan.upstream().digest());
+        try {
+            return build(options, pinned.orElse(options.dockerfile()), builder, plan, pullAuth);
+        } finally {
+            pinned.ifPresent(PlatformImage::deleteQuietly);
+        }
+    }
+
+    private Optional<Path> pinnedDockerfile(PlatformImageOptions options, BaseImage base, Digest digest) {
+        Optional<String> text = PinnedBase.pin(Dockerfile.read(options.dockerfile(), "dockerfile"), options.buildArgs(),
+                base.ref(), digest);
+        if (text.isEmpty()) {
+            pipeline.warning("No FROM of " + options.dockerfile().getFileName() + " names the base image " + base.name()
+                    + ", so the build cannot be pinned to the digest checked (" + digest + "); it uses the Dockerfile "
+                    + "as written. Name the watched image in a FROM, or set baseImage to the image a FROM names.");
+            return Optional.empty();
+        }
+        // beside the original: the engine's builder needs the Dockerfile inside the context
+        Path file = options.dockerfile().resolveSibling(options.dockerfile().getFileName() + ".ecrflow-"
+                + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            Files.writeString(file, text.get(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("Could not write the Dockerfile with the base pinned to " + digest + " next to "
+                    + options.dockerfile() + ": " + e.getMessage(), "dockerfile", e);
+        }
+        pipeline.info("Building on " + base.ref().withDigest(digest) + ", the digest checked: the FROM naming "
+                + base.name() + " is pinned to it.");
+        return Optional.of(file);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover file in the agent's work folder is harmless
+        }
+    }
+
+    private BuiltImage build(PlatformImageOptions options, Path dockerfile, ImageBuilder builder, Plan plan,
+                             List<RegistryCredential> pullAuth) {
         Map<String, String> labels = new LinkedHashMap<>(OciLabels.from(pipeline::variable, clock));
         labels.put(OciLabels.VERSION, plan.versionRef().tag().value());
         labels.putAll(plan.upstream().asLabels());
         labels.put(PLANNED_TAGS_LABEL, movingRefs(options, plan.versionRef()).stream().map(ref -> ref.tag().value())
                 .collect(Collectors.joining(",")));
         return new ImageBuild(pipeline).build(plan.versionRef().tag() + " from " + options.dockerfile(), builder,
-                new BuildRequest(options.context(), options.dockerfile(), options.buildArgs(), Optional.empty(), labels,
+                new BuildRequest(options.context(), dockerfile, options.buildArgs(), Optional.empty(), labels,
                         options.platform(), options.noCache(), options.pull(), plan.versionRef().toString(), pullAuth)
                         .withRegistryCache(options.registryCacheIn(plan.versionRef().registry())));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.testbed.LocalRegistry;
 import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.UpstreamFront;
 import io.ecrflow.testbed.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,12 +226,6 @@ class PlatformImageIT {
             assertThat(r.mutabilityExclusions()).containsExactly("latest", "6.0");
             assertThat(r.immutable(tag("1.0.0"))).isTrue();
         });
-        // a new platform-image repository: version tags never move, the tags every version takes over do
-        assertThat(testbed.repository(repository)).hasValueSatisfying(r -> {
-            assertThat(r.mutability()).isEqualTo("IMMUTABLE_WITH_EXCLUSION");
-            assertThat(r.mutabilityExclusions()).containsExactly("latest", "6.0");
-            assertThat(r.immutable(tag("1.0.0"))).isTrue();
-        });
         assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder(tag("1.0.0"), "6.0", "20261123.101", "latest");
         for (String tag : List.of(tag("1.0.0"), "6.0", "20261123.101", "latest")) {
             assertThat(testbed.manifestDigest(repository, tag)).contains(digestOf100);
@@ -407,5 +402,45 @@ class PlatformImageIT {
         assertThat(testbed.manifestDigest(repository, "latest")).contains(latestBefore);
         assertThat(testbed.manifestDigest(repository, tag("1.4.0"))).contains(digestOf100);
         assertThat(result.stdout()).doesNotContain("Tagged ");
+    }
+
+    @Test
+    @Order(8)
+    void anUpstreamPushBetweenTheCheckAndTheBuildDoesNotChangeWhatIsBuilt() throws Exception {
+        // what the upstream will have pushed under the watched tag by the time the build pulls it
+        String later = PREFIX + "-pushed-meanwhile";
+        Path context = Files.createDirectories(work.resolve("upstream-meanwhile"));
+        Files.copy(Path.of("/bin/busybox"), context.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(context.resolve("release"), "pushed-meanwhile\n");
+        Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY release /etc/base-release\n");
+        String laterImage = mcr.host() + "/dotnet/runtime:" + later;
+        assertThat(DockerCli.run(Map.of(), "build", "-q", "-t", laterImage, context.toString()).exitCode()).isZero();
+        assertThat(DockerCli.run(Map.of(), "push", laterImage).exitCode()).isZero();
+        String checked = mcr.manifestDigest("dotnet/runtime", PREFIX).orElseThrow();
+        String meanwhile = mcr.manifestDigest("dotnet/runtime", later).orElseThrow();
+        assertThat(meanwhile).isNotEqualTo(checked);
+
+        try (UpstreamFront upstream = UpstreamFront.of(mcr)) {
+            // the check's read sees the base as it is; every read after it, the image pushed meanwhile
+            upstream.moveTagAfterFirstRead("dotnet/runtime", PREFIX, later);
+            RunResult result = platformImage("--build-args", "UPSTREAM=" + upstream.host()).run();
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.outputs()).containsEntry("updated", "true").containsEntry("baseDigest", checked);
+            String versionRef = testbed.registryHost() + "/" + repository + ":" + tag(result.outputs().get("version"));
+            JsonNode labels = inspect(versionRef).path("Config").path("Labels");
+            assertThat(labels.path("org.opencontainers.image.base.digest").asText()).isEqualTo(checked);
+            DockerCli.Result release = DockerCli.run(Map.of(), "run", "--rm", versionRef, "/bin/busybox", "cat",
+                    "/etc/base-release");
+            assertThat(release.output()).as("the base the image was built on").doesNotContain("pushed-meanwhile")
+                    .contains("2026-12-01");
+            assertThat(result.stdout()).contains("@" + checked + ", the digest checked");
+            DockerCli.run(Map.of(), "rmi", "--force", versionRef);
+        } finally {
+            DockerCli.run(Map.of(), "rmi", "--force", laterImage);
+        }
+        try (Stream<Path> pinned = Files.list(work.resolve("platform-images/net6/runtime"))) {
+            assertThat(pinned.map(p -> p.getFileName().toString())).containsExactly("Dockerfile");
+        }
     }
 }

@@ -1,0 +1,142 @@
+package io.ecrflow.testbed;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A read-only front for a {@link LocalRegistry} that plays an upstream registry publishing at the worst
+ * moment: once {@link #moveTagAfterFirstRead armed}, the first manifest request for a tag is answered as
+ * the registry holds it, and every later one as if the upstream had pushed another image under that tag
+ * meanwhile (the manifest of a second tag). No waiting: the move happens between two requests, always.
+ */
+public final class UpstreamFront implements AutoCloseable {
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
+            "keep-alive", "upgrade");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final LocalRegistry registry;
+    private final HttpClient http = HttpClient.newHttpClient();
+    /** repository/manifests/tag → the tag whose manifest it serves after its first read. */
+    private final Map<String, String> moves = new ConcurrentHashMap<>();
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
+
+    private UpstreamFront(HttpServer server, ExecutorService executor, LocalRegistry registry) {
+        this.server = server;
+        this.executor = executor;
+        this.registry = registry;
+    }
+
+    public static UpstreamFront of(LocalRegistry registry) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService executor = DaemonThreads.pool("upstream-front");
+        UpstreamFront front = new UpstreamFront(server, executor, registry);
+        server.createContext("/", front::handle);
+        server.setExecutor(executor);
+        server.start();
+        return front;
+    }
+
+    public String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** After the next read of {@code repository:tag}, that tag serves what {@code laterTag} holds. */
+    public void moveTagAfterFirstRead(String repository, String tag, String laterTag) {
+        String key = repository + "/manifests/" + tag;
+        read.remove(key);
+        moves.put(key, laterTag);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            forward(exchange, moved(path));
+        }
+    }
+
+    private String moved(String path) {
+        if (!path.startsWith("/v2/")) {
+            return path;
+        }
+        String key = path.substring("/v2/".length());
+        String laterTag = moves.get(key);
+        if (laterTag == null || read.add(key)) {
+            return path;
+        }
+        return path.substring(0, path.lastIndexOf('/') + 1) + laterTag;
+    }
+
+    private void forward(HttpExchange exchange, String path) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + registry.host() + path
+                        + (query == null ? "" : "?" + query)))
+                .timeout(Duration.ofMinutes(5))
+                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            if (HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            for (String value : header.getValue()) {
+                try {
+                    request.header(header.getKey(), value);
+                } catch (IllegalArgumentException restrictedByHttpClient) {
+                    // the JDK client sets such headers itself
+                }
+            }
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while forwarding to the registry", e);
+        }
+        response.headers().map().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+            }
+        });
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        try (InputStream body = response.body()) {
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                if (length > 0) {
+                    exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+                }
+                exchange.sendResponseHeaders(response.statusCode(), -1);
+                return;
+            }
+            // sendResponseHeaders: -1 is "no body", 0 is "chunked"
+            exchange.sendResponseHeaders(response.statusCode(), length > 0 ? length : (length == 0 ? -1 : 0));
+            try (OutputStream out = exchange.getResponseBody()) {
+                body.transferTo(out);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
