@@ -24,6 +24,7 @@ import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,28 @@ public final class BuildPush {
         BuiltImage image = build(options, builderChoice.get(), refs.get(0), login);
         repositories.ensure(options.repository(), options.createRepository(), existing);
         report(refs, publisher.publish(image, refs, login, options.moving(), gate));
+        if (options.removeLocalImage()) {
+            removeLocalNames(image, refs.get(0));
+        }
+    }
+
+    /**
+     * The names this run gave the image in the engine: its build name, the first tag (which the engine pushed)
+     * and an inline cache's tag. Removing names, not the image id, leaves alone any other run's tags of the
+     * same image; the image itself goes with its last name. The image is published by now, so a failure here
+     * is a warning.
+     */
+    private void removeLocalNames(BuiltImage image, ImageRef pushed) {
+        List<String> names = new ArrayList<>(List.of(image.localName(), pushed.toString()));
+        image.publishAsCache().filter(cache -> !cache.repository().equals(pushed.repository()))
+                .ifPresent(cache -> names.add(cache.toString()));
+        try {
+            names.forEach(engine::removeImage);
+            pipeline.info("Removed " + String.join(", ", names) + " from the Docker Engine (removeLocalImage).");
+        } catch (RuntimeException e) {
+            pipeline.warning("The image is published, but its local names could not all be removed from the Docker Engine: "
+                    + e.getMessage());
+        }
     }
 
     /** Immutable tags already there are this run's earlier attempt, or a conflict; tags that may move are neither. */

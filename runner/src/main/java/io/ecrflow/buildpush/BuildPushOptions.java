@@ -18,6 +18,7 @@ import java.util.Set;
  * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
  * @param cacheRef      where the registry cache lives (its default when the cache is off); never one of {@code tags}
  * @param moving        the tags that move from build to build ({@code latest}, branches): published last, after the scan gate
+ * @param removeLocalImage remove the names this run gave the image in the engine once it is published
  */
 public record BuildPushOptions(
         RepositorySettings repository,
@@ -34,7 +35,8 @@ public record BuildPushOptions(
         String builder,
         boolean registryCache,
         CacheRef cacheRef,
-        Set<Tag> moving) {
+        Set<Tag> moving,
+        boolean removeLocalImage) {
 
     /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
     public Optional<ImageRef> registryCacheIn(String registry) {

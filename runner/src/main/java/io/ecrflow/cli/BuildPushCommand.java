@@ -66,6 +66,11 @@ public final class BuildPushCommand extends RunnerCommand {
             description = "Add org.opencontainers.image.* labels from the pipeline (revision, source, created, version). Default: true.")
     String ociLabels;
 
+    @Option(names = "--remove-local-image", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Once the image is published, remove the names this run gave it in the Docker Engine (the image "
+                    + "goes with its last name), so images do not pile up on self-hosted agents. Default: false.")
+    String removeLocalImage;
+
     @Option(names = "--pull", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Always pull newer base images. Default: false.")
     String pull;
@@ -135,6 +140,6 @@ public final class BuildPushCommand extends RunnerCommand {
         return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), contextDir,
                 dockerfilePath, plan.inPublishOrder(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
                 build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache,
-                plan.moving());
+                plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"));
     }
 }

@@ -58,6 +58,27 @@ class DockerTaskHabitsIT {
         assertThat(testbed.repository(repository)).as("a failed build leaves ECR untouched").isEmpty();
     }
 
+    @Test
+    void removeLocalImageLeavesNoNameOfTheRunInTheEngine() throws Exception {
+        SampleApp.create(sources, "remove-local");
+        String repository = unique("team/remove-local");
+
+        StepResult step = push(repository).input("dockerfile", "src/Dockerfile").input("removeLocalImage", "true").run();
+
+        assertThat(step.exitCode()).as(step.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactly("91");
+        String pushed = step.outputs().get("imageUri");
+        assertThat(engineKnows(pushed)).as("the engine still has " + pushed).isFalse();
+        assertThat(step.stdout()).contains("from the Docker Engine (removeLocalImage)");
+    }
+
+    /** Whether the agent's Docker Engine has an image of this name (docker image inspect, as a user would ask). */
+    private static boolean engineKnows(String image) throws Exception {
+        Process inspect = new ProcessBuilder("docker", "image", "inspect", image).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return inspect.waitFor() == 0;
+    }
+
     private AgentStep push(String repository) {
         return AgentStep.main("EcrBuildPush", sources).serviceConnection(ServiceConnection.withExampleKeys())
                 .input("repository", repository)
