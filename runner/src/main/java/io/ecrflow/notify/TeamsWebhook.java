@@ -48,8 +48,12 @@ public final class TeamsWebhook implements TeamsChannel {
         }
         if (!response.successful()) {
             String body = scrub(response.text());
-            throw new NotificationFailure("The Teams webhook refused the card (HTTP " + response.status()
-                    + (body.isBlank() ? "" : ": " + abbreviate(body)) + "). Check that the webhook still exists.");
+            String answer = "HTTP " + response.status() + (body.isBlank() ? "" : ": " + abbreviate(body));
+            // a 5xx is Teams failing for a moment; anything else is this webhook refusing the card
+            throw new NotificationFailure(response.status() >= 500
+                    ? "Teams failed to take the card (" + answer + "), so the channel was not told. The webhook itself "
+                            + "is fine; tell the channel by hand, or run again later."
+                    : "The Teams webhook refused the card (" + answer + "). Check that the webhook still exists.");
         }
     }
 

@@ -44,9 +44,11 @@ public final class Promote {
     }
 
     public void run(PromoteOptions options) {
-        RegistryCredential sourceLogin = new RegistryLogin(sourceEcr, pipeline).logIn();
-        RegistryCredential targetLogin = sourceEcr == targetEcr ? sourceLogin : new RegistryLogin(targetEcr, pipeline).logIn();
-        RegistryClient registry = registries.withCredential(sourceLogin).withCredential(targetLogin);
+        RegistryLogin sourceSteps = new RegistryLogin(sourceEcr, pipeline);
+        RegistryLogin targetSteps = new RegistryLogin(targetEcr, pipeline);
+        RegistryCredential sourceLogin = sourceSteps.logIn();
+        RegistryCredential targetLogin = sourceEcr == targetEcr ? sourceLogin : targetSteps.logIn();
+        RegistryClient registry = targetSteps.renewing(sourceSteps.renewing(registries, sourceLogin), targetLogin);
         Manifest manifest = readSource(options, sourceLogin, registry);
         ImageRef source = ImageRef.pinned(sourceLogin.registry(), options.source().repository(), manifest.digest());
         List<ImageRef> refs = options.tags().stream()

@@ -2,11 +2,13 @@ package io.ecrflow.it;
 
 import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.WebhookReceiver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -140,6 +142,81 @@ class FaultsIT {
         assertThat(testbed.tagsOf(repository)).isEmpty();
         assertThat(testbed.registryRequests()).filteredOn(r -> r.repository().equals(repository) && r.isManifestWrite())
                 .isEmpty();
+    }
+
+    @Test
+    void aLoginThatExpiresAfterTheVersionTagIsRenewedOnceAndPlatformImagePublishesEveryTag() throws Exception {
+        String repository = "faults/platform-expiring";
+        testbed.expireRegistryPasswordsAfterWrite(repository, "base-1.0.0");
+
+        try (WebhookReceiver teams = new WebhookReceiver()) {
+            RunResult result = platformImage(repository, "911", teams).run();
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]")
+                    && line.contains("refused the login: it expired during the run. Logging in again.")).hasSize(1);
+            String digest = testbed.manifestDigest(repository, "base-1.0.0").orElseThrow();
+            assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+        }
+    }
+
+    @Test
+    void aTeamsWebhookAnswering500IsAWarningAndTheImageIsPublished() throws Exception {
+        String repository = "faults/platform-teams-down";
+        try (WebhookReceiver teams = new WebhookReceiver()) {
+            teams.failNext(500, 1000);
+
+            RunResult result = platformImage(repository, "912", teams).run();
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(teams.failedPosts()).as("the card was tried").isEqualTo(1);
+            assertThat(result.errors()).isEmpty();
+            assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]")
+                    && line.contains("Teams failed to take the card (HTTP 500: Internal Server Error)")
+                    && line.contains("The image was published; set notifyFatal")).hasSize(1);
+            assertThat(result.all().lines().filter(line -> line.contains(teams.secretPart())))
+                    .as("the webhook URL is only registered as a secret").containsExactly("##vso[task.setsecret]" + teams.url());
+            assertThat(testbed.manifestDigest(repository, "base-1.0.0")).isPresent();
+            assertThat(result.outputs()).containsEntry("updated", "true");
+        }
+    }
+
+    @Test
+    void aTeamsWebhookAnswering500FailsTheRunWithNotifyFatalAndSaysTheImageIsPublished() throws Exception {
+        String repository = "faults/platform-teams-fatal";
+        try (WebhookReceiver teams = new WebhookReceiver()) {
+            teams.failNext(500, 1000);
+
+            RunResult result = platformImage(repository, "913", teams).env("INPUT_NOTIFYFATAL", "true").run();
+
+            assertThat(result.exitCode()).as(result.toString()).isNotZero();
+            assertThat(result.errors()).as(result.toString()).singleElement().asString()
+                    .contains("Teams failed to take the card (HTTP 500").contains("The image itself was published");
+            assertThat(testbed.manifestDigest(repository, "base-1.0.0")).isPresent();
+        }
+    }
+
+    /** A platform image on a base in the same registry (the test bed reaches no public one), without a test app. */
+    private RunnerProcess platformImage(String repository, String buildId, WebhookReceiver teams) throws Exception {
+        String base = "faults/platform-base";
+        if (testbed.manifestDigest(base, "1").isEmpty()) {
+            RunResult pushed = runner("build-push", "--repository", base, "--context", "src", "--tags", "1")
+                    .env(TestBedFixture.awsEnvironment())
+                    .env(TestBedFixture.azurePipelineVariables("910", "0123456789abcdef0123456789abcdef01234567"))
+                    .in(work).run();
+            assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+        }
+        Path platform = Files.createDirectories(work.resolve("platform"));
+        Files.writeString(platform.resolve("Dockerfile"), """
+                FROM %s/%s:1
+                RUN ["/bin/busybox", "sh", "-c", "echo %s > /platform.txt"]
+                """.formatted(testbed.registryHost(), base, repository));
+        return runner("platform-image", "--repository", repository, "--context", "platform", "--version-prefix", "base")
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
+                .env("AGENT_TEMPDIRECTORY", work.resolve("agent-temp").toString())
+                .env("INPUT_TEAMSWEBHOOKURL", teams.url())
+                .in(work);
     }
 
     private long failedUploads(String repository) {

@@ -83,6 +83,7 @@ class PlatformImageTest {
                 "arn:aws:ecr:eu-west-1:123456789012:repository/runtime", "123456789012",
                 TagMutability.MUTABLE)));
         when(registry.withCredential(any())).thenReturn(registry);
+        when(registry.withCredential(any(), any())).thenReturn(registry);
         when(registry.manifestDigest(any())).thenReturn(Optional.of(BASE));
         when(registry.tags(REGISTRY, RUNTIME)).thenReturn(List.of(Tag.of("6.0-bullseye-slim-1.0.0"), Tag.of("latest")));
         byte[] config = "{\"config\":{\"Labels\":{}}}".getBytes(StandardCharsets.UTF_8);
