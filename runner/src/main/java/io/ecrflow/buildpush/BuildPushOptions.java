@@ -1,6 +1,7 @@
 package io.ecrflow.buildpush;
 
 import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.docker.BuildSecret;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Tag;
@@ -19,6 +20,7 @@ import java.util.Set;
  * @param cacheRef      where the registry cache lives (its default when the cache is off); never one of {@code tags}
  * @param moving        the tags that move from build to build ({@code latest}, branches): published last, after the scan gate
  * @param removeLocalImage remove the names this run gave the image in the engine once it is published
+ * @param secrets       BuildKit secrets the Dockerfile may mount; {@code ssh} the SSH forwards ({@code docker build --ssh})
  */
 public record BuildPushOptions(
         RepositorySettings repository,
@@ -36,7 +38,9 @@ public record BuildPushOptions(
         boolean registryCache,
         CacheRef cacheRef,
         Set<Tag> moving,
-        boolean removeLocalImage) {
+        boolean removeLocalImage,
+        List<BuildSecret> secrets,
+        List<String> ssh) {
 
     /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
     public Optional<ImageRef> registryCacheIn(String registry) {

@@ -1,10 +1,13 @@
 package io.ecrflow.cli;
 
+import io.ecrflow.Secret;
+import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.TagMutability;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
+import io.ecrflow.docker.BuildSecret;
 import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
@@ -33,6 +36,7 @@ import java.util.function.Supplier;
 @Command(name = "build-push", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Build an image and push it to Amazon ECR under every tag, creating the repository if needed.")
 public final class BuildPushCommand extends RunnerCommand {
+    private static final java.util.regex.Pattern SSH_FORWARD = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+(=[^,]+(,[^,]+)*)?");
 
     @Mixin
     AwsOptions aws;
@@ -65,6 +69,15 @@ public final class BuildPushCommand extends RunnerCommand {
     @Option(names = "--oci-labels", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Add org.opencontainers.image.* labels from the pipeline (revision, source, created, version). Default: true.")
     String ociLabels;
+
+    @Option(names = "--secrets", paramLabel = "id=ID,env=VAR|id=ID,src=FILE",
+            description = "BuildKit secrets for RUN --mount=type=secret,id=ID, one per line: id=npm,env=NPM_TOKEN or "
+                    + "id=npmrc,src=.npmrc. Values never reach a log, a layer or the image's history.")
+    List<String> secrets;
+
+    @Option(names = "--ssh", paramLabel = "default|ID=PATH",
+            description = "SSH agent forwards for RUN --mount=type=ssh (BuildKit): default (SSH_AUTH_SOCK) or id=path, one per line.")
+    List<String> ssh;
 
     @Option(names = "--remove-local-image", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Once the image is published, remove the names this run gave it in the Docker Engine (the image "
@@ -140,6 +153,38 @@ public final class BuildPushCommand extends RunnerCommand {
         return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), contextDir,
                 dockerfilePath, plan.inPublishOrder(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
                 build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache,
-                plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"));
+                plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"), buildSecrets(run),
+                sshForwards());
+    }
+
+    /**
+     * The secrets, each value registered with the CI before the build can print it (a RUN step that echoes it);
+     * a variable the step lacks is named at once, not by a build that fails half-way.
+     */
+    private List<BuildSecret> buildSecrets(RunContext run) {
+        List<BuildSecret> parsed = lines(secrets).stream()
+                .map(text -> BuildSecret.parse(text, run.workingDirectory())).toList();
+        for (BuildSecret secret : parsed) {
+            secret.environmentVariable().ifPresent(name -> run.pipeline().registerSecret(Secret.of(run.env().get(name)
+                    .orElseThrow(() -> new UserError("Build secret '" + secret.id() + "' takes its value from the environment "
+                            + "variable " + name + ", which this step does not have. Map it into the step (in Azure Pipelines: "
+                            + "env: " + name + ": $(yourSecretVariable)).", "secrets")))));
+        }
+        return parsed;
+    }
+
+    /** One per line (or per repeated option): a secret's own fields are comma-separated. */
+    private static List<String> lines(List<String> values) {
+        return values == null ? List.of() : values.stream().flatMap(String::lines).map(String::trim)
+                .filter(line -> !line.isEmpty()).toList();
+    }
+
+    private List<String> sshForwards() {
+        List<String> forwards = lines(ssh);
+        forwards.stream().filter(forward -> !SSH_FORWARD.matcher(forward).matches()).findFirst().ifPresent(bad -> {
+            throw new UserError("SSH forward '" + bad + "' is not default or <id>[=<socket or key file>], as docker build "
+                    + "--ssh takes it.", "ssh");
+        });
+        return forwards;
     }
 }

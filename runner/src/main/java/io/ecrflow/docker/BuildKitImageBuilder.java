@@ -135,6 +135,8 @@ public final class BuildKitImageBuilder implements ImageBuilder {
             argv.add("--no-cache");
         }
         request.registryCache().ifPresent(cache -> argv.addAll(cacheOptions(cache, form)));
+        request.secrets().forEach(secret -> argv.addAll(List.of("--secret", secret.cliValue())));
+        request.ssh().forEach(forward -> argv.addAll(List.of("--ssh", forward)));
         argv.addAll(List.of("--tag", request.localName(), "--iidfile", imageIdFile.toString()));
         argv.add(request.context().toAbsolutePath().toString());
         return argv;
@@ -168,6 +170,12 @@ public final class BuildKitImageBuilder implements ImageBuilder {
             childEnv.put("DOCKER_BUILDKIT", "1");
         }
         childEnv.putAll(request.buildArgs());
+        // a secret's value reaches the CLI the way it reached the runner, in the environment, by its own name
+        request.secrets().forEach(secret -> secret.environmentVariable().ifPresent(name ->
+                Optional.ofNullable(env.get(name)).ifPresent(value -> childEnv.put(name, value))));
+        if (!request.ssh().isEmpty()) {
+            Optional.ofNullable(env.get("SSH_AUTH_SOCK")).ifPresent(socket -> childEnv.put("SSH_AUTH_SOCK", socket));
+        }
         return childEnv;
     }
 

@@ -43,6 +43,11 @@ public final class EngineImageBuilder implements ImageBuilder {
 
     @Override
     public BuiltImage build(BuildRequest request, Consumer<String> output) {
+        if (request.mountsSecrets()) {
+            throw new UserError("Build secrets and SSH forwarding need BuildKit, which this build is not using (the "
+                    + "engine's own builder was chosen). Set 'builder' to buildkit (or auto, with the docker CLI on the agent).",
+                    request.secrets().isEmpty() ? "ssh" : "secrets");
+        }
         Path context = request.context().toAbsolutePath().normalize();
         Path dockerfile = request.dockerfile().toAbsolutePath().normalize();
         if (!dockerfile.startsWith(context)) {
