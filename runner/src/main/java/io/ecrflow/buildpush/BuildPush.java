@@ -8,6 +8,7 @@ import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.platform.BaseImage;
 import io.ecrflow.publish.EarlierPublication;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;
@@ -137,9 +138,18 @@ public final class BuildPush {
         RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
         return new ImageBuild(pipeline).build(options.dockerfile().toString(), builder, new BuildRequest(options.context(),
                 options.dockerfile(), options.buildArgs(), options.target(), labels, options.platform(),
-                options.noCache(), options.pull(), firstRef.toString(), List.of(login))
-                .withRegistryCache(options.registryCacheIn(login.registry()))
-                .withSecrets(options.secrets(), options.ssh()));
+                options.noCache(), options.pull(), firstRef.toString(), pullAuth(options, login))
+                .withRegistryCache(options.registryCacheIn(login.registry())));
+    }
+
+    /**
+     * The ECR login goes into the build's docker config only when the build pulls from that registry (a FROM
+     * or a --from= names it) or reads the registry cache there: otherwise no file holds the password at all.
+     */
+    private static List<RegistryCredential> pullAuth(BuildPushOptions options, RegistryCredential login) {
+        boolean needed = options.registryCache() || BaseImage.registriesPulledBy(options.dockerfile(), options.buildArgs())
+                .map(registries -> registries.contains(login.registry())).orElse(true);
+        return needed ? List.of(login) : List.of();
     }
 
     private void report(List<ImageRef> refs, Published published) {

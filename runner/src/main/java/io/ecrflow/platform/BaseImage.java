@@ -70,6 +70,47 @@ public record BaseImage(ImageRef ref, String origin) {
         }
     }
 
+    /**
+     * The registry hosts a build of {@code dockerfile} pulls from: every FROM that is not an earlier stage or
+     * {@code scratch}, and every {@code --from=} image of COPY, ADD and RUN, after ARG expansion. Empty when
+     * that cannot be told (an ARG without a value, a name that does not parse): then assume any registry.
+     */
+    public static Optional<Set<String>> registriesPulledBy(Path dockerfile, Map<String, String> buildArgs) {
+        Dockerfile file = Dockerfile.read(dockerfile, "dockerfile");
+        GlobalArgs args = GlobalArgs.of(file, buildArgs);
+        Set<String> stageNames = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        Set<String> registries = new TreeSet<>();
+        for (Dockerfile.Instruction instruction : file.instructions()) {
+            List<String> images = new ArrayList<>();
+            Optional<Stage> stage = Stage.of(instruction);
+            stage.ifPresent(from -> images.add(from.image()));
+            for (String word : instruction.arguments().split("\\s+")) {
+                if (word.startsWith("--from=")) {
+                    images.add(word.substring("--from=".length()));
+                } else if (word.startsWith("--mount=") && word.contains("from=")) {
+                    images.add(word.replaceFirst("^.*[,=]from=([^,]+).*$", "$1"));
+                }
+            }
+            for (String written : images) {
+                Set<String> unset = new TreeSet<>();
+                String image = args.expand(written, unset);
+                if (!unset.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (image.equalsIgnoreCase("scratch") || stageNames.contains(image) || image.matches("\\d+")) {
+                    continue;
+                }
+                try {
+                    registries.add(ImageRef.parse(image).registry());
+                } catch (IllegalArgumentException notAnImage) {
+                    return Optional.empty();
+                }
+            }
+            stage.flatMap(Stage::name).ifPresent(stageNames::add);
+        }
+        return Optional.of(registries);
+    }
+
     /** A FROM naming a stage defined before it (stage names are case-insensitive). */
     private static Optional<Integer> earlierStage(List<Stage> stages, int index, String image) {
         for (int i = index - 1; i >= 0; i--) {

@@ -112,4 +112,34 @@ class BaseImageTest {
         assertThatThrownBy(() -> BaseImage.given("Ubuntu")).isInstanceOf(UserError.class)
                 .satisfies(e -> assertThat(((UserError) e).input()).hasValue("baseImage"));
     }
+
+    private java.util.Optional<java.util.Set<String>> registriesOf(String dockerfile, Map<String, String> args)
+            throws IOException {
+        Path file = folder.resolve("Dockerfile.pulls");
+        Files.writeString(file, dockerfile);
+        return BaseImage.registriesPulledBy(file, args);
+    }
+
+    @Test
+    void aBuildPullsFromTheRegistriesItsFromLinesAndFromFlagsName() throws IOException {
+        assertThat(registriesOf("""
+                ARG REGISTRY=123456789012.dkr.ecr.eu-west-1.amazonaws.com
+                FROM ${REGISTRY}/base:1 AS build
+                COPY --from=mcr.microsoft.com/dotnet/sdk:8.0 /sdk /sdk
+                FROM scratch
+                COPY --from=build /app /app
+                COPY --from=0 /x /x
+                RUN --mount=type=bind,from=ghcr.io/acme/tools:1,target=/t true
+                """, Map.of())).contains(java.util.Set.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                "mcr.microsoft.com", "ghcr.io"));
+        assertThat(registriesOf("FROM scratch\nCOPY busybox /bin/busybox\n", Map.of())).contains(java.util.Set.of());
+        assertThat(registriesOf("FROM ubuntu\n", Map.of())).contains(java.util.Set.of("docker.io"));
+    }
+
+    @Test
+    void aFromThatCannotBeResolvedMeansAnyRegistry() throws IOException {
+        assertThat(registriesOf("ARG BASE\nFROM ${BASE}\n", Map.of())).isEmpty();
+        assertThat(registriesOf("ARG BASE\nFROM ${BASE}\n", Map.of("BASE", "mcr.microsoft.com/dotnet/runtime:8.0")))
+                .contains(java.util.Set.of("mcr.microsoft.com"));
+    }
 }
