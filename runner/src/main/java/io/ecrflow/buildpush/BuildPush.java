@@ -139,7 +139,8 @@ public final class BuildPush {
         return new ImageBuild(pipeline).build(options.dockerfile().toString(), builder, new BuildRequest(options.context(),
                 options.dockerfile(), options.buildArgs(), options.target(), labels, options.platform(),
                 options.noCache(), options.pull(), firstRef.toString(), pullAuth(options, login))
-                .withRegistryCache(options.registryCacheIn(login.registry())));
+                .withRegistryCache(options.registryCacheIn(login.registry()))
+                .withSecrets(options.secrets(), options.ssh()));
     }
 
     /**
