@@ -141,7 +141,7 @@ public final class PlatformImage {
     }
 
     private RegistryClient registryClient(RegistryCredential login, BaseImage base, PlatformImageOptions options) {
-        RegistryClient client = registries.withCredential(login);
+        RegistryClient client = new RegistryLogin(ecr, pipeline).renewing(registries, login);
         return options.upstreamLogin().map(upstream -> client.withCredential(new RegistryCredential(
                 base.ref().registry(), upstream.username(), upstream.password(), Instant.MAX))).orElse(client);
     }
