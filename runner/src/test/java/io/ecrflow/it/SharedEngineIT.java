@@ -94,7 +94,7 @@ class SharedEngineIT extends TestBedTest {
     }
 
     @Test
-    void parallelRunsOnOneEngineWithTheSameTagsEachReportTheImageTheyBuilt() throws Exception {
+    void parallelRunsOnOneEngineWithTheSameTagsNeverReportAnImageTheyDidNotBuild() throws Exception {
         Path first = app("first");
         Path second = app("second");
         for (int round = 0; round < 3; round++) {
@@ -103,9 +103,15 @@ class SharedEngineIT extends TestBedTest {
             CompletableFuture<RunResult> runA = CompletableFuture.supplyAsync(() -> run(first, a));
             CompletableFuture<RunResult> runB = CompletableFuture.supplyAsync(() -> run(second, b));
             for (RunResult result : List.of(runA.join(), runB.join())) {
-                assertThat(result.exitCode()).as(result.toString()).isZero();
-                String reported = testbed.registryHost() + "/" + repository + "@" + result.outputs().get("digest");
-                assertThat(repoDigests(builtImage(result))).as("round %d\n%s", round, result).contains(reported);
+                if (result.exitCode() == 0) {
+                    String reported = testbed.registryHost() + "/" + repository + "@" + result.outputs().get("digest");
+                    assertThat(repoDigests(builtImage(result))).as("round %d\n%s", round, result).contains(reported);
+                } else {
+                    // the run that lost the first tag to the other says so and writes no further tag
+                    assertThat(String.join("\n", result.errors())).as("round %d\n%s", round, result)
+                            .contains("another run published the same tag at the same moment");
+                    assertThat(result.stdout()).doesNotContain("Tagged ");
+                }
             }
         }
         DockerCli.removeLocal(List.of(testbed.registryHost() + "/" + repository + ":shared",
