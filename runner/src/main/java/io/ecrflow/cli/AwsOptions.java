@@ -9,9 +9,7 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Options every AWS command shares: where the registry is, and where the AWS credentials come from. */
@@ -19,7 +17,6 @@ public final class AwsOptions {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([smh]?)");
 
     @Option(names = "--region", paramLabel = "REGION",
             description = "AWS region of the registry, e.g. eu-west-1. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's region.")
@@ -126,13 +123,9 @@ public final class AwsOptions {
                         + "arn:aws:iam::123456789012:role/ecr-push.", "roleArn");
             }
         });
-        Duration timeout = Inputs.text(credentialsCommandTimeout)
-                .map(text -> duration(text, "credentialsCommandTimeout"))
-                .orElse(CredentialSettings.DEFAULT_COMMAND_TIMEOUT);
-        if (timeout.isZero()) {
-            throw new UserError("credentialsCommandTimeout must be at least one second.", "credentialsCommandTimeout");
-        }
-        Optional<Duration> session = Inputs.text(roleDuration).map(text -> duration(text, "roleDuration"));
+        Duration timeout = Inputs.duration(credentialsCommandTimeout, CredentialSettings.DEFAULT_COMMAND_TIMEOUT,
+                "credentialsCommandTimeout");
+        Optional<Duration> session = Inputs.text(roleDuration).map(text -> Inputs.duration(text, null, "roleDuration"));
         session.ifPresent(value -> {
             if (value.compareTo(Duration.ofMinutes(15)) < 0 || value.compareTo(Duration.ofHours(12)) > 0) {
                 throw new UserError("roleDuration is " + value.toSeconds() + " seconds; STS allows 900 (15 minutes) to "
@@ -153,21 +146,6 @@ public final class AwsOptions {
                     "awsCredentials");
         }
         return ecrflows.or(() -> toolkits);
-    }
-
-    /** Seconds, or a number with s, m or h. */
-    private static Duration duration(String text, String input) {
-        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            throw new UserError("Input '" + input + "' is '" + text + "'; give seconds (3600) or a number with s, m or h "
-                    + "(60m, 1h).", input);
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
     }
 
     private static URI endpointUri(String text) {

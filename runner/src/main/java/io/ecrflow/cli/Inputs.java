@@ -84,7 +84,7 @@ final class Inputs {
         Matcher matcher = DURATION.matcher(given.get().toLowerCase(java.util.Locale.ROOT));
         if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
             throw new UserError("Input '" + input + "' is '" + given.get() + "'; give seconds (3600) or a number with "
-                    + "s, m or h (90s, 60m, 2h), more than zero.", input);
+                    + "s, m or h (90s, 60m, 2h), at least one second.", input);
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {

@@ -115,7 +115,7 @@ class BadInputIT {
         cases.add(push("a tag that is the cache's", List.of("--registry-cache", "true", "--tags", "buildcache"),
                 "also the registry cache's tag", "tags"));
         cases.add(push("build timeout in words", List.of("--build-timeout", "soon"), "'soon'", "buildTimeout"));
-        cases.add(push("build timeout of zero", List.of("--build-timeout", "0m"), "more than zero", "buildTimeout"));
+        cases.add(push("build timeout of zero", List.of("--build-timeout", "0m"), "at least one second", "buildTimeout"));
         cases.add(push("public not a boolean", List.of("--public", "perhaps"), "use true or false", "public"));
         cases.add(push("ECR Public alias with capitals", List.of("--public", "true", "--registry-alias", "Team"),
                 "is not an ECR Public alias", "registryAlias"));
