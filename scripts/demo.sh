@@ -56,8 +56,11 @@ ecrflow_info "image digest: $image_digest"
 
 ecrflow_heading "Pulling it back by digest with \`ecrflow-runner login\`, and running it"
 # Forget the local copies, so the pull below must fetch the image from the registry.
+# (The engine knows the image by its first tag only: every other tag was written in the registry.)
 IFS=, read -r -a pushed_uris <<<"$(output imageUris)"
-docker rmi "${pushed_uris[@]}" >/dev/null
+for uri in "${pushed_uris[@]}"; do
+  if docker image inspect "$uri" >/dev/null 2>&1; then docker rmi "$uri" >/dev/null; fi
+done
 login_output="$(java -jar runner/target/ecrflow-runner.jar login)"
 docker_config="$(sed -n 's/^dockerConfig=//p' <<<"$login_output")"
 [[ -n $docker_config ]] || ecrflow_die "the runner's login printed no dockerConfig line"
