@@ -199,55 +199,65 @@ final class RegistryTransport {
 
     /** One request, tried again while it fails in passing (see {@link RetryPolicy}); the body is read whole. */
     private Response exchange(Request request, URI uri, Optional<String> authorization, String registry) {
-        for (int attempt = 1; ; attempt++) {
-            Response response;
-            try {
-                response = exchangeOnce(request, uri, authorization, registry);
-            } catch (RegistryUnreachable e) {
-                if (attempt == retry.attempts()) {
-                    throw e.after(attempt);
-                }
-                pause(attempt, Optional.empty(), e.reason(), request, uri);
-                continue;
-            }
-            if (RetryPolicy.isPassing(response.status()) && attempt < retry.attempts()) {
-                pause(attempt, RetryPolicy.retryAfter(response.header("Retry-After")),
-                        "answered " + response.status() + response.errorText(), request, uri);
-                continue;
-            }
-            return response;
-        }
-    }
-
-    private Response exchangeOnce(Request request, URI uri, Optional<String> authorization, String registry) {
-        try (HttpCall.Streamed answer = exchangeStreamed(request, uri, authorization, registry)) {
-            return new Response(registry, new HttpCall.Response(answer.status(), answer.headers(),
-                    answer.body().readAllBytes()));
-        } catch (IOException e) {
-            throw unreachable(registry, uri, e);
-        }
+        return retrying(request, uri, authorization, registry, true, answer -> new Response(registry,
+                new HttpCall.Response(answer.status(), answer.headers(), answer.body().readAllBytes())));
     }
 
     /** A streamed GET, tried again like {@link #exchange} while nothing of its body has been read. */
     private HttpCall.Streamed openRetrying(Request request, URI uri, Optional<String> authorization, String registry) {
+        return retrying(request, uri, authorization, registry, false, answer -> answer);
+    }
+
+    /** How the answer of the attempt that is kept is taken: read whole, or handed on as it streams. */
+    @FunctionalInterface
+    private interface Answer<T> {
+        T take(HttpCall.Streamed answer) throws IOException;
+    }
+
+    /**
+     * The one retry loop of every registry request. {@code readWhole}: the answer is read here (and closed),
+     * so a connection lost while reading is tried again too, and a retry's warning quotes the registry's error.
+     */
+    private <T> T retrying(Request request, URI uri, Optional<String> authorization, String registry, boolean readWhole,
+                           Answer<T> answer) {
         for (int attempt = 1; ; attempt++) {
-            HttpCall.Streamed response;
             try {
-                response = exchangeStreamed(request, uri, authorization, registry);
-            } catch (RegistryUnreachable e) {
-                if (attempt == retry.attempts()) {
-                    throw e.after(attempt);
+                HttpCall.Streamed response = exchangeStreamed(request, uri, authorization, registry);
+                if (RetryPolicy.isPassing(response.status()) && attempt < retry.attempts()) {
+                    Optional<Duration> retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"));
+                    String said = readWhole ? errorTextOf(response, registry) : "";
+                    closeQuietly(response);
+                    pause(attempt, retryAfter, "answered " + response.status() + said, request, uri);
+                    continue;
                 }
-                pause(attempt, Optional.empty(), e.reason(), request, uri);
-                continue;
+                if (!readWhole) {
+                    return answer.take(response);
+                }
+                try (response) {
+                    return answer.take(response);
+                }
+            } catch (IOException e) {
+                retryOrGiveUp(attempt, unreachable(registry, uri, e), request, uri);
+            } catch (RegistryUnreachable e) {
+                retryOrGiveUp(attempt, e, request, uri);
             }
-            if (RetryPolicy.isPassing(response.status()) && attempt < retry.attempts()) {
-                Optional<Duration> retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"));
-                closeQuietly(response);
-                pause(attempt, retryAfter, "answered " + response.status(), request, uri);
-                continue;
-            }
-            return response;
+        }
+    }
+
+    private void retryOrGiveUp(int attempt, RegistryUnreachable e, Request request, URI uri) {
+        if (attempt == retry.attempts()) {
+            throw e.after(attempt);
+        }
+        pause(attempt, Optional.empty(), e.reason(), request, uri);
+    }
+
+    /** The registry's " (CODE: message)" of a failed answer, or nothing when its body cannot be read. */
+    private static String errorTextOf(HttpCall.Streamed response, String registry) {
+        try {
+            return new Response(registry, new HttpCall.Response(response.status(), response.headers(),
+                    response.body().readAllBytes())).errorText();
+        } catch (IOException unreadable) {
+            return "";
         }
     }
 
