@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilt
 import software.amazon.awssdk.services.ecr.model.RepositoryNotEmptyException;
 
 /** The real docker CLI and Docker Engine pushing through the testbed's registry front. */
-class DockerPushTest {
+class DockerPushIT {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String IMAGE_A = "ecrflow-testbed-test/a:" + RUN;
