@@ -1,5 +1,6 @@
 package io.ecrflow.buildpush;
 
+import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
@@ -7,6 +8,7 @@ import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
+import io.ecrflow.docker.ImageInfo;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.platform.BaseImage;
 import io.ecrflow.publish.EarlierPublication;
@@ -38,7 +40,9 @@ import java.util.stream.Collectors;
  * The {@code build-push} story, in the order a careful pipeline runs it: check the engine, log in, look at
  * what the repository already holds of these tags, build, make sure the repository exists, publish every
  * tag (one upload, then the same manifest under each further tag), report. A failed build leaves ECR
- * untouched. A rerun of a run whose publication stopped half-way finishes it without rebuilding.
+ * untouched. A rerun of a run whose publication stopped half-way finishes it without rebuilding. Given an
+ * image an earlier step built ({@link ImageSource.LocalImage}), it publishes that one the same way instead of
+ * building.
  */
 public final class BuildPush {
     private final Pipeline pipeline;
@@ -61,6 +65,8 @@ public final class BuildPush {
 
     public void run(BuildPushOptions options) {
         engine.ping();
+        Optional<BuiltImage> earlierStep = options.source() instanceof ImageSource.LocalImage local
+                ? Optional.of(localImage(local)) : Optional.empty();
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
         // A long build can outlast the login: the registry client logs in again once if the registry refuses it.
         RegistryClient registry = registries.withCredential(login, () -> new RegistryLogin(ecr, pipeline).logIn());
@@ -68,31 +74,50 @@ public final class BuildPush {
                 .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
                 .toList();
         Optional<RepositoryInfo> existing = ecr.describe(options.repository().name());
-        EarlierPublication earlier = earlierPublication(existing, refs, registry);
+        EarlierPublication earlier = earlierPublication(existing, refs, registry, earlierStep.map(BuiltImage::imageId));
         TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
         RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
         if (earlier.resumes()) {
             repositories.ensure(options.repository(), options.createRepository(), existing);
             report(refs, finish(earlier, refs, registry, publisher, options));
+            earlierStep.filter(image -> options.removeLocalImage()).ifPresent(image -> removeLocalNames(image, Optional.empty()));
             return;
         }
-        BuiltImage image = build(options, builderChoice.get(), refs.get(0), login);
+        BuiltImage image = options.source() instanceof ImageSource.Dockerfile dockerfile
+                ? build(dockerfile, builderChoice.get(), refs.get(0), login) : earlierStep.orElseThrow();
         repositories.ensure(options.repository(), options.createRepository(), existing);
         report(refs, publisher.publish(image, refs, login, options.moving(), gate));
         if (options.removeLocalImage()) {
-            removeLocalNames(image, refs.get(0));
+            removeLocalNames(image, Optional.of(refs.get(0)));
         }
     }
 
+    /** The image an earlier step left in the engine; checked before anything is asked of AWS. */
+    private BuiltImage localImage(ImageSource.LocalImage local) {
+        ImageInfo found = engine.inspectImage(local.name()).orElseThrow(() -> new UserError("The Docker Engine at "
+                + engine.host() + " has no image '" + local.name() + "' (input 'image'), so there is nothing to push. "
+                + "Build it in an earlier step of the same job (docker build -t " + local.name() + " ...): a "
+                + "Microsoft-hosted agent starts every job with an empty engine, so an image built in another job "
+                + "is not there. `docker image ls` lists the images the engine has.", "image"));
+        pipeline.info("Publishing the local image " + local.name() + " (" + found.id() + ") as it is: nothing is built.");
+        return new BuiltImage(found.id(), local.name());
+    }
+
     /**
-     * The names this run gave the image in the engine: its build name, the first tag (which the engine pushed)
-     * and an inline cache's tag. Removing names, not the image id, leaves alone any other run's tags of the
+     * The image's local names: its build name (or the name it was given to push), the first tag (which the engine
+     * pushed) and an inline cache's tag. Removing names, not the image id, leaves alone any other run's tags of the
      * same image; the image itself goes with its last name. The image is published by now, so a failure here
      * is a warning.
+     *
+     * @param pushed the name the engine pushed; empty when this run pushed nothing (it finished an earlier attempt)
      */
-    private void removeLocalNames(BuiltImage image, ImageRef pushed) {
-        List<String> names = new ArrayList<>(List.of(image.localName(), pushed.toString()));
-        image.publishAsCache().filter(cache -> !cache.repository().equals(pushed.repository()))
+    private void removeLocalNames(BuiltImage image, Optional<ImageRef> pushed) {
+        List<String> names = new ArrayList<>();
+        if (!isId(image.localName(), image.imageId())) {
+            names.add(image.localName());
+        }
+        pushed.ifPresent(ref -> names.add(ref.toString()));
+        image.publishAsCache().filter(cache -> pushed.filter(ref -> cache.repository().equals(ref.repository())).isEmpty())
                 .ifPresent(cache -> names.add(cache.toString()));
         try {
             names.forEach(engine::removeImage);
@@ -103,9 +128,15 @@ public final class BuildPush {
         }
     }
 
+    /** An image given by its id (or a prefix of it) is not a name: removing it would take every name with it. */
+    private static boolean isId(String name, String imageId) {
+        String hex = name.startsWith("sha256:") ? name.substring("sha256:".length()) : name;
+        return hex.length() >= 12 && imageId.startsWith("sha256:" + hex);
+    }
+
     /** Immutable tags already there are this run's earlier attempt, or a conflict; tags that may move are neither. */
     private EarlierPublication earlierPublication(Optional<RepositoryInfo> repository, List<ImageRef> refs,
-                                                  RegistryClient registry) {
+                                                  RegistryClient registry, Optional<String> localImage) {
         List<Tag> immutable = repository.map(r -> refs.stream().map(ImageRef::tag)
                 .filter(r.mutability()::isImmutable).toList()).orElse(List.of());
         if (immutable.isEmpty()) {
@@ -116,7 +147,8 @@ public final class BuildPush {
         Map<Tag, ImageLabels> labels = new LinkedHashMap<>();
         taken.forEach((tag, digest) -> labels.put(tag, labelsByDigest.computeIfAbsent(digest,
                 d -> ImageLabels.read(registry, refs.get(0).withDigest(d)))));
-        return EarlierPublication.assess(repository.get().name().value(), labels, RunIdentity.of(pipeline::variable));
+        return EarlierPublication.assess(repository.get().name().value(), labels, RunIdentity.of(pipeline::variable),
+                localImage);
     }
 
     /** Gives the tags an earlier attempt of this run did not get the manifest it published; nothing is rebuilt. */
@@ -133,22 +165,22 @@ public final class BuildPush {
         return publisher.addTags(manifest, present, missing, options.moving(), gate);
     }
 
-    private BuiltImage build(BuildPushOptions options, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {
-        Map<String, String> labels = new LinkedHashMap<>(options.labels());
+    private BuiltImage build(ImageSource.Dockerfile source, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {
+        Map<String, String> labels = new LinkedHashMap<>(source.labels());
         RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
-        return new ImageBuild(pipeline).build(options.dockerfile().toString(), builder, new BuildRequest(options.context(),
-                options.dockerfile(), options.buildArgs(), options.target(), labels, options.platform(),
-                options.noCache(), options.pull(), firstRef.toString(), pullAuth(options, login))
-                .withRegistryCache(options.registryCacheIn(login.registry()))
-                .withSecrets(options.secrets(), options.ssh()));
+        return new ImageBuild(pipeline).build(source.dockerfile().toString(), builder, new BuildRequest(source.context(),
+                source.dockerfile(), source.buildArgs(), source.target(), labels, source.platform(),
+                source.noCache(), source.pull(), firstRef.toString(), pullAuth(source, login))
+                .withRegistryCache(source.registryCacheIn(login.registry()))
+                .withSecrets(source.secrets(), source.ssh()));
     }
 
     /**
      * The ECR login goes into the build's docker config only when the build pulls from that registry (a FROM
      * or a --from= names it) or reads the registry cache there: otherwise no file holds the password at all.
      */
-    private static List<RegistryCredential> pullAuth(BuildPushOptions options, RegistryCredential login) {
-        boolean needed = options.registryCache() || BaseImage.registriesPulledBy(options.dockerfile(), options.buildArgs())
+    private static List<RegistryCredential> pullAuth(ImageSource.Dockerfile source, RegistryCredential login) {
+        boolean needed = source.registryCache() || BaseImage.registriesPulledBy(source.dockerfile(), source.buildArgs())
                 .map(registries -> registries.contains(login.registry())).orElse(true);
         return needed ? List.of(login) : List.of();
     }

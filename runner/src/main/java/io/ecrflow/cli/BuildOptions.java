@@ -97,6 +97,29 @@ public final class BuildOptions {
         }
     }
 
+    /** The inputs here that ask something of a build: given, or for those the agent always passes, not at their default. */
+    List<String> given() {
+        List<String> given = new java.util.ArrayList<>();
+        if (!Inputs.list(buildArgs).isEmpty()) {
+            given.add("buildArgs");
+        }
+        Inputs.text(platform).ifPresent(v -> given.add("platform"));
+        if (noCache()) {
+            given.add("noCache");
+        }
+        if (!builder().equals("auto")) {
+            given.add("builder");
+        }
+        if (registryCache()) {
+            given.add("registryCache");
+        }
+        Inputs.text(cacheRef).ifPresent(v -> given.add("cacheRef"));
+        if (!buildTimeout().equals(DEFAULT_BUILD_TIMEOUT)) {
+            given.add("buildTimeout");
+        }
+        return given;
+    }
+
     String builder() {
         String mode = Inputs.text(builder).orElse("auto").toLowerCase(Locale.ROOT);
         if (!List.of("auto", "buildkit", "engine").contains(mode)) {

@@ -7,6 +7,7 @@ import io.ecrflow.aws.TagMutability;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
+import io.ecrflow.buildpush.ImageSource;
 import io.ecrflow.docker.BuildSecret;
 import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
@@ -14,6 +15,7 @@ import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
+import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.scan.ScanGate;
 import io.ecrflow.scan.ScanGateSettings;
@@ -26,13 +28,16 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
-/** {@code build-push}: build an image from a Dockerfile and push every tag to an ECR repository. */
+/** {@code build-push}: build an image from a Dockerfile (or take one an earlier step built) and push every tag to an ECR repository. */
 @Command(name = "build-push", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Build an image and push it to Amazon ECR under every tag, creating the repository if needed.")
 public final class BuildPushCommand extends RunnerCommand {
@@ -43,6 +48,11 @@ public final class BuildPushCommand extends RunnerCommand {
 
     @Option(names = "--repository", paramLabel = "NAME", description = "ECR repository, e.g. team/web (lower case).")
     String repository;
+
+    @Option(names = "--image", paramLabel = "LOCAL IMAGE",
+            description = "Push this image, which an earlier step built (docker build -t web:1 .), instead of building: "
+                    + "name[:tag] or image id, as the Docker Engine knows it. Not with the inputs of a build.")
+    String image;
 
     @Option(names = "--dockerfile", paramLabel = "PATH",
             description = "Dockerfile, or a pattern matching exactly one (**/Dockerfile). Default: Dockerfile in the context.")
@@ -119,9 +129,13 @@ public final class BuildPushCommand extends RunnerCommand {
         ScanGateSettings gate = scanGate.settings();
         BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         try (DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
-            // Every build-push builds: look for the builder while the credentials are checked and ECR logs in.
-            Supplier<ImageBuilder> builder = new BuilderChoice(engine.connection(), run.env().asMap(),
-                    run.pipeline().tempDirectory(), timeout).chooseInBackground(options.builder(), run.pipeline()::info);
+            // A build looks for its builder while the credentials are checked and ECR logs in; a push needs none.
+            Supplier<ImageBuilder> builder = options.source() instanceof ImageSource.Dockerfile dockerfile
+                    ? new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
+                    .chooseInBackground(dockerfile.builder(), run.pipeline()::info)
+                    : () -> {
+                        throw new IllegalStateException("an image built earlier is pushed, not built");
+                    };
             try (Ecr ecr = run.registry(aws.target())) {
                 new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of(), run.pipeline()::warning), engine, builder,
                         ScanGate.of(run.pipeline(), ecr, gate)).run(options);
@@ -131,30 +145,71 @@ public final class BuildPushCommand extends RunnerCommand {
 
     BuildPushOptions options(RunContext run) {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
-        BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
-                "context", "dockerfile");
-        Path contextDir = files.context();
-        Path dockerfilePath = files.dockerfile();
+        Optional<String> local = Inputs.text(image);
+        local.ifPresent(this::refuseBuildInputs);
         TagPlan plan = TagPlan.from(Inputs.list(tags, "tags"), run.pipeline()::variable);
         plan.notes().forEach(run.pipeline()::info);
+        RepositorySettings settings = publicCatalog.applyTo(newRepository.settings(name,
+                mutabilityExclusions.mutability(tagMutability, TagMutability.Mode.MUTABLE, List.of()),
+                Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory()), aws.publicRegistry(),
+                run.workingDirectory());
+        ImageSource source = local.<ImageSource>map(ImageSource.LocalImage::new)
+                .orElseGet(() -> dockerfileBuild(run, name, plan));
+        return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), plan.inPublishOrder(),
+                plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"), source);
+    }
 
+    private ImageSource.Dockerfile dockerfileBuild(RunContext run, RepositoryName name, TagPlan plan) {
+        BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
+                "context", "dockerfile");
         Map<String, String> imageLabels = new LinkedHashMap<>();
         if (Inputs.bool(ociLabels, true, "ociLabels")) {
             imageLabels.putAll(OciLabels.from(run.pipeline()::variable, Clock.systemUTC()));
         }
         imageLabels.putAll(KeyValues.parse(Inputs.list(labels), "labels"));
-
-        RepositorySettings settings = publicCatalog.applyTo(newRepository.settings(name,
-                mutabilityExclusions.mutability(tagMutability, TagMutability.Mode.MUTABLE, List.of()),
-                Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory()), aws.publicRegistry(),
-                run.workingDirectory());
         CacheRef cache = build.cacheRef(name);
         build.checkRegistryCache(cache, name, plan.tags(), "tags");
-        return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), contextDir,
-                dockerfilePath, plan.inPublishOrder(), build.buildArgs(), Inputs.text(target), imageLabels, build.platform(),
-                build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(), build.registryCache(), cache,
-                plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"), buildSecrets(run),
-                sshForwards());
+        return new ImageSource.Dockerfile(files.context(), files.dockerfile(), build.buildArgs(), Inputs.text(target),
+                imageLabels, build.platform(), build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(),
+                build.registryCache(), cache, buildSecrets(run), sshForwards());
+    }
+
+    /**
+     * An image built earlier is pushed as it is: an input that shapes a build would be silently ignored, so it is an
+     * error. Inputs the agent always passes count only when they differ from their defaults.
+     */
+    private void refuseBuildInputs(String local) {
+        try {
+            ImageRef.parse(local);
+        } catch (IllegalArgumentException e) {
+            if (!local.matches("(sha256:)?[0-9a-f]{12,64}")) {
+                throw new UserError("Input 'image' is '" + local + "', which is neither an image name nor an image id: "
+                        + e.getMessage() + ".", "image");
+            }
+        }
+        List<String> given = new ArrayList<>();
+        Inputs.text(dockerfile).ifPresent(v -> given.add("dockerfile"));
+        Inputs.text(context).ifPresent(v -> given.add("context"));
+        Inputs.text(target).ifPresent(v -> given.add("target"));
+        if (!Inputs.list(labels).isEmpty()) {
+            given.add("labels");
+        }
+        if (Inputs.bool(pull, false, "pull")) {
+            given.add("pull");
+        }
+        if (!lines(secrets).isEmpty()) {
+            given.add("secrets");
+        }
+        if (!lines(ssh).isEmpty()) {
+            given.add("ssh");
+        }
+        given.addAll(build.given());
+        if (!given.isEmpty()) {
+            String names = given.stream().map(input -> "'" + input + "'").collect(Collectors.joining(", "));
+            throw new UserError("Input 'image' pushes " + local + ", which an earlier step built, so nothing is built here; "
+                    + "but " + names + (given.size() == 1 ? " is an input" : " are inputs") + " of a build. Remove "
+                    + names + ", or remove 'image' to build the image in this step.", "image");
+        }
     }
 
     /**

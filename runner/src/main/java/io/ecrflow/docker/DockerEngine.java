@@ -4,6 +4,8 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 
+import java.util.Optional;
+
 /** The Docker Engine API, as far as ecrflow needs it. Registry credentials are passed in memory. */
 public interface DockerEngine extends AutoCloseable {
 
@@ -22,6 +24,9 @@ public interface DockerEngine extends AutoCloseable {
      * missing repositories and immutable tags.
      */
     Digest push(ImageRef ref, RegistryCredential credential, PushProgress progress);
+
+    /** The image as the engine knows it, or empty when it has no such image. */
+    Optional<ImageInfo> inspectImage(String nameOrId);
 
     /** Removes an image name (and the image once no name is left); missing images are ignored. */
     void removeImage(String nameOrId);

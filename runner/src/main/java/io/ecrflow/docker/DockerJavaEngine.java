@@ -107,7 +107,7 @@ public final class DockerJavaEngine implements DockerEngine {
         }
     }
 
-    /** The image as the engine knows it, or empty when it has no such image. */
+    @Override
     public Optional<ImageInfo> inspectImage(String nameOrId) {
         try {
             InspectImageResponse image = client().inspectImageCmd(nameOrId).exec();

@@ -14,8 +14,9 @@ import java.util.Map;
  * of a pull. For a multi-arch tag, the labels of its {@code linux/amd64} image (else its first one).
  *
  * @param digest the digest the reference resolved to (the index's, for a multi-arch tag)
+ * @param config the digest of the config blob the labels were read from: the image id the engine knows it by
  */
-public record ImageLabels(Digest digest, Map<String, String> labels) {
+public record ImageLabels(Digest digest, Digest config, Map<String, String> labels) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ImageLabels {
@@ -38,6 +39,14 @@ public record ImageLabels(Digest digest, Map<String, String> labels) {
         } catch (IOException e) {
             throw new UserError("The config of " + ref + " is not JSON; it cannot be an image config.");
         }
-        return new ImageLabels(manifest.digest(), labels);
+        return new ImageLabels(manifest.digest(), image.configDigest(), labels);
+    }
+
+    /**
+     * Whether this is the engine's image {@code imageId}: with the classic image store an id is the config's
+     * digest, with the containerd store the manifest's (or index's) own.
+     */
+    public boolean isImage(String imageId) {
+        return digest.toString().equals(imageId) || config.toString().equals(imageId);
     }
 }

@@ -2,6 +2,7 @@ package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
 import io.ecrflow.buildpush.BuildPushOptions;
+import io.ecrflow.buildpush.ImageSource;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.InputDefaults;
 import io.ecrflow.pipeline.PlainPipeline;
@@ -52,29 +53,35 @@ class BuildPushCommandTest {
         return parse(args);
     }
 
+    /** What the options build, when they build. */
+    private static ImageSource.Dockerfile built(BuildPushOptions options) {
+        assertThat(options.source()).isInstanceOf(ImageSource.Dockerfile.class);
+        return (ImageSource.Dockerfile) options.source();
+    }
+
     @Test
     void theRegistryCacheIsOffByDefaultAndThenNamesNoReference() {
         BuildPushOptions options = parseWithTags("1");
 
-        assertThat(options.registryCache()).isFalse();
-        assertThat(options.registryCacheIn(REGISTRY)).isEmpty();
+        assertThat(built(options).registryCache()).isFalse();
+        assertThat(built(options).registryCacheIn(REGISTRY)).isEmpty();
     }
 
     @Test
     void turnedOnTheCacheLivesUnderTagBuildcacheOfThePushedRepository() {
         BuildPushOptions options = parseWithTags("1,latest", "--registry-cache", "true");
 
-        assertThat(options.registryCache()).isTrue();
-        assertThat(options.cacheRef().repository().value()).isEqualTo("team/web");
-        assertThat(options.cacheRef().tag()).isEqualTo(Tag.of("buildcache"));
-        assertThat(options.registryCacheIn(REGISTRY)).hasValueSatisfying(
+        assertThat(built(options).registryCache()).isTrue();
+        assertThat(built(options).cacheRef().repository().value()).isEqualTo("team/web");
+        assertThat(built(options).cacheRef().tag()).isEqualTo(Tag.of("buildcache"));
+        assertThat(built(options).registryCacheIn(REGISTRY)).hasValueSatisfying(
                 ref -> assertThat(ref.toString()).isEqualTo(REGISTRY + "/team/web:buildcache"));
         assertThat(options.tags()).extracting(Tag::value).containsExactly("1", "latest");
     }
 
     @Test
     void aBareFlagTurnsTheCacheOn() {
-        assertThat(parseWithTags("1", "--registry-cache").registryCache()).isTrue();
+        assertThat(built(parseWithTags("1", "--registry-cache")).registryCache()).isTrue();
     }
 
     @Test
@@ -84,7 +91,7 @@ class BuildPushCommandTest {
 
         BuildPushOptions options = parseWithTags("1");
 
-        assertThat(options.registryCacheIn(REGISTRY)).hasValueSatisfying(
+        assertThat(built(options).registryCacheIn(REGISTRY)).hasValueSatisfying(
                 ref -> assertThat(ref.toString()).isEqualTo(REGISTRY + "/team/web:cache-main"));
     }
 
@@ -92,7 +99,7 @@ class BuildPushCommandTest {
     void theCacheMayLiveInAnotherRepositoryOfTheSameRegistry() {
         BuildPushOptions options = parseWithTags("1", "--registry-cache=true", "--cache-ref", "team/build-cache:web");
 
-        assertThat(options.registryCacheIn(REGISTRY)).hasValueSatisfying(
+        assertThat(built(options).registryCacheIn(REGISTRY)).hasValueSatisfying(
                 ref -> assertThat(ref.toString()).isEqualTo(REGISTRY + "/team/build-cache:web"));
     }
 
@@ -120,7 +127,7 @@ class BuildPushCommandTest {
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("needs BuildKit")
                 .hasMessageContaining("auto or buildkit");
-        assertThat(parseWithTags("1", "--builder", "engine").registryCache()).isFalse();
+        assertThat(built(parseWithTags("1", "--builder", "engine")).registryCache()).isFalse();
     }
 
     @Test
@@ -144,5 +151,45 @@ class BuildPushCommandTest {
     void aWrongBooleanNamesTheInput() {
         assertThatThrownBy(() -> parseWithTags("1", "--registry-cache", "sometimes"))
                 .isInstanceOf(UserError.class).hasMessageContaining("registryCache");
+    }
+
+    @Test
+    void anImageBuiltEarlierIsPushedAsItIsWithTheSameTagPlan() {
+        BuildPushOptions options = parse("--repository", "team/web", "--image", "web:42", "--tags", "42,latest",
+                "--remove-local-image", "true");
+
+        assertThat(options.source()).isEqualTo(new ImageSource.LocalImage("web:42"));
+        assertThat(options.tags()).extracting(Tag::value).containsExactly("42", "latest");
+        assertThat(options.moving()).containsExactly(Tag.of("latest"));
+        assertThat(options.removeLocalImage()).isTrue();
+    }
+
+    @Test
+    void theInputsTheAgentAlwaysPassesAtTheirDefaultsDoNotStandInTheWayOfAnImageBuiltEarlier() {
+        env.putAll(Map.of("INPUT_BUILDER", "auto", "INPUT_BUILDTIMEOUT", "60m", "INPUT_NOCACHE", "false",
+                "INPUT_PULL", "false", "INPUT_REGISTRYCACHE", "false", "INPUT_OCILABELS", "true", "INPUT_DOCKERFILE", ""));
+
+        assertThat(parse("--repository", "team/web", "--image", "web:42").source())
+                .isEqualTo(new ImageSource.LocalImage("web:42"));
+    }
+
+    @Test
+    void anImageBuiltEarlierWithInputsOfABuildIsRefusedNamingThemAll() {
+        assertThatThrownBy(() -> parse("--repository", "team/web", "--image", "web:42", "--context", "src",
+                "--build-args", "A=1", "--no-cache", "--secrets", "id=npm,env=NPM_TOKEN"))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("Input 'image' pushes web:42, which an earlier step built")
+                .hasMessageContaining("'context', 'secrets', 'buildArgs', 'noCache' are inputs of a build")
+                .hasMessageContaining("or remove 'image' to build the image in this step")
+                .satisfies(e -> assertThat(((UserError) e).input()).contains("image"));
+        assertThatThrownBy(() -> parse("--repository", "team/web", "--image", "web:42", "--registry-cache", "true"))
+                .isInstanceOf(UserError.class).hasMessageContaining("'registryCache' is an input of a build");
+    }
+
+    @Test
+    void anImageNameThatIsNoReferenceIsRefused() {
+        assertThatThrownBy(() -> parse("--repository", "team/web", "--image", "my web image"))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("Input 'image' is 'my web image', which is neither an image name nor an image id");
     }
 }

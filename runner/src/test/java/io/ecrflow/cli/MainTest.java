@@ -106,8 +106,10 @@ class MainTest {
         new picocli.CommandLine(command).parseArgs("--repository", "team/web", "--context", "ctx", "--no-cache", "--pull", "false");
         var options = command.options(new RunContext(new io.ecrflow.pipeline.PlainPipeline(Environment.of(Map.of()),
                 System.out, System.err), Environment.of(Map.of()), work));
-        assertThat(options.noCache()).isTrue();
-        assertThat(options.pull()).isFalse();
+        assertThat(options.source()).isInstanceOfSatisfying(io.ecrflow.buildpush.ImageSource.Dockerfile.class, build -> {
+            assertThat(build.noCache()).isTrue();
+            assertThat(build.pull()).isFalse();
+        });
         assertThat(options.createRepository()).isTrue();
     }
 

@@ -119,6 +119,10 @@ class BadInputIT {
         cases.add(push("public not a boolean", List.of("--public", "perhaps"), "use true or false", "public"));
         cases.add(push("ECR Public alias with capitals", List.of("--public", "true", "--registry-alias", "Team"),
                 "is not an ECR Public alias", "registryAlias"));
+        cases.add(push("a local image with inputs of a build", List.of("--image", "web:1"),
+                "'context' is an input of a build", "image"));
+        cases.add(command("a local image the engine does not have", List.of("build-push", "--repository", REPOSITORY,
+                "--tags", "v1", "--image", "ecrflow-it/never-built:1"), "docker image ls", "image"));
         return cases.stream();
     }
 

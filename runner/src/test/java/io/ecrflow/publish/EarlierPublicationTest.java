@@ -15,17 +15,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EarlierPublicationTest {
     private static final Digest EARLIER = Digest.parse("sha256:" + "a".repeat(64));
+    private static final Digest CONFIG = Digest.parse("sha256:" + "c".repeat(64));
     private static final RunIdentity RUN = new RunIdentity("0123456789abcdef", "4711");
 
     @Test
     void noTagTakenMeansAFreshPublication() {
-        assertThat(EarlierPublication.assess("team/web", Map.of(), Optional.of(RUN)).resumes()).isFalse();
+        assertThat(EarlierPublication.assess("team/web", Map.of(), Optional.of(RUN), Optional.empty()).resumes()).isFalse();
     }
 
     @Test
     void tagsThisRunPublishedBeforeAreResumedOnTheirDigest() {
         EarlierPublication earlier = EarlierPublication.assess("team/web",
-                Map.of(Tag.of("4711"), new ImageLabels(EARLIER, RUN.labels())), Optional.of(RUN));
+                Map.of(Tag.of("4711"), new ImageLabels(EARLIER, CONFIG, RUN.labels())), Optional.of(RUN), Optional.empty());
 
         assertThat(earlier.resumes()).isTrue();
         assertThat(earlier.digest()).contains(EARLIER);
@@ -35,10 +36,10 @@ class EarlierPublicationTest {
     @Test
     void aTagHoldingAnotherCommitIsRefusedNamingIt() {
         Map<Tag, ImageLabels> taken = new LinkedHashMap<>();
-        taken.put(Tag.of("4711"), new ImageLabels(EARLIER, RUN.labels()));
-        taken.put(Tag.of("main"), new ImageLabels(EARLIER, new RunIdentity("fedcba9876543210", "4711").labels()));
+        taken.put(Tag.of("4711"), new ImageLabels(EARLIER, CONFIG, RUN.labels()));
+        taken.put(Tag.of("main"), new ImageLabels(EARLIER, CONFIG, new RunIdentity("fedcba9876543210", "4711").labels()));
 
-        assertThatThrownBy(() -> EarlierPublication.assess("team/web", taken, Optional.of(RUN)))
+        assertThatThrownBy(() -> EarlierPublication.assess("team/web", taken, Optional.of(RUN), Optional.empty()))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("already holds 'main' with an image of another run")
                 .satisfies(e -> assertThat(((UserError) e).input()).contains("tags"));
@@ -47,8 +48,30 @@ class EarlierPublicationTest {
     @Test
     void withoutARunIdentityNoTakenTagCanBeClaimed() {
         assertThatThrownBy(() -> EarlierPublication.assess("team/web",
-                Map.of(Tag.of("latest"), new ImageLabels(EARLIER, RUN.labels())), Optional.empty()))
+                Map.of(Tag.of("latest"), new ImageLabels(EARLIER, CONFIG, RUN.labels())), Optional.empty(), Optional.empty()))
                 .isInstanceOf(UserError.class).hasMessageContaining("an immutable tag cannot be moved");
+    }
+
+    @Test
+    void anImageAnEarlierStepBuiltIsTheRunsOwnWhenTheTagsHoldThatVeryImage() {
+        Map<Tag, ImageLabels> taken = Map.of(Tag.of("4711"), new ImageLabels(EARLIER, CONFIG, Map.of()));
+
+        EarlierPublication earlier = EarlierPublication.assess("team/web", taken, Optional.of(RUN),
+                Optional.of(CONFIG.toString()));
+
+        assertThat(earlier.resumes()).isTrue();
+        assertThat(earlier.digest()).contains(EARLIER);
+    }
+
+    @Test
+    void anotherImageUnderATagIsRefusedForAnImageAnEarlierStepBuiltSayingItIsNotTheLocalOne() {
+        Map<Tag, ImageLabels> taken = Map.of(Tag.of("4711"), new ImageLabels(EARLIER, CONFIG, Map.of()));
+        String rebuilt = "sha256:" + "d".repeat(64);
+
+        assertThatThrownBy(() -> EarlierPublication.assess("team/web", taken, Optional.of(RUN), Optional.of(rebuilt)))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("already holds '4711' with another image than the local one (" + rebuilt + ")")
+                .hasMessageContaining("an immutable tag cannot be moved");
     }
 
     @Test

@@ -46,6 +46,12 @@ record Manifest(String digest, String mediaType, byte[] content) {
         return size;
     }
 
+    /** The config blob's digest, the image id an engine with the classic image store gives the image. */
+    Optional<String> configDigest() {
+        JsonNode config = tree().path("config").path("digest");
+        return config.isTextual() ? Optional.of(config.asText()) : Optional.empty();
+    }
+
     /** The config blob's media type, which ECR reports as the image's artifact media type. */
     Optional<String> configMediaType() {
         JsonNode config = tree().path("config").path("mediaType");

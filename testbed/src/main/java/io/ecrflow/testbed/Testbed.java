@@ -138,6 +138,11 @@ public final class Testbed implements AutoCloseable {
         return main().manifestDigest(repository, tag);
     }
 
+    /** The config blob digest of the image a tag points to (the local image id it was pushed from); empty for an index. */
+    public Optional<String> configDigest(String repository, String tag) {
+        return main().configDigest(repository, tag);
+    }
+
     /** The alias of the account's ECR Public registry; its images are {@code <registryHost>/<alias>/<name>}. */
     public String publicRegistryAlias() {
         return publicRegistry().alias();

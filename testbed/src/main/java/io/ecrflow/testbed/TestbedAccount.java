@@ -54,6 +54,11 @@ public final class TestbedAccount {
         return account.registry().digestOf(repository, tag);
     }
 
+    /** The config blob digest of the image a tag points to; empty for a missing tag or an index. */
+    public Optional<String> configDigest(String repository, String tag) {
+        return account.registry().manifest(repository, tag).flatMap(Manifest::configDigest);
+    }
+
     ImageScans scans() {
         return account.ecr().scans();
     }

@@ -1,0 +1,147 @@
+package io.ecrflow.it;
+
+import io.ecrflow.testbed.SampleApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.ecrflow.it.RunnerProcess.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code build-push --image}: an image a user's earlier step built with plain {@code docker build} is published
+ * like a built one (the same tags, outputs and checks) against the real engine and the test registry.
+ */
+class PushOnlyIT extends TestBedTest {
+    private final List<String> localNames = new ArrayList<>();
+
+    @AfterEach
+    void removeTheLocalImages() throws Exception {
+        DockerCli.removeLocal(localNames);
+    }
+
+    @Test
+    void anImageBuiltByAnEarlierStepIsPublishedUnderEveryTagAsThatVeryImage() throws Exception {
+        String local = dockerBuild("earlier-step");
+        String imageId = imageId(local);
+        String repository = uniqueRepository("push-only");
+        Files.createDirectories(work.resolve("agent-temp"));
+
+        RunResult result = azureStep("810", "--repository", repository, "--image", local,
+                "--tags", "$(Build.BuildId),$(Build.SourceBranchName),$(Build.SourceVersion:8)").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder("810", "login", "01234567");
+        String registry = testbed.registryHost();
+        Map<String, String> outputs = result.outputs();
+        assertThat(outputs).containsEntry("registry", registry)
+                .containsEntry("imageUri", registry + "/" + repository + ":810")
+                .containsEntry("tags", "810,01234567,login");
+        String digest = outputs.get("digest");
+        assertThat(outputs.get("imageDigest")).isEqualTo(registry + "/" + repository + "@" + digest);
+        for (String tag : List.of("810", "login", "01234567")) {
+            assertThat(testbed.manifestDigest(repository, tag)).contains(digest);
+            assertThat(testbed.configDigest(repository, tag)).as("the local image, not a rebuild").contains(imageId);
+        }
+        assertThat(result.stdout()).contains("Publishing the local image " + local + " (" + imageId + ") as it is")
+                .doesNotContain("##[group]Build ");
+        assertThat(testbed.repository(repository)).as("created as for a build").isPresent();
+        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.uploadsummary]")).singleElement()
+                .satisfies(line -> assertThat(Files.readString(Path.of(line.substring(line.indexOf(']') + 1))))
+                        .contains(digest, "`810`", "`login`"));
+    }
+
+    @Test
+    void removeLocalImageRemovesTheGivenNameAndThePushedOne() throws Exception {
+        String local = dockerBuild("remove");
+        String repository = uniqueRepository("push-only-remove");
+
+        RunResult result = azureStep("811", "--repository", repository, "--image", local, "--tags", "$(Build.BuildId)",
+                "--remove-local-image", "true").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactly("811");
+        assertThat(DockerCli.run(Map.of(), "image", "inspect", local).exitCode()).as(local + " removed").isNotZero();
+        assertThat(DockerCli.run(Map.of(), "image", "inspect", result.outputs().get("imageUri")).exitCode())
+                .as("the pushed name removed").isNotZero();
+    }
+
+    @Test
+    void aRerunWithTheSameImageFinishesAndARebuiltImageCannotTakeImmutableTags() throws Exception {
+        String local = dockerBuild("rerun");
+        String repository = uniqueRepository("push-only-rerun");
+        String[] args = {"--repository", repository, "--image", local, "--tags", "$(Build.BuildId)",
+                "--tag-mutability", "IMMUTABLE"};
+
+        RunResult first = azureStep("812", args).run();
+        RunResult again = azureStep("812", args).run();
+        SampleApp.create(work, "rerun, rebuilt on a fresh agent");
+        dockerBuild(local);
+        RunResult rebuilt = azureStep("812", args).run();
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("published by an earlier attempt of this run; nothing is left to publish");
+        assertThat(again.outputs()).containsEntry("digest", first.outputs().get("digest"));
+        assertThat(rebuilt.exitCode()).isNotZero();
+        assertThat(String.join("\n", rebuilt.errors()))
+                .contains("already holds '812' with another image than the local one (" + imageId(local) + ")");
+        assertThat(testbed.manifestDigest(repository, "812")).contains(first.outputs().get("digest"));
+    }
+
+    @Test
+    void anImageTheEngineDoesNotHaveSaysHowToSeeTheLocalImagesAndTouchesNothing() throws Exception {
+        String repository = uniqueRepository("push-only-missing");
+        int callsBefore = testbed.calls().size();
+
+        RunResult result = azureStep("813", "--repository", repository, "--image", "ecrflow-it/never-built:813").run();
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.errors()).singleElement().asString()
+                .contains("has no image 'ecrflow-it/never-built:813' (input 'image')")
+                .contains("Microsoft-hosted agent starts every job with an empty engine")
+                .contains("docker image ls");
+        assertThat(testbed.calls().subList(callsBefore, testbed.calls().size())).as("no ECR call")
+                .noneMatch(call -> call.service().equals("ecr"));
+        assertThat(testbed.repository(repository)).isEmpty();
+    }
+
+    /** What a user's earlier step does: {@code docker build -t NAME src}, without ecrflow. */
+    private String dockerBuild(String nameOrMarker) throws Exception {
+        String name = nameOrMarker.contains(":") ? nameOrMarker
+                : "ecrflow-it/" + nameOrMarker + ":" + UUID.randomUUID().toString().substring(0, 8);
+        if (!nameOrMarker.contains(":")) {
+            SampleApp.create(work, nameOrMarker);
+        }
+        DockerCli.Result build = DockerCli.run(Map.of(), "build", "-q", "-t", name, work.resolve("src").toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        localNames.add(name);
+        return name;
+    }
+
+    private static String imageId(String name) throws Exception {
+        DockerCli.Result inspect = DockerCli.run(Map.of(), "image", "inspect", "--format", "{{.Id}}", name);
+        assertThat(inspect.exitCode()).as(inspect.output()).isZero();
+        return inspect.output().trim();
+    }
+
+    private RunnerProcess azureStep(String buildId, String... args) {
+        List<String> command = new ArrayList<>(List.of("build-push"));
+        command.addAll(List.of(args));
+        return runner(command.toArray(String[]::new))
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
+                .env("AGENT_TEMPDIRECTORY", work.resolve("agent-temp").toString())
+                .in(work);
+    }
+
+    private static String uniqueRepository(String prefix) {
+        return "team/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
