@@ -39,16 +39,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code platform-image}: keep a platform image up to date with its upstream base image. */
 @Command(name = "platform-image", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Publish a new version of a platform image when its base image changed upstream (or when forced): "
                 + "check by digest, build, run an integration test, push <prefix>-X.Y.Z, extra tags and latest, notify Teams.")
 public final class PlatformImageCommand extends RunnerCommand {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,5})\\s*(s|m)?", Pattern.CASE_INSENSITIVE);
-
     @Mixin
     AwsOptions aws;
 
@@ -296,7 +292,8 @@ public final class PlatformImageCommand extends RunnerCommand {
         String path = Inputs.text(testPath).orElse("/");
         return Optional.of(new TestApp(contextDir, dockerfilePath, Inputs.text(testBaseArg),
                 number(testPort, 8080, 1, 65535, "testPort"), path.startsWith("/") ? path : "/" + path,
-                number(testStatus, 200, 100, 599, "testStatus"), timeout(testTimeout)));
+                number(testStatus, 200, 100, 599, "testStatus"),
+                Inputs.duration(testTimeout, Duration.ofSeconds(60), "testTimeout")));
     }
 
     private static String parentOf(String file) {
@@ -333,18 +330,5 @@ public final class PlatformImageCommand extends RunnerCommand {
             // same message as out of range
         }
         throw new UserError("Input '" + input + "' is '" + given.get() + "'; use a whole number from " + min + " to " + max + ".", input);
-    }
-
-    private static Duration timeout(String value) {
-        Optional<String> given = Inputs.text(value);
-        if (given.isEmpty()) {
-            return Duration.ofSeconds(60);
-        }
-        Matcher matcher = DURATION.matcher(given.get());
-        if (!matcher.matches() || Integer.parseInt(matcher.group(1)) == 0) {
-            throw new UserError("Input 'testTimeout' is '" + given.get() + "'; use seconds (90, 90s) or minutes (2m).", "testTimeout");
-        }
-        int amount = Integer.parseInt(matcher.group(1));
-        return "m".equalsIgnoreCase(matcher.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
     }
 }

@@ -110,6 +110,18 @@ class PlatformImageCommandTest {
     }
 
     @Test
+    void theTestTimeoutTakesSecondsOrANumberWithItsUnit() {
+        String[] base = {"--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--test-dockerfile", "shared/integration-tests/net6/Dockerfile", "--test-timeout"};
+        assertThat(parse(concat(base, "90")).test().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(parse(concat(base, "90s")).test().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(parse(concat(base, "2M")).test().orElseThrow().timeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> parse(concat(base, "0")))
+                .hasMessage("Input 'testTimeout' is '0'; give seconds (3600) or a number with s, m or h (90s, 60m, 2h), "
+                        + "at least one second.");
+    }
+
+    @Test
     void anUpstreamUserNeedsItsPasswordFromTheEnvironment() {
         assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
                 "--upstream-username", "reader"))
