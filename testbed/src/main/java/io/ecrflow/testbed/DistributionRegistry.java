@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -238,6 +240,21 @@ final class DistributionRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The tags of each tagged manifest of the repository. */
+    Map<String, List<String>> tagsByDigest(String repository) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        for (String tag : tags(repository)) {
+            digestOf(repository, tag).ifPresent(digest -> result.computeIfAbsent(digest, d -> new ArrayList<>()).add(tag));
+        }
+        return result;
+    }
+
+    /** Deletes a manifest by digest, and with it every tag that points at it. */
+    void deleteManifest(String repository, String digest) {
+        HttpResponse<byte[]> response = send(request("/v2/" + repository + "/manifests/" + digest).DELETE().build());
+        expectSuccess(response, "delete manifest " + repository + "@" + digest);
     }
 
     /** When the registry first stored a manifest in this repository. */

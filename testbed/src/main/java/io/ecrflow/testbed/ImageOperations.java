@@ -29,7 +29,7 @@ final class ImageOperations {
     ObjectNode describeImages(JsonNode input, String region) {
         Repository repository = repositoryOperations.repository(input);
         String name = repository.name();
-        Map<String, List<String>> tagsByDigest = tagsByDigest(name);
+        Map<String, List<String>> tagsByDigest = registry.tagsByDigest(name);
         Set<String> digests = new LinkedHashSet<>();
         JsonNode imageIds = input.path("imageIds");
         if (imageIds.isArray() && imageIds.size() > 0) {
@@ -59,7 +59,7 @@ final class ImageOperations {
                 tags.forEach(tagArray::add);
             }
             detail.put("imageSizeInBytes", manifest.sizeInBytes());
-            detail.put("imagePushedAt", Json.epochSeconds(pushedAt(repository, digest)));
+            detail.put("imagePushedAt", Json.epochSeconds(repository.pushedAt(digest, registry)));
             detail.put("imageManifestMediaType", manifest.mediaType());
             manifest.configMediaType().ifPresent(type -> detail.put("artifactMediaType", type));
         }
@@ -174,20 +174,6 @@ final class ImageOperations {
             return digest.isPresent() && !digest.equals(tagged) ? Optional.empty() : tagged;
         }
         return digest.flatMap(value -> registry.digestOf(name, value));
-    }
-
-    private Map<String, List<String>> tagsByDigest(String name) {
-        Map<String, List<String>> result = new LinkedHashMap<>();
-        for (String tag : registry.tags(name)) {
-            registry.digestOf(name, tag).ifPresent(digest -> result.computeIfAbsent(digest, d -> new ArrayList<>()).add(tag));
-        }
-        return result;
-    }
-
-    private Instant pushedAt(Repository repository, String digest) {
-        return repository.pushedAt(digest)
-                .or(() -> registry.storedAt(repository.name(), digest))
-                .orElse(repository.createdAt());
     }
 
     private static void addFailure(ArrayNode failures, JsonNode imageId, String code, String reason) {

@@ -33,6 +33,8 @@ final class RegistryFront implements AutoCloseable {
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     /** Not part of any registry API: where the benchmark reads (GET) and clears (DELETE) the request log. */
     static final String REQUESTS_PATH = "/_testbed/registry-requests";
+    /** Not part of any registry API: POST ?repository=NAME runs that repository's lifecycle policy now. */
+    static final String LIFECYCLE_PATH = "/_testbed/lifecycle-expiry";
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
@@ -54,6 +56,7 @@ final class RegistryFront implements AutoCloseable {
     private Repositories repositories;
     private Optional<PublicRegistry> publicRegistry = Optional.empty();
     private RegistryPasswords passwords;
+    private LifecycleExpiry lifecycle;
 
     private RegistryFront(TlsProbeRefuser publicPort, HttpServer server, ExecutorService executor) {
         this.publicPort = publicPort;
@@ -84,9 +87,14 @@ final class RegistryFront implements AutoCloseable {
         this.repositories = repos;
         this.publicRegistry = publicRepos;
         this.passwords = issued;
+        this.lifecycle = new LifecycleExpiry(repos, backend);
         server.createContext("/", this::handle);
         server.start();
         publicPort.relayTo(server.getAddress().getPort());
+    }
+
+    LifecycleExpiry lifecycle() {
+        return lifecycle;
     }
 
     List<DeniedRequest> denied() {
@@ -127,6 +135,10 @@ final class RegistryFront implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals(REQUESTS_PATH)) {
                 sendRequests(exchange);
+                return;
+            }
+            if (path.equals(LIFECYCLE_PATH)) {
+                runLifecyclePolicy(exchange);
                 return;
             }
             if (!path.equals("/v2") && !path.startsWith("/v2/")) {
@@ -294,6 +306,29 @@ final class RegistryFront implements AutoCloseable {
         }
         byte[] body = requests.stream().map(RegistryRequest::toJson)
                 .collect(java.util.stream.Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Answers the images expired: [{"imageDigest": ..., "imageTags": [...], "rulePriority": n}], oldest first. */
+    private void runLifecyclePolicy(HttpExchange exchange) throws IOException {
+        String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
+        Optional<String> name = java.util.Arrays.stream(query.split("&")).filter(p -> p.startsWith("repository="))
+                .map(p -> p.substring("repository=".length())).findFirst();
+        if (!exchange.getRequestMethod().equals("POST") || name.isEmpty() || repositories.find(name.get()).isEmpty()) {
+            sendError(exchange, 400, "UNSUPPORTED", "POST " + LIFECYCLE_PATH + "?repository=<an existing repository>");
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode expired = Json.MAPPER.createArrayNode();
+        for (LifecyclePolicyEvaluator.Expiry expiry : lifecycle.run(name.get(), Instant.now())) {
+            var image = expired.addObject().put("imageDigest", expiry.image().digest());
+            expiry.image().tags().forEach(image.putArray("imageTags")::add);
+            image.put("rulePriority", expiry.rulePriority());
+        }
+        byte[] body = Json.MAPPER.writeValueAsBytes(expired);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -20,6 +20,7 @@ final class Repository {
     private final Optional<String> kmsKey;
     private final Map<String, String> tags;
     private String lifecyclePolicy;
+    private Instant lifecycleEvaluatedAt;
 
     Repository(String name, String region, Instant createdAt, RepositorySettings settings) {
         this.name = name;
@@ -101,12 +102,32 @@ final class Repository {
         lifecyclePolicy = policy;
     }
 
+    /** When the lifecycle policy was last run against the images (GetLifecyclePolicy's lastEvaluatedAt). */
+    synchronized Optional<Instant> lifecycleEvaluatedAt() {
+        return Optional.ofNullable(lifecycleEvaluatedAt);
+    }
+
+    synchronized void lifecycleEvaluated(Instant at) {
+        lifecycleEvaluatedAt = at;
+    }
+
     void recordPush(String digest, Instant at) {
         pushedAt.putIfAbsent(digest, at);
     }
 
-    Optional<Instant> pushedAt(String digest) {
-        return Optional.ofNullable(pushedAt.get(digest));
+    /**
+     * When an image was first pushed: a later push or PutImage of the same manifest under another tag keeps
+     * that time, as ECR's imagePushedAt does. Images the front did not see arrive date from their storage.
+     */
+    Instant pushedAt(String digest, DistributionRegistry registry) {
+        return Optional.ofNullable(pushedAt.get(digest))
+                .or(() -> registry.storedAt(name, digest))
+                .orElse(createdAt);
+    }
+
+    /** An image deleted: pushed again, it is new. */
+    void forgetPush(String digest) {
+        pushedAt.remove(digest);
     }
 
     synchronized RepositoryState snapshot(String accountId, String registryHost) {

@@ -3,7 +3,6 @@ package io.ecrflow.testbed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +82,7 @@ final class RepositoryOperations {
     ObjectNode putLifecyclePolicy(JsonNode input, String region) {
         Repository repository = repository(input);
         String policy = Json.requiredText(input, "lifecyclePolicyText");
-        validateLifecyclePolicy(policy);
+        LifecyclePolicyEvaluator.parse(policy);
         repository.setLifecyclePolicy(policy);
         return policyResult(repository, policy);
     }
@@ -171,30 +170,6 @@ final class RepositoryOperations {
                         + "' in the registry with id '" + repositories.accountId() + "'"));
     }
 
-    /** The parts of ECR's lifecycle policy schema a typo most often breaks. */
-    private static void validateLifecyclePolicy(String policy) {
-        JsonNode tree;
-        try {
-            tree = Json.MAPPER.readTree(policy);
-        } catch (IOException e) {
-            throw invalidPolicy("the policy is not valid JSON");
-        }
-        if (tree == null || !tree.path("rules").isArray() || tree.path("rules").isEmpty()) {
-            throw invalidPolicy("the policy needs a non-empty 'rules' array");
-        }
-        for (JsonNode rule : tree.path("rules")) {
-            if (!rule.path("rulePriority").canConvertToInt() || !rule.path("selection").isObject()
-                    || !rule.path("action").isObject()) {
-                throw invalidPolicy("every rule needs 'rulePriority', 'selection' and 'action'");
-            }
-        }
-    }
-
-    private static AwsError invalidPolicy(String why) {
-        return AwsError.invalidParameter("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: "
-                + "'Lifecycle policy validation failure: " + why + "'");
-    }
-
     /** ECR answers the filters only where a mode has them. */
     private static void putFilters(ObjectNode shape, List<String> filters) {
         if (!filters.isEmpty()) {
@@ -254,6 +229,7 @@ final class RepositoryOperations {
     private ObjectNode policyResult(Repository repository, String policy) {
         ObjectNode output = identity(repository);
         output.put("lifecyclePolicyText", policy);
+        repository.lifecycleEvaluatedAt().ifPresent(at -> output.put("lastEvaluatedAt", Json.epochSeconds(at)));
         return output;
     }
 }

@@ -165,6 +165,15 @@ public final class Testbed implements AutoCloseable {
         return sessions.secrets();
     }
 
+    /**
+     * Runs {@code repository}'s lifecycle policy now, as ECR does within 24 hours of PutLifecyclePolicy: the images
+     * it expires are deleted with their tags. Returns their digests, oldest first (none without a policy).
+     */
+    public List<String> runLifecyclePolicy(String repository) {
+        return accounts.get(config.accountId()).front().lifecycle().run(repository, java.time.Instant.now()).stream()
+                .map(expiry -> expiry.image().digest()).toList();
+    }
+
     /** Every ECR, ECR Public and STS request so far, in order, including refused ones. */
     public List<ControlPlaneCall> calls() {
         return controlPlane.calls();
