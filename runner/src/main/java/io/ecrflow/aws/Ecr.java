@@ -26,6 +26,11 @@ public interface Ecr extends AutoCloseable {
 
     void putLifecyclePolicy(RepositoryName name, String policyText);
 
+    /** GetLifecyclePolicy: the repository's policy text, empty when it has none (ECR Public never has one). */
+    default Optional<String> lifecyclePolicy(RepositoryName name) {
+        return Optional.empty();
+    }
+
     /** The manifest digest of each given tag that exists in the repository. */
     Map<Tag, Digest> existingTags(RepositoryName name, Iterable<Tag> tags);
 

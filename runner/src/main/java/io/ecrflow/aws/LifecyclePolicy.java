@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public record LifecyclePolicy(String text) {
     private static final String INPUT = "lifecyclePolicy";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> TAG_STATUSES = Set.of("tagged", "untagged", "any");
     private static final Set<String> COUNT_TYPES = Set.of("imageCountMoreThan", "sinceImagePushed");
 
@@ -102,6 +103,27 @@ public record LifecyclePolicy(String text) {
         return status.equals("any");
     }
 
+    /**
+     * Whether two policy texts hold the same rules: ECR hands a policy back in its own layout, so texts are
+     * compared as JSON (member order and white space aside). Text that is not JSON equals only itself.
+     */
+    public static boolean sameRules(String one, String other) {
+        try {
+            return MAPPER.readTree(one).equals(MAPPER.readTree(other));
+        } catch (JsonProcessingException e) {
+            return one.equals(other);
+        }
+    }
+
+    /** The policy as indented JSON, for the log. */
+    public static String pretty(String text) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(MAPPER.readTree(text));
+        } catch (JsonProcessingException e) {
+            return text;
+        }
+    }
+
     private static boolean nonEmptyStrings(JsonNode list) {
         if (!list.isArray() || list.isEmpty()) {
             return false;
@@ -116,7 +138,7 @@ public record LifecyclePolicy(String text) {
 
     private static JsonNode json(String text, String source) {
         try {
-            JsonNode root = new ObjectMapper().readTree(text);
+            JsonNode root = MAPPER.readTree(text);
             if (root == null || !root.isObject()) {
                 throw invalid(source, "is not a JSON object such as {\"rules\": [...]}");
             }

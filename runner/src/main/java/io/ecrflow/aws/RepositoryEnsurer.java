@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Makes sure the repository exists before anything is pushed: describe, create when missing (a race
- * with a parallel run that creates it first is fine), and apply the lifecycle policy (and, for ECR Public,
- * the catalog data) when given.
+ * with a parallel run that creates it first is fine), and apply the lifecycle policy (unless the repository
+ * has it already) and, for ECR Public, the catalog data, when given.
  */
 public final class RepositoryEnsurer {
     private final Ecr ecr;
@@ -33,10 +33,7 @@ public final class RepositoryEnsurer {
                     return existing;
                 })
                 .orElseGet(() -> create(settings, createIfMissing));
-        settings.lifecyclePolicy().ifPresent(policy -> {
-            ecr.putLifecyclePolicy(settings.name(), policy);
-            pipeline.info("Lifecycle policy applied to " + settings.name() + ".");
-        });
+        applyLifecyclePolicy(settings);
         if (existed) {
             // A new repository got its catalog with CreateRepository; an existing one is brought up to date.
             settings.catalog().ifPresent(catalog -> {
@@ -45,6 +42,29 @@ public final class RepositoryEnsurer {
             });
         }
         return repository;
+    }
+
+    /**
+     * Puts the settings' lifecycle policy, shown in the log first, unless the repository has those rules already:
+     * then nothing is written. A policy it replaces is shown too, so that it is not lost.
+     */
+    public void applyLifecyclePolicy(RepositorySettings settings) {
+        settings.lifecyclePolicy().ifPresent(policy -> {
+            Optional<String> current = ecr.lifecyclePolicy(settings.name());
+            if (current.isPresent() && LifecyclePolicy.sameRules(current.get(), policy)) {
+                pipeline.info("Lifecycle policy of " + settings.name() + " is up to date.");
+                return;
+            }
+            pipeline.beginGroup("Lifecycle policy for " + settings.name());
+            LifecyclePolicy.pretty(policy).lines().forEach(pipeline::info);
+            current.ifPresent(replaced -> {
+                pipeline.info("It replaces the policy the repository had:");
+                LifecyclePolicy.pretty(replaced).lines().forEach(pipeline::info);
+            });
+            pipeline.endGroup();
+            ecr.putLifecyclePolicy(settings.name(), policy);
+            pipeline.info("Lifecycle policy applied to " + settings.name() + ".");
+        });
     }
 
     private RepositoryInfo create(RepositorySettings settings, boolean createIfMissing) {

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilter;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilterType;
+import software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
@@ -141,6 +142,20 @@ public final class SdkEcr implements Ecr {
             client.putLifecyclePolicy(request.build());
         } catch (SdkException e) {
             throw AwsErrors.explain("set the lifecycle policy of '" + name + "' (ecr:PutLifecyclePolicy)", e);
+        }
+    }
+
+    @Override
+    public Optional<String> lifecyclePolicy(RepositoryName name) {
+        try {
+            var request = software.amazon.awssdk.services.ecr.model.GetLifecyclePolicyRequest.builder()
+                    .repositoryName(name.value());
+            registryId.ifPresent(request::registryId);
+            return Optional.ofNullable(client.getLifecyclePolicy(request.build()).lifecyclePolicyText());
+        } catch (LifecyclePolicyNotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsErrors.explain("read the lifecycle policy of '" + name + "' (ecr:GetLifecyclePolicy)", e);
         }
     }
 

@@ -30,6 +30,10 @@ public final class NewRepositoryOptions {
     @Option(names = "--lifecycle-policy", paramLabel = "FILE|JSON", description = "Lifecycle policy: a JSON file, or the JSON text itself.")
     String lifecyclePolicy;
 
+    boolean lifecyclePolicyGiven() {
+        return Inputs.text(lifecyclePolicy).isPresent();
+    }
+
     RepositorySettings settings(RepositoryName name, TagMutability mutability, boolean scanOnPush, Path workingDirectory) {
         Encryption encryptionType = Inputs.choice(encryption, Encryption.class, Encryption.AES256, "encryption");
         Optional<String> key = Inputs.text(kmsKey);

@@ -18,6 +18,7 @@ import io.ecrflow.platform.PlatformImageOptions.Notifications;
 import io.ecrflow.platform.PlatformImageOptions.UpstreamLogin;
 import io.ecrflow.platform.TestApp;
 import io.ecrflow.platform.Version;
+import io.ecrflow.platform.VersionRetention;
 import io.ecrflow.platform.VersionTags;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
@@ -45,6 +46,8 @@ import java.util.Set;
         description = "Publish a new version of a platform image when its base image changed upstream (or when forced): "
                 + "check by digest, build, run an integration test, push <prefix>-X.Y.Z, extra tags and latest, notify Teams.")
 public final class PlatformImageCommand extends RunnerCommand {
+    /** Far beyond any platform image's history, so that a typo of a few digits is caught. */
+    static final int KEEP_VERSIONS_MAX = 1000;
     @Mixin
     AwsOptions aws;
 
@@ -141,6 +144,13 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Mixin
     TagMutabilityOptions mutabilityExclusions;
 
+    @Option(names = "--keep-versions", paramLabel = "N",
+            description = "Keep the newest N version tags (<prefix>-X.Y.Z) with a lifecycle policy ecrflow generates, "
+                    + "shown before it is applied; images that latest, the extra tags or the registry cache point at "
+                    + "are never expired, other tags are left alone. 1 to " + KEEP_VERSIONS_MAX
+                    + ". Not with lifecyclePolicy. Default: no policy.")
+    String keepVersions;
+
     @Mixin
     NewRepositoryOptions newRepository;
 
@@ -175,9 +185,13 @@ public final class PlatformImageCommand extends RunnerCommand {
         List<Tag> extra = extraTags(run, versions);
         boolean tagsLatest = Inputs.bool(tagLatest, true, "tagLatest");
         CacheRef cache = cacheRef(name, versions, extra, tagsLatest);
-        RepositorySettings settings = newRepository.settings(name,
-                mutability(run, movingTags(name, extra, tagsLatest, cache)),
+        List<Tag> moving = movingTags(name, extra, tagsLatest, cache);
+        Optional<VersionRetention> retention = retention(versions, moving);
+        RepositorySettings settings = newRepository.settings(name, mutability(run, moving),
                 Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
+        if (retention.isPresent()) {
+            settings = settings.withLifecyclePolicy(retention.get().policyText());
+        }
         return new PlatformImageOptions(settings, contextDir, dockerfilePath,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
@@ -186,7 +200,21 @@ public final class PlatformImageCommand extends RunnerCommand {
                 build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
                 testApp(run), upstreamLogin(run),
                 new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
-                build.registryCache(), cache);
+                build.registryCache(), cache, retention);
+    }
+
+    /** keepVersions: the lifecycle policy that keeps the newest N versions and whatever the moving tags point at. */
+    private Optional<VersionRetention> retention(VersionTags versions, List<Tag> moving) {
+        if (Inputs.text(keepVersions).isEmpty()) {
+            return Optional.empty();
+        }
+        int keep = number(keepVersions, 0, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT);
+        if (newRepository.lifecyclePolicyGiven()) {
+            throw new UserError("keepVersions and lifecyclePolicy both set the repository's lifecycle policy. Use "
+                    + "keepVersions to keep the newest " + keep + " " + versions.pattern() + " versions with the policy "
+                    + "ecrflow generates, or lifecyclePolicy for rules of your own; not both.", VersionRetention.INPUT);
+        }
+        return Optional.of(new VersionRetention(versions, keep, moving));
     }
 
     /**

@@ -105,6 +105,10 @@ public final class PlatformImage {
             RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
             RegistryClient registry = registryClient(login, base, options);
             Plan plan = plan(options, base, login, registry);
+            if (!plan.update()) {
+                // the repository exists: its policy is kept as given even in runs that publish nothing
+                new RepositoryEnsurer(ecr, pipeline).applyLifecyclePolicy(options.repository());
+            }
             if (!plan.update() && !plan.unfinished().isEmpty()) {
                 Published published = finish(plan, registry);
                 report(plan, published.refs(), published.digest());
@@ -157,6 +161,7 @@ public final class PlatformImage {
             return first(options, login, upstream, "repository " + name + " does not exist yet, so there is nothing to compare");
         }
         List<Tag> existing = registry.tags(login.registry(), name);
+        options.retention().ifPresent(retention -> retention.refuseForeignTags(name, existing));
         refuseImmutableMovingTags(name, repository.get().mutability(), existing, options);
         Optional<Version> highest = options.versions().highest(existing);
         if (highest.isEmpty()) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param upstreamLogin credentials for the base image's registry, when it is private
  * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
  * @param cacheRef      where the registry cache lives; never a version tag, an extra tag or {@code latest}
+ * @param retention     keepVersions: the lifecycle policy in {@code repository} is the one it generates
  */
 public record PlatformImageOptions(
         RepositorySettings repository,
@@ -40,14 +41,15 @@ public record PlatformImageOptions(
         Optional<UpstreamLogin> upstreamLogin,
         Notifications notifications,
         boolean registryCache,
-        CacheRef cacheRef) {
+        CacheRef cacheRef,
+        Optional<VersionRetention> retention) {
 
     public PlatformImageOptions {
         extraTags = List.copyOf(extraTags);
         buildArgs = Map.copyOf(buildArgs);
     }
 
-    /** Options without a registry cache. */
+    /** Options without a registry cache or keepVersions. */
     public PlatformImageOptions(RepositorySettings repository, Path context, Path dockerfile, Optional<BaseImage> explicitBase,
                                 VersionTags versions, Version.Part bump, boolean forceUpdate, List<Tag> extraTags,
                                 boolean tagLatest, Map<String, String> buildArgs, Optional<String> platform, boolean noCache,
@@ -55,7 +57,7 @@ public record PlatformImageOptions(
                                 Notifications notifications) {
         this(repository, context, dockerfile, explicitBase, versions, bump, forceUpdate, extraTags, tagLatest, buildArgs,
                 platform, noCache, pull, builder, test, upstreamLogin, notifications, false,
-                CacheRef.defaultFor(repository.name()));
+                CacheRef.defaultFor(repository.name()), Optional.empty());
     }
 
     /** The registry cache's reference in the registry logged in to; empty when the cache is off. */

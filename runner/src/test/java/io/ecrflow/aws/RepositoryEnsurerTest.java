@@ -30,6 +30,7 @@ class RepositoryEnsurerTest {
     private static final class RacingEcr implements Ecr {
         final List<String> calls = new ArrayList<>();
         RepositoryInfo winner;
+        String policy;
 
         @Override
         public RegistryCredential login() {
@@ -54,6 +55,13 @@ class RepositoryEnsurerTest {
         @Override
         public void putLifecyclePolicy(RepositoryName name, String policyText) {
             calls.add("putLifecyclePolicy");
+            policy = policyText;
+        }
+
+        @Override
+        public Optional<String> lifecyclePolicy(RepositoryName name) {
+            calls.add("getLifecyclePolicy");
+            return Optional.ofNullable(policy);
         }
 
         @Override
@@ -74,7 +82,7 @@ class RepositoryEnsurerTest {
         RepositoryInfo repository = new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.of("{\"rules\":[]}")), true);
 
         assertThat(repository.uri()).endsWith("/team/web");
-        assertThat(ecr.calls).containsExactly("describe", "create", "describe", "putLifecyclePolicy");
+        assertThat(ecr.calls).containsExactly("describe", "create", "describe", "getLifecyclePolicy", "putLifecyclePolicy");
     }
 
     @Test
@@ -96,5 +104,51 @@ class RepositoryEnsurerTest {
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("does not exist and createRepository is false");
         assertThat(ecr.calls).containsExactly("describe");
+    }
+
+    private static final String KEEP_FIVE = """
+            {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"],
+              "countType": "imageCountMoreThan", "countNumber": 5}, "action": {"type": "expire"}}]}""";
+
+    private RacingEcr existingRepository() {
+        RacingEcr ecr = new RacingEcr();
+        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.IMMUTABLE);
+        return ecr;
+    }
+
+    @Test
+    void aPolicyIsShownInALogGroupAndPutWhenTheRepositoryHasNone() {
+        RacingEcr ecr = existingRepository();
+
+        new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.of(KEEP_FIVE)), true);
+
+        assertThat(ecr.calls).containsExactly("describe", "getLifecyclePolicy", "putLifecyclePolicy");
+        assertThat(ecr.policy).isEqualTo(KEEP_FIVE);
+        String log = out.toString(StandardCharsets.UTF_8);
+        assertThat(log.indexOf("Lifecycle policy for team/web")).isLessThan(log.indexOf("\"countNumber\" : 5"));
+        assertThat(log).contains("Lifecycle policy applied to team/web.");
+    }
+
+    @Test
+    void thePolicyIsNotPutAgainWhenTheRepositoryHasTheSameRulesInAnotherLayout() {
+        RacingEcr ecr = existingRepository();
+        ecr.policy = KEEP_FIVE.replace("\n", "").replace(" ", "");
+
+        new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.of(KEEP_FIVE)), true);
+
+        assertThat(ecr.calls).containsExactly("describe", "getLifecyclePolicy");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Lifecycle policy of team/web is up to date.");
+    }
+
+    @Test
+    void aPolicyThatIsReplacedIsShownSoItIsNotLost() {
+        RacingEcr ecr = existingRepository();
+        ecr.policy = KEEP_FIVE.replace("\"v*\"", "\"release-*\"");
+
+        new RepositoryEnsurer(ecr, pipeline).applyLifecyclePolicy(settings(Optional.of(KEEP_FIVE)));
+
+        assertThat(ecr.calls).containsExactly("getLifecyclePolicy", "putLifecyclePolicy");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("It replaces the policy the repository had:")
+                .contains("\"release-*\"");
     }
 }

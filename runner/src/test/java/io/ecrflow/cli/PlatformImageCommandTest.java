@@ -122,6 +122,35 @@ class PlatformImageCommandTest {
     }
 
     @Test
+    void keepVersionsGeneratesThePolicyThatProtectsLatestTheLiteralExtraTagsAndTheCache() {
+        env.put("INPUT_EXTRATAGS", "6.0\n$(Build.BuildNumber)");
+        env.put("BUILD_BUILDNUMBER", "20261123.4");
+
+        PlatformImageOptions options = parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
+                "--version-prefix", "6.0-bullseye-slim", "--keep-versions", "5", "--registry-cache", "true");
+
+        assertThat(options.retention()).hasValueSatisfying(retention -> {
+            assertThat(retention.keep()).isEqualTo(5);
+            assertThat(retention.protectedTags()).extracting(Tag::value).containsExactly("latest", "6.0", "buildcache");
+        });
+        assertThat(options.repository().lifecyclePolicy()).hasValue(options.retention().orElseThrow().policyText());
+    }
+
+    @Test
+    void keepVersionsIsAWholeNumberFromOneToAThousandAndNotWithALifecyclePolicy() {
+        String[] base = {"--repository", "runtime", "--context", "platform-images/net6/runtime", "--keep-versions"};
+        assertThat(parse(concat(base, "1000")).retention()).isPresent();
+        for (String bad : new String[] {"0", "1001", "five", "-3"}) {
+            assertThatThrownBy(() -> parse(concat(base, bad))).isInstanceOf(UserError.class)
+                    .hasMessage("Input 'keepVersions' is '" + bad + "'; use a whole number from 1 to 1000.");
+        }
+        assertThat(parse("--repository", "runtime", "--context", "platform-images/net6/runtime").retention()).isEmpty();
+        assertThatThrownBy(() -> parse(concat(base, "5", "--lifecycle-policy", "{\"rules\":[]}")))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("keepVersions and lifecyclePolicy both set");
+    }
+
+    @Test
     void anUpstreamUserNeedsItsPasswordFromTheEnvironment() {
         assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
                 "--upstream-username", "reader"))

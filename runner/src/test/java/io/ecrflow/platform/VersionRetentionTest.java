@@ -1,0 +1,100 @@
+package io.ecrflow.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrflow.UserError;
+import io.ecrflow.aws.LifecyclePolicy;
+import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.registry.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+class VersionRetentionTest {
+    private static final VersionTags NET6 = VersionTags.withPrefix("6.0-bullseye-slim");
+    private static final RepositoryName RUNTIME = new RepositoryName("platform/runtime");
+
+    private static List<Tag> tags(String... values) {
+        return java.util.Arrays.stream(values).map(Tag::of).toList();
+    }
+
+    private static JsonNode rules(VersionRetention retention) throws Exception {
+        return new ObjectMapper().readTree(retention.policyText()).path("rules");
+    }
+
+    @Test
+    void eachMovingTagIsProtectedFirstAndTheVersionRuleComesLast() throws Exception {
+        VersionRetention retention = new VersionRetention(NET6, 5, tags("latest", "6.0", "buildcache"));
+
+        JsonNode rules = rules(retention);
+
+        assertThat(rules).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            JsonNode selection = rules.get(i).path("selection");
+            assertThat(rules.get(i).path("rulePriority").intValue()).isEqualTo(i + 1);
+            assertThat(selection.path("tagPatternList").toString()).isEqualTo("[\"" + List.of("latest", "6.0", "buildcache").get(i) + "\"]");
+            assertThat(selection.path("countType").asText()).isEqualTo("imageCountMoreThan");
+            assertThat(selection.path("countNumber").intValue()).as("a tag names one image: nothing is over 1").isEqualTo(1);
+        }
+        JsonNode versions = rules.get(3);
+        assertThat(versions.path("rulePriority").intValue()).isEqualTo(4);
+        assertThat(versions.path("selection").path("tagStatus").asText()).isEqualTo("tagged");
+        assertThat(versions.path("selection").path("tagPatternList").toString()).isEqualTo("[\"6.0-bullseye-slim-*.*.*\"]");
+        assertThat(versions.path("selection").path("countNumber").intValue()).isEqualTo(5);
+        assertThat(versions.path("description").asText()).contains("newest 5 6.0-bullseye-slim-X.Y.Z versions");
+        assertThat(retention.policyText()).doesNotContain("untagged").doesNotContain("\"any\"");
+    }
+
+    @Test
+    void theGeneratedPolicyIsOneEcrAccepts() {
+        String text = new VersionRetention(VersionTags.withPrefix(""), 3, tags("latest")).policyText();
+
+        assertThatCode(() -> LifecyclePolicy.parse(text, "the generated policy")).doesNotThrowAnyException();
+        assertThat(text).contains("\"*.*.*\"").contains("\n");
+    }
+
+    @Test
+    void thePatternMatchesWhatEcrsWildcardsMatch() {
+        VersionRetention retention = new VersionRetention(NET6, 5, List.of());
+
+        assertThat(retention.matchesPattern(Tag.of("6.0-bullseye-slim-1.4.0"))).isTrue();
+        assertThat(retention.matchesPattern(Tag.of("6.0-bullseye-slim-lts-1.0.0"))).isTrue();
+        assertThat(retention.matchesPattern(Tag.of("6.0-bullseye-slim-1.4"))).isFalse();
+        assertThat(retention.matchesPattern(Tag.of("6.0"))).isFalse();
+        assertThat(retention.matchesPattern(Tag.of("7.0-bullseye-slim-1.0.0"))).isFalse();
+        assertThat(new VersionRetention(VersionTags.withPrefix(""), 5, List.of()).matchesPattern(Tag.of("6.0-bullseye-slim-1.0.0")))
+                .as("without a prefix, *.*.* matches any tag with two dots").isTrue();
+    }
+
+    @Test
+    void tagsOfAnotherFamilyThatThePatternWouldCountAreRefused() {
+        VersionRetention retention = new VersionRetention(VersionTags.withPrefix("6.0"), 5, tags("latest", "6.0-lts.x.y"));
+
+        assertThatCode(() -> retention.refuseForeignTags(RUNTIME,
+                tags("6.0-1.0.0", "6.0-1.1.0", "latest", "6.0-lts.x.y", "7.0-1.0.0", "buildcache")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> retention.refuseForeignTags(RUNTIME, tags("6.0-1.0.0", "6.0-bullseye-slim-1.0.0")))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("6.0-bullseye-slim-1.0.0")
+                .hasMessageContaining("6.0-*.*.*")
+                .hasMessageContaining("repository of its own")
+                .satisfies(e -> assertThat(((UserError) e).input()).hasValue("keepVersions"));
+    }
+
+    @Test
+    void moreMovingTagsThanEcrHasRulesForAreAnError() {
+        List<Tag> many = new ArrayList<>();
+        IntStream.range(0, VersionRetention.MAX_RULES).forEach(i -> many.add(Tag.of("extra" + i)));
+
+        assertThatThrownBy(() -> new VersionRetention(NET6, 5, many)).isInstanceOf(UserError.class)
+                .hasMessageContaining("at most 50 rules");
+        assertThatCode(() -> new VersionRetention(NET6, 5, many.subList(0, VersionRetention.MAX_RULES - 1)))
+                .doesNotThrowAnyException();
+    }
+}
