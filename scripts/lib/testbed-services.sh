@@ -10,7 +10,7 @@
 ECRFLOW_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ECRFLOW_STATE_DIR="${ECRFLOW_STATE_DIR:-$ECRFLOW_REPO_ROOT/.ecrflow}"
 ECRFLOW_BASE_IMAGE="ecrflow-examples/busybox:1"
-ECRFLOW_PACKAGES=(docker.io docker-registry busybox-static)
+ECRFLOW_PACKAGES=(docker.io docker-registry busybox-static awscli)
 
 ecrflow_heading() { printf '\n==> %s\n' "$*"; }
 ecrflow_info() { printf '    %s\n' "$*"; }
