@@ -42,12 +42,9 @@ final class AzurePipelinesOidcToken implements IdentityToken {
                 + serviceConnectionId + " uses workload identity federation, which needs System.OidcRequestUri; only "
                 + "Azure Pipelines jobs have it. Outside Azure Pipelines use webIdentityTokenFile instead.",
                 "oidcServiceConnectionId"));
-        // Tasks receive the job's token as the SystemVssConnection endpoint; scripts as System.AccessToken.
-        Secret accessToken = env.get("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN")
-                .or(() -> env.get("SYSTEM_ACCESSTOKEN")).map(Secret::of)
-                .orElseThrow(() -> new UserError("Requesting an OIDC token for service connection " + serviceConnectionId
-                        + " needs the job's access token. Map it into the step: env: SYSTEM_ACCESSTOKEN: $(System.AccessToken).",
-                        "oidcServiceConnectionId"));
+        Secret accessToken = env.jobAccessToken().orElseThrow(() -> new UserError("Requesting an OIDC token for "
+                + "service connection " + serviceConnectionId + " needs the job's access token. Map it into the step: "
+                + "env: SYSTEM_ACCESSTOKEN: $(System.AccessToken).", "oidcServiceConnectionId"));
         URI uri;
         try {
             uri = URI.create(requestUri + (requestUri.contains("?") ? "&" : "?") + "api-version=7.1&serviceConnectionId="

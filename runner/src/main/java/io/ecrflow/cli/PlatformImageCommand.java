@@ -5,6 +5,11 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.SdkEcr;
 import io.ecrflow.aws.TagMutability;
+import io.ecrflow.devops.Dependent;
+import io.ecrflow.devops.DependentRuns;
+import io.ecrflow.devops.Dependents;
+import io.ecrflow.devops.DevOpsConnection;
+import io.ecrflow.devops.RestAzureDevOps;
 import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
@@ -131,6 +136,17 @@ public final class PlatformImageCommand extends RunnerCommand {
             description = "Fail the run when the Teams card cannot be posted (otherwise a warning). Default: false.")
     String notifyFatal;
 
+    @Option(names = "--dependents", paramLabel = "PIPELINES",
+            description = "Pipelines of this project to queue once a new version is published, one per line: "
+                    + "<pipeline id or name>[@<branch>] [name=value ...] (template parameters, quoted as in a shell), "
+                    + "e.g. 42@main baseTag=6.0 or Apps/web-shop. Needs an Azure Pipelines job: the job's access token "
+                    + "queues them.")
+    List<String> dependents;
+
+    @Option(names = "--dependents-fatal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Fail the run when a dependent pipeline cannot be queued (otherwise a warning). Default: false.")
+    String dependentsFatal;
+
     @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "For a new repository: scan images on push. Default: true.")
     String scanOnPush;
@@ -163,6 +179,7 @@ public final class PlatformImageCommand extends RunnerCommand {
         ScanGateSettings gate = scanGate.settings();
         BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         Optional<TeamsChannel> teams = teamsChannel(run, options.notifications());
+        DependentRuns dependentRuns = dependentRuns(run, options.dependents());
         Set<String> insecure = new HashSet<>();
         Inputs.list(insecureRegistries).forEach(host -> insecure.add(host.toLowerCase(Locale.ROOT)));
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
@@ -170,7 +187,7 @@ public final class PlatformImageCommand extends RunnerCommand {
                     new EngineContainers(engine.connection()),
                     () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
                             .choose(options.builder(), run.pipeline()::info),
-                    teams, ScanGate.of(run.pipeline(), ecr, gate), Clock.systemUTC())
+                    teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, Clock.systemUTC())
                     .run(options);
         }
     }
@@ -200,7 +217,19 @@ public final class PlatformImageCommand extends RunnerCommand {
                 build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
                 testApp(run), upstreamLogin(run),
                 new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
-                build.registryCache(), cache, retention);
+                build.registryCache(), cache, retention,
+                new Dependents(Dependent.parseAll(dependents == null ? List.of() : dependents),
+                        Inputs.bool(dependentsFatal, false, "dependentsFatal")));
+    }
+
+    /** Outside Azure Pipelines, dependents fail the run here, before anything is built. */
+    private static DependentRuns dependentRuns(RunContext run, Dependents dependents) {
+        if (!dependents.any()) {
+            return DependentRuns.none(run.pipeline());
+        }
+        DevOpsConnection connection = DevOpsConnection.from(run.env(), "Queueing dependent pipelines", Dependent.INPUT);
+        return new DependentRuns(run.pipeline(),
+                Optional.of(new RestAzureDevOps(connection, Dependent.INPUT, run.pipeline()::info)));
     }
 
     /** keepVersions: the lifecycle policy that keeps the newest N versions and whatever the moving tags point at. */

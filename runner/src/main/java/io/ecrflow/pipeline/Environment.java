@@ -87,6 +87,17 @@ public final class Environment {
         return firstOf("ENDPOINT_DATA_" + endpointId.trim() + "_", key);
     }
 
+    /**
+     * The job's access token ({@code System.AccessToken}). A task step receives it as the {@code AccessToken} of
+     * the job's own service connection, {@code SystemVssConnection} (what the task library's
+     * {@code getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken')} reads); a script step only
+     * when the pipeline maps it into the step's env as {@code SYSTEM_ACCESSTOKEN}.
+     */
+    public Optional<Secret> jobAccessToken() {
+        return endpointAuthParameter("SystemVssConnection", "AccessToken")
+                .or(() -> get("SYSTEM_ACCESSTOKEN").map(Secret::of));
+    }
+
     /** Whether a variable ({@code System.Debug} or {@code TF_BUILD}) is set to {@code true}, in any case. */
     public boolean isTrue(String name) {
         return variable(name).map(value -> value.trim().equalsIgnoreCase("true")).orElse(false);

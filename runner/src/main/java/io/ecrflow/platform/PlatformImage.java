@@ -5,6 +5,7 @@ import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.TagMutability;
+import io.ecrflow.devops.DependentRuns;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.Containers;
@@ -52,7 +53,8 @@ import java.util.stream.Collectors;
  * ask its registry for the digest its tag has now, find the current version in ECR and compare the digest
  * it was built on — and stop right there when nothing changed. Otherwise build the next version (labelled
  * with its base), prove it with the integration test, create the repository when missing, push the
- * version tag, the extra tags and {@code latest}, report, and tell the Teams channel. Nothing is pushed
+ * version tag, the extra tags and {@code latest}, report, queue the pipelines built on it, and tell the Teams
+ * channel. Nothing is pushed
  * before the test passed, and no version tag is ever overwritten. When an earlier run published the current
  * version but stopped before {@code latest} or an extra tag, this run finishes that publication instead.
  */
@@ -72,10 +74,12 @@ public final class PlatformImage {
     private final Supplier<ImageBuilder> builderChoice;
     private final TeamsNotifications notifications;
     private final Gate gate;
+    private final DependentRuns dependents;
     private final Clock clock;
 
     public PlatformImage(Pipeline pipeline, Ecr ecr, RegistryClient registries, DockerEngine engine, Containers containers,
-                         Supplier<ImageBuilder> builderChoice, Optional<TeamsChannel> teams, Gate gate, Clock clock) {
+                         Supplier<ImageBuilder> builderChoice, Optional<TeamsChannel> teams, Gate gate,
+                         DependentRuns dependents, Clock clock) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.registries = registries;
@@ -84,6 +88,7 @@ public final class PlatformImage {
         this.builderChoice = builderChoice;
         this.notifications = new TeamsNotifications(pipeline, teams);
         this.gate = gate;
+        this.dependents = dependents;
         this.clock = clock;
     }
 
@@ -112,13 +117,18 @@ public final class PlatformImage {
             if (!plan.update() && !plan.unfinished().isEmpty()) {
                 Published published = finish(plan, registry);
                 report(plan, published.refs(), published.digest());
+                // the earlier run stopped before it could queue them
+                DependentRuns.Outcome queued = queueDependents(options);
                 notifications.published(options, "an earlier run stopped before " + tagList(plan.unfinished())
                         + "; this run finished publishing it", base, plan.versionRef(), published.refs(),
-                        published.digest(), plan.upstream());
+                        published.digest(), plan.upstream(), queued.runs());
+                queued.failure().ifPresent(failure -> {
+                    throw failure;
+                });
                 return;
             }
             if (!plan.update()) {
-                reportUnchanged(plan);
+                reportUnchanged(plan, options);
                 return;
             }
             engine.ping();
@@ -132,8 +142,12 @@ public final class PlatformImage {
             Published published = new TagPublisher(pipeline, engine, registry).publish(image, refs, login,
                     movingTags(refs, plan.versionRef()), gate);
             report(plan, refs, published.digest());
+            DependentRuns.Outcome queued = queueDependents(options);
             notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
-                    plan.upstream());
+                    plan.upstream(), queued.runs());
+            queued.failure().ifPresent(failure -> {
+                throw failure;
+            });
         } catch (RuntimeException e) {
             notifications.failed(options, e);
             throw e;
@@ -371,8 +385,22 @@ public final class PlatformImage {
         setOutputs(plan, refs, digest, true);
     }
 
-    private void reportUnchanged(Plan plan) {
+    /** Queues the pipelines built on the image; {@code queuedRuns} lists the runs' pages, comma-separated. */
+    private DependentRuns.Outcome queueDependents(PlatformImageOptions options) {
+        DependentRuns.Outcome outcome = dependents.queue(options.dependents());
+        if (options.dependents().any()) {
+            pipeline.setOutput("queuedRuns", outcome.runs().stream().map(run -> run.web().toString())
+                    .collect(Collectors.joining(",")));
+            pipeline.summary(DependentRuns.summary(outcome.runs()));
+        }
+        return outcome;
+    }
+
+    private void reportUnchanged(Plan plan, PlatformImageOptions options) {
         setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false);
+        if (options.dependents().any()) {
+            pipeline.setOutput("queuedRuns", "");
+        }
     }
 
     /** {@code updated} is true whenever this run published tags, a new version's or an unfinished one's. */

@@ -2,6 +2,7 @@ package io.ecrflow.platform;
 
 import io.ecrflow.Secret;
 import io.ecrflow.aws.RepositorySettings;
+import io.ecrflow.devops.Dependents;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Tag;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
  * @param cacheRef      where the registry cache lives; never a version tag, an extra tag or {@code latest}
  * @param retention     keepVersions: the lifecycle policy in {@code repository} is the one it generates
+ * @param dependents    the pipelines queued once a new version is published
  */
 public record PlatformImageOptions(
         RepositorySettings repository,
@@ -42,14 +44,15 @@ public record PlatformImageOptions(
         Notifications notifications,
         boolean registryCache,
         CacheRef cacheRef,
-        Optional<VersionRetention> retention) {
+        Optional<VersionRetention> retention,
+        Dependents dependents) {
 
     public PlatformImageOptions {
         extraTags = List.copyOf(extraTags);
         buildArgs = Map.copyOf(buildArgs);
     }
 
-    /** Options without a registry cache or keepVersions. */
+    /** Options without a registry cache, keepVersions or dependents. */
     public PlatformImageOptions(RepositorySettings repository, Path context, Path dockerfile, Optional<BaseImage> explicitBase,
                                 VersionTags versions, Version.Part bump, boolean forceUpdate, List<Tag> extraTags,
                                 boolean tagLatest, Map<String, String> buildArgs, Optional<String> platform, boolean noCache,
@@ -57,7 +60,7 @@ public record PlatformImageOptions(
                                 Notifications notifications) {
         this(repository, context, dockerfile, explicitBase, versions, bump, forceUpdate, extraTags, tagLatest, buildArgs,
                 platform, noCache, pull, builder, test, upstreamLogin, notifications, false,
-                CacheRef.defaultFor(repository.name()), Optional.empty());
+                CacheRef.defaultFor(repository.name()), Optional.empty(), Dependents.NONE);
     }
 
     /** The registry cache's reference in the registry logged in to; empty when the cache is off. */

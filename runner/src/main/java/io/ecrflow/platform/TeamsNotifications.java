@@ -1,6 +1,7 @@
 package io.ecrflow.platform;
 
 import io.ecrflow.UserError;
+import io.ecrflow.devops.QueuedRun;
 import io.ecrflow.notify.NotificationFailure;
 import io.ecrflow.notify.RunLink;
 import io.ecrflow.notify.TeamsCard;
@@ -9,6 +10,7 @@ import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -29,22 +31,27 @@ final class TeamsNotifications {
     }
 
     void published(PlatformImageOptions options, String reason, BaseImage base, ImageRef version, List<ImageRef> refs,
-                   Digest digest, BaseLabels upstream) {
+                   Digest digest, BaseLabels upstream, List<QueuedRun> queued) {
         if (teams.isEmpty()) {
             pipeline.info("No Teams webhook is configured (INPUT_TEAMSWEBHOOKURL), so no card is posted.");
             return;
         }
+        List<TeamsCard.Fact> facts = new ArrayList<>(List.of(
+                new TeamsCard.Fact("Repository", options.repository().name().value()),
+                new TeamsCard.Fact("Version", version.tag().value()),
+                new TeamsCard.Fact("Image", version.toString()),
+                new TeamsCard.Fact("Digest", digest.toString()),
+                new TeamsCard.Fact("Tags", refs.stream().map(r -> r.tag().value()).collect(Collectors.joining(", "))),
+                new TeamsCard.Fact("Base image", base.name()),
+                new TeamsCard.Fact("Base digest", upstream.digest().toString())));
+        if (!queued.isEmpty()) {
+            facts.add(new TeamsCard.Fact("Rebuilding", queued.stream().map(run -> run.pipeline() + " #" + run.name())
+                    .collect(Collectors.joining(", "))));
+        }
         TeamsCard card = TeamsCard.of(TeamsCard.Tone.GOOD,
                 "New platform image " + options.repository().name() + ":" + version.tag(),
                 "A new version of the platform image is available and ready to use (" + reason + ").",
-                List.of(new TeamsCard.Fact("Repository", options.repository().name().value()),
-                        new TeamsCard.Fact("Version", version.tag().value()),
-                        new TeamsCard.Fact("Image", version.toString()),
-                        new TeamsCard.Fact("Digest", digest.toString()),
-                        new TeamsCard.Fact("Tags", refs.stream().map(r -> r.tag().value()).collect(Collectors.joining(", "))),
-                        new TeamsCard.Fact("Base image", base.name()),
-                        new TeamsCard.Fact("Base digest", upstream.digest().toString())),
-                RunLink.from(pipeline::variable));
+                facts, RunLink.from(pipeline::variable));
         try {
             teams.get().post(card);
             pipeline.info("Posted \"" + card.title() + "\" to Teams.");

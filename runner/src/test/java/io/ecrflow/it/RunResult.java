@@ -26,12 +26,17 @@ record RunResult(int exitCode, String stdout, String stderr) {
             Matcher vso = OUTPUT.matcher(line);
             Matcher plain = PLAIN_OUTPUT.matcher(line);
             if (vso.matches()) {
-                outputs.put(vso.group(1), vso.group(2));
+                outputs.put(vso.group(1), unescaped(vso.group(2)));
             } else if (plain.matches()) {
                 outputs.put(plain.group(1), plain.group(2));
             }
         }
         return outputs;
+    }
+
+    /** A logging command's value as the agent reads it back ('%' last, as it escapes it first). */
+    private static String unescaped(String value) {
+        return value.replace("%0D", "\r").replace("%0A", "\n").replace("%AZP25", "%");
     }
 
     List<String> errors() {

@@ -112,7 +112,8 @@ class PlatformImageTest {
 
     private PlatformImage flow() {
         return new PlatformImage(pipeline, ecr, registry, engine, mock(Containers.class), () -> builder,
-                Optional.of(teams), io.ecrflow.publish.Gate.OPEN, Clock.systemUTC());
+                Optional.of(teams), io.ecrflow.publish.Gate.OPEN,
+                io.ecrflow.devops.DependentRuns.none(pipeline), Clock.systemUTC());
     }
 
     @Test

@@ -1,0 +1,21 @@
+package io.ecrflow.devops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Azure DevOps REST calls of the runner, in the job's project and with the job's access token. */
+public interface AzureDevOps {
+    /** The job's project, as messages name it. */
+    String project();
+
+    /** Every pipeline of the project, all pages. */
+    List<DefinedPipeline> pipelines();
+
+    /**
+     * Queues a run of a pipeline.
+     *
+     * @param refName the branch ({@code refs/heads/main}); empty for the pipeline's default branch
+     */
+    QueuedRun runPipeline(int pipelineId, Optional<String> refName, Map<String, String> templateParameters);
+}
