@@ -71,6 +71,13 @@ public final class Main implements Runnable {
     }
 
     static int fail(Pipeline pipeline, Exception e) {
+        String message = report(pipeline, e);
+        pipeline.complete(false, message);
+        return 1;
+    }
+
+    /** Shows a failure as an error (with its stack trace when debug is on) and returns the message shown. */
+    static String report(Pipeline pipeline, Exception e) {
         String message;
         if (e instanceof UserError user) {
             message = namingTheInput(user);
@@ -83,8 +90,7 @@ public final class Main implements Runnable {
             trace.toString().lines().forEach(pipeline::debug);
         }
         pipeline.error(message);
-        pipeline.complete(false, message);
-        return 1;
+        return message;
     }
 
     /**

@@ -16,6 +16,7 @@ import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.EngineContainers;
 import io.ecrflow.notify.TeamsChannel;
 import io.ecrflow.notify.TeamsWebhook;
+import io.ecrflow.pipeline.SectionPipeline;
 import io.ecrflow.platform.BaseImage;
 import io.ecrflow.platform.PlatformImage;
 import io.ecrflow.platform.PlatformImageOptions;
@@ -32,9 +33,12 @@ import io.ecrflow.scan.ScanGateSettings;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.TagPlan;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -173,8 +177,46 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Mixin
     ScanGateOptions scanGate;
 
+    @Option(names = "--images-file", paramLabel = "FILE",
+            description = "A YAML file listing many platform images (defaults, and images each with an id and the "
+                    + "inputs of this command as keys), all checked in one run; the other inputs given to the step "
+                    + "lie under the file's. Default: none (one image, from the inputs).")
+    String imagesFile;
+
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "With imagesFile: how many images are checked at once (builds run one at a time). Default: 4.")
+    String parallel;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     protected void execute(RunContext run) {
+        Optional<String> file = Inputs.text(imagesFile);
+        if (file.isPresent()) {
+            images(run, file.get());
+            return;
+        }
+        ImageRun image = prepare(run);
+        try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
+            image.connect(run, ecr, engine).run(image.options());
+        }
+    }
+
+    /** One image's inputs, all checked; what is left is to connect its flow to ECR and the engine. */
+    record ImageRun(PlatformImageOptions options, ScanGateSettings gate, BuildTimeout timeout,
+                    Optional<TeamsChannel> teams, DependentRuns dependentRuns, Set<String> insecure) {
+
+        PlatformImage connect(RunContext run, SdkEcr ecr, DockerJavaEngine engine) {
+            return new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure, run.pipeline()::warning),
+                    engine, new EngineContainers(engine.connection()),
+                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
+                            .choose(options.builder(), run.pipeline()::info),
+                    teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, Clock.systemUTC());
+        }
+    }
+
+    private ImageRun prepare(RunContext run) {
         PlatformImageOptions options = options(run);
         ScanGateSettings gate = scanGate.settings();
         BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
@@ -182,14 +224,47 @@ public final class PlatformImageCommand extends RunnerCommand {
         DependentRuns dependentRuns = dependentRuns(run, options.dependents());
         Set<String> insecure = new HashSet<>();
         Inputs.list(insecureRegistries).forEach(host -> insecure.add(host.toLowerCase(Locale.ROOT)));
+        return new ImageRun(options, gate, timeout, teams, dependentRuns, insecure);
+    }
+
+    private void images(RunContext run, String fileName) {
+        int checksAtOnce = number(parallel, 4, 1, 64, "parallel");
+        List<FileImage> images = fileImages(run, fileName);
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
-            new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure, run.pipeline()::warning), engine,
-                    new EngineContainers(engine.connection()),
-                    () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
-                            .choose(options.builder(), run.pipeline()::info),
-                    teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, Clock.systemUTC())
-                    .run(options);
+            List<PlatformImageFleet.Member> members = images.stream().map(image -> new PlatformImageFleet.Member(
+                    image.id(), image.log(), image.image().connect(image.context(), ecr, engine), image.image().options()))
+                    .toList();
+            new PlatformImageFleet(run.pipeline(), checksAtOnce).run(members);
         }
+    }
+
+    /** One image of the file: its id, the run it sees (its own log section), and its inputs. */
+    record FileImage(String id, RunContext context, SectionPipeline log, ImageRun image) {
+    }
+
+    /**
+     * Every image of the file, each entry read as this command's inputs; a mistake in any entry stops the run
+     * before anything is checked, so a file is never half acted on for a typo.
+     */
+    List<FileImage> fileImages(RunContext run, String fileName) {
+        ImagesFile file = ImagesFile.read(run.workingDirectory().resolve(fileName), fileName);
+        ImageEntryInputs.checkKeys(file, spec);
+        List<FileImage> images = new ArrayList<>();
+        for (ImagesFile.Entry entry : file.images()) {
+            SectionPipeline log = new SectionPipeline(run.pipeline(), entry.id(), "Platform image " + entry.id());
+            RunContext context = new RunContext(log, run.env(), run.workingDirectory());
+            ImageEntryInputs inputs = new ImageEntryInputs(file, entry, spec);
+            PlatformImageCommand command = new PlatformImageCommand();
+            CommandLine commandLine = new CommandLine(command);
+            commandLine.setDefaultValueProvider(inputs);
+            commandLine.parseArgs();
+            try {
+                images.add(new FileImage(entry.id(), context, log, command.prepare(context)));
+            } catch (UserError e) {
+                throw inputs.about(e);
+            }
+        }
+        return images;
     }
 
     PlatformImageOptions options(RunContext run) {

@@ -104,18 +104,60 @@ public final class PlatformImage {
         }
     }
 
+    /**
+     * What the check found for one image, all the publishing needs: the base, the login and the plan. Checks of
+     * many images may run at once; their publishing runs one image at a time ({@code --images-file}).
+     */
+    public static final class Check {
+        private final PlatformImageOptions options;
+        private final BaseImage base;
+        private final RegistryCredential login;
+        private final RegistryClient registry;
+        private final Plan plan;
+
+        private Check(PlatformImageOptions options, BaseImage base, RegistryCredential login, RegistryClient registry,
+                      Plan plan) {
+            this.options = options;
+            this.base = base;
+            this.login = login;
+            this.registry = registry;
+            this.plan = plan;
+        }
+    }
+
     public void run(PlatformImageOptions options) {
+        publish(check(options));
+    }
+
+    /** Finds the base image, asks its registry and ECR, and decides; nothing is built or written yet. */
+    public Check check(PlatformImageOptions options) {
         try {
             BaseImage base = findBaseImage(options);
             RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
             RegistryClient registry = registryClient(login, base, options);
-            Plan plan = plan(options, base, login, registry);
+            return new Check(options, base, login, registry, plan(options, base, login, registry));
+        } catch (RuntimeException e) {
+            notifications.failed(options, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Acts on the check: publishes a new version, finishes an unfinished one, or reports that nothing changed.
+     *
+     * @return whether tags were published
+     */
+    public boolean publish(Check check) {
+        PlatformImageOptions options = check.options;
+        BaseImage base = check.base;
+        Plan plan = check.plan;
+        try {
             if (!plan.update()) {
                 // the repository exists: its policy is kept as given even in runs that publish nothing
                 new RepositoryEnsurer(ecr, pipeline).applyLifecyclePolicy(options.repository());
             }
             if (!plan.update() && !plan.unfinished().isEmpty()) {
-                Published published = finish(plan, registry);
+                Published published = finish(plan, check.registry);
                 report(plan, published.refs(), published.digest());
                 // the earlier run stopped before it could queue them
                 DependentRuns.Outcome queued = queueDependents(options);
@@ -125,21 +167,21 @@ public final class PlatformImage {
                 queued.failure().ifPresent(failure -> {
                     throw failure;
                 });
-                return;
+                return true;
             }
             if (!plan.update()) {
                 reportUnchanged(plan, options);
-                return;
+                return false;
             }
             engine.ping();
             ImageBuilder builder = builderChoice.get();
-            List<RegistryCredential> pullAuth = pullAuth(login, base, options);
+            List<RegistryCredential> pullAuth = pullAuth(check.login, base, options);
             BuiltImage image = build(options, builder, base, plan, pullAuth);
             integrationTest(options, plan, base, builder, pullAuth);
             new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
             refuseTakenVersionTag(options.repository().name(), plan);
             List<ImageRef> refs = refsInPushOrder(options, plan);
-            Published published = new TagPublisher(pipeline, engine, registry).publish(image, refs, login,
+            Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
                     movingTags(refs, plan.versionRef()), gate);
             report(plan, refs, published.digest());
             DependentRuns.Outcome queued = queueDependents(options);
@@ -148,6 +190,7 @@ public final class PlatformImage {
             queued.failure().ifPresent(failure -> {
                 throw failure;
             });
+            return true;
         } catch (RuntimeException e) {
             notifications.failed(options, e);
             throw e;
