@@ -1,9 +1,12 @@
 package io.ecrflow.tasks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What the agent still does for a task whose task.json declares {@code restrictions}: in restricted command
@@ -41,7 +44,9 @@ final class RestrictedMode {
         return violations;
     }
 
+    /** The agent matches with minimatch; the manifests only use '*', for any run of characters. */
     private static boolean settable(String variable, List<String> allowed) {
-        return allowed.stream().anyMatch(name -> name.equalsIgnoreCase(variable));
+        return allowed.stream().anyMatch(name -> Pattern.compile(Arrays.stream(name.split("\\*", -1)).map(Pattern::quote)
+                .collect(Collectors.joining(".*")), Pattern.CASE_INSENSITIVE).matcher(variable).matches());
     }
 }
