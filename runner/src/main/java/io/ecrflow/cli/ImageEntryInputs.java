@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
  * is a key of the file with nothing more to write.
  */
 final class ImageEntryInputs implements IDefaultValueProvider {
-    /** Inputs of the run as a whole: one connection to ECR, and how the file itself is read. */
-    private static final Set<String> RUN_INPUTS = Set.of(ImagesFile.INPUT, "parallel");
+    /** Inputs of the run as a whole: one connection to ECR, and which of the file's images run, how many at once. */
+    private static final Set<String> RUN_INPUTS = Set.of(ImagesFile.INPUT, "parallel", "imageIds");
     private static final String AWS_MIXIN = "aws";
 
     private final ImagesFile file;

@@ -44,6 +44,21 @@ record ImagesFile(String name, Map<String, Setting> defaults, List<Entry> images
     record Entry(String id, int line, Map<String, Setting> settings) {
     }
 
+    /** The images of these ids, in the file's order; all of them without ids. */
+    List<Entry> chosen(List<String> ids) {
+        if (ids.isEmpty()) {
+            return images;
+        }
+        List<String> known = images.stream().map(Entry::id).toList();
+        for (String id : ids) {
+            if (known.stream().noneMatch(id::equalsIgnoreCase)) {
+                throw new UserError("imageIds names '" + id + "', which is no image of " + name + "; its images are "
+                        + String.join(", ", known) + ".", "imageIds");
+            }
+        }
+        return images.stream().filter(image -> ids.stream().anyMatch(image.id()::equalsIgnoreCase)).toList();
+    }
+
     /** @param name the file as the user named it, for messages */
     static ImagesFile read(Path file, String name) {
         if (!Files.isRegularFile(file)) {

@@ -187,6 +187,11 @@ public final class PlatformImageCommand extends RunnerCommand {
             description = "With imagesFile: how many images are checked at once (builds run one at a time). Default: 4.")
     String parallel;
 
+    @Option(names = "--image-ids", paramLabel = "IDS",
+            description = "With imagesFile: the ids of the images to run, comma- or newline-separated (one slice of a large "
+                    + "file, e.g. one job of a matrix). Default: every image of the file.")
+    List<String> imageIds;
+
     @Spec
     CommandSpec spec;
 
@@ -250,7 +255,7 @@ public final class PlatformImageCommand extends RunnerCommand {
         ImagesFile file = ImagesFile.read(run.workingDirectory().resolve(fileName), fileName);
         ImageEntryInputs.checkKeys(file, spec);
         List<FileImage> images = new ArrayList<>();
-        for (ImagesFile.Entry entry : file.images()) {
+        for (ImagesFile.Entry entry : file.chosen(Inputs.list(imageIds, "imageIds"))) {
             SectionPipeline log = new SectionPipeline(run.pipeline(), entry.id(), "Platform image " + entry.id());
             RunContext context = new RunContext(log, run.env(), run.workingDirectory());
             ImageEntryInputs inputs = new ImageEntryInputs(file, entry, spec);

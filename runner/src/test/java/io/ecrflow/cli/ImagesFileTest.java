@@ -247,4 +247,27 @@ class ImagesFileTest {
         assertThatThrownBy(() -> images("images:\n  - id: a\n    buildArgs:\n      A: [1, 2]\n"))
                 .hasMessageContaining("line 3: 'buildArgs' holds a nested list or mapping");
     }
+
+    @Test
+    void imageIdsRunOneSliceOfTheFileInItsOrder() throws Exception {
+        String yaml = """
+                images:
+                  - id: net6_runtime
+                    repository: platform/net6-runtime
+                    context: platform-images/net6/runtime
+                  - id: net6_sdk
+                    repository: platform/net6-sdk
+                    context: platform-images/net6/sdk
+                  - id: net7_runtime
+                    repository: platform/net7-runtime
+                    context: platform-images/net7/runtime
+                """;
+
+        assertThat(images(yaml, "--image-ids", "NET7_runtime,net6_runtime")).extracting(PlatformImageCommand.FileImage::id)
+                .containsExactly("net6_runtime", "net7_runtime");
+        assertThatThrownBy(() -> images(yaml, "--image-ids", "net8_runtime"))
+                .isInstanceOf(UserError.class)
+                .hasMessage("imageIds names 'net8_runtime', which is no image of platform-images.yml; its images are "
+                        + "net6_runtime, net6_sdk, net7_runtime.");
+    }
 }

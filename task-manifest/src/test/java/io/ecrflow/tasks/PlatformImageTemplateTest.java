@@ -1,9 +1,13 @@
 package io.ecrflow.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,5 +72,32 @@ class PlatformImageTemplateTest {
         }
         assertThat(declared).contains("force_update");
         assertThat(used).isNotEmpty().isEqualTo(declared);
+    }
+
+    @Test
+    void theMatrixTemplateRunsTheImagesFileOneSliceAJobWithInputsTheTaskHasAndDeclaresWhatItUses() throws IOException {
+        Path template = Repo.root().resolve("docs/templates/platform-images-matrix.yml");
+        JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(template.toFile());
+        TaskManifest task = TaskManifest.named("EcrPlatformImage");
+        JsonNode job = yaml.path("jobs").get(0);
+        JsonNode step = job.path("steps").get(0);
+        Set<String> inputs = new LinkedHashSet<>();
+        step.path("inputs").fieldNames().forEachRemaining(inputs::add);
+
+        assertThat(step.path("task").asText()).isEqualTo(task.name() + "@" + task.json().path("version").path("Major").asInt());
+        assertThat(inputs).contains("imagesFile", "imageIds", "awsConnection", "teamsWebhookUrl")
+                .allSatisfy(name -> assertThat(task.input(name)).as("input %s of %s", name, task).isPresent());
+        assertThat(step.path("inputs").path("imageIds").asText()).isEqualTo("$(image_ids)");
+        // the matrix sets image_ids for each slice; without slices the job sets it empty: the whole file
+        assertThat(job.toString()).contains("\"image_ids\":\"${{ join(',', slice.images) }}\"", "\"image_ids\":\"\"");
+
+        Set<String> declared = new LinkedHashSet<>();
+        yaml.path("parameters").forEach(parameter -> declared.add(parameter.path("name").asText()));
+        Set<String> used = new LinkedHashSet<>();
+        Matcher use = USED_PARAMETER.matcher(Files.readString(template));
+        while (use.find()) {
+            used.add(use.group(1));
+        }
+        assertThat(used).isEqualTo(declared);
     }
 }
