@@ -170,7 +170,7 @@ public final class PlatformImage {
                 return true;
             }
             if (!plan.update()) {
-                reportUnchanged(plan, options);
+                reportUnchanged(plan);
                 return false;
             }
             engine.ping();
@@ -431,19 +431,17 @@ public final class PlatformImage {
     /** Queues the pipelines built on the image; {@code queuedRuns} lists the runs' pages, comma-separated. */
     private DependentRuns.Outcome queueDependents(PlatformImageOptions options) {
         DependentRuns.Outcome outcome = dependents.queue(options.dependents());
-        if (options.dependents().any()) {
-            pipeline.setOutput("queuedRuns", outcome.runs().stream().map(run -> run.web().toString())
-                    .collect(Collectors.joining(",")));
+        pipeline.setOutput("queuedRuns", outcome.runs().stream().map(run -> run.web().toString())
+                .collect(Collectors.joining(",")));
+        if (!outcome.runs().isEmpty()) {
             pipeline.summary(DependentRuns.summary(outcome.runs()));
         }
         return outcome;
     }
 
-    private void reportUnchanged(Plan plan, PlatformImageOptions options) {
+    private void reportUnchanged(Plan plan) {
         setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false);
-        if (options.dependents().any()) {
-            pipeline.setOutput("queuedRuns", "");
-        }
+        pipeline.setOutput("queuedRuns", "");
     }
 
     /** {@code updated} is true whenever this run published tags, a new version's or an unfinished one's. */
