@@ -22,8 +22,15 @@ const RUNNER_JAR = 'ecrflow-runner.jar';
 const PACKED_RUNNER = `${RUNNER_JAR}.br`;
 // The inputs that choose an AWS service connection: ecrflow's own type, and the AWS Toolkit's under its name.
 const CONNECTION_INPUTS = ['awsConnection', 'awsCredentials'];
-// The job's own connection, which the runner uses for OIDC tokens and Azure DevOps REST calls.
+// The job's own connection: its AccessToken is the job's System.AccessToken, which the runner needs only for
+// OIDC tokens (workload identity federation) and Azure DevOps REST calls (queueing dependent pipelines).
 const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
+// The same token, when a pipeline maps it into the step's env.
+const JOB_TOKEN_VARIABLE = 'SYSTEM_ACCESSTOKEN';
+// Inputs that, when set, have the runner call Azure DevOps with the job's token.
+const JOB_TOKEN_INPUTS = ['dependents'];
+// The scheme of a service connection that federates (OIDC): the runner asks Azure DevOps for its token.
+const OIDC_SCHEME = 'none';
 // How the agent hands a step its service connections (longest prefix first): each name goes on with the
 // connection's id, alone or followed by _<FIELD>.
 const ENDPOINT_PREFIXES = ['ENDPOINT_AUTH_PARAMETER_', 'ENDPOINT_AUTH_SCHEME_', 'ENDPOINT_AUTH_', 'ENDPOINT_DATA_', 'ENDPOINT_URL_'];
@@ -81,12 +88,15 @@ function run(command, options) {
 
 /**
  * The step's environment without the service connections and secret variables the runner has no use for:
- * the agent gives every step all the connections its inputs name and every secret variable of the job, and
- * none of those but the chosen AWS connection's (and the job's own) should reach the JVM.
+ * the agent gives every step all the connections its inputs name, the job's own connection and every secret
+ * variable of the job, and none of those but the chosen AWS connection's should reach the JVM; the job's
+ * access token only when this step needs it.
  */
 function runnerEnvironment(env, aws) {
     const chosen = aws ? CONNECTION_INPUTS.map((input) => env.input(input)).filter(Boolean) : [];
-    const kept = new Set(chosen.map((id) => id.toUpperCase()).concat(aws ? [JOB_CONNECTION] : []));
+    const jobToken = aws && jobTokenNeeded(env, chosen);
+    const handedOn = chosen.concat(jobToken ? [JOB_CONNECTION] : []);
+    const kept = new Set(handedOn.map((id) => id.toUpperCase()));
     const childEnv = {};
     for (const name of Object.keys(process.env)) {
         const upper = name.toUpperCase();
@@ -97,9 +107,12 @@ function runnerEnvironment(env, aws) {
         if (upper.startsWith('SECRET_') && !upper.startsWith(RUNNER_SECRET_VARIABLES)) {
             continue;
         }
+        if (upper === JOB_TOKEN_VARIABLE && !jobToken) {
+            continue;
+        }
         childEnv[name] = process.env[name];
     }
-    registerSecretsHandedOn(childEnv, chosen);
+    registerSecretsHandedOn(childEnv, handedOn);
     if (aws && chosen.length === 0) {
         writeLine(`No AWS service connection chosen (input '${CONNECTION_INPUTS[0]}', or the AWS Toolkit's `
             + `'${CONNECTION_INPUTS[1]}'): the credentials come from the task's AWS credentials inputs, the AWS Toolkit's `
@@ -110,17 +123,28 @@ function runnerEnvironment(env, aws) {
 }
 
 /**
- * Registers the secrets the runner is handed (the chosen connections' fields, the AWS Toolkit's secret
- * variables) before the launcher prints anything, even a step that ends before Java starts. The runner
+ * Whether the runner calls Azure DevOps with the job's access token in this step: to queue dependent
+ * pipelines, or to ask for the OIDC token of a connection that federates (the chosen one, or the one
+ * oidcServiceConnectionId names).
+ */
+function jobTokenNeeded(env, chosen) {
+    const federates = chosen.some((id) => (env.get(`ENDPOINT_AUTH_SCHEME_${id}`) || '').toLowerCase() === OIDC_SCHEME);
+    return federates || Boolean(env.input('oidcServiceConnectionId')) || JOB_TOKEN_INPUTS.some((input) => env.input(input));
+}
+
+/**
+ * Registers the secrets the runner is handed (the chosen connections' fields, the job's access token, the AWS
+ * Toolkit's secret variables) before the launcher prints anything, even a step that ends before Java starts. The runner
  * registers them again as it starts, for runs without this launcher; the agent takes that as a no-op.
  */
-function registerSecretsHandedOn(childEnv, chosen) {
-    const fieldPrefixes = chosen.map((id) => `ENDPOINT_AUTH_PARAMETER_${id.toUpperCase()}_`);
+function registerSecretsHandedOn(childEnv, handedOn) {
+    const fieldPrefixes = handedOn.map((id) => `ENDPOINT_AUTH_PARAMETER_${id.toUpperCase()}_`);
     // sorted, so the log's order never depends on how the agent ordered the environment
     for (const name of Object.keys(childEnv).sort()) {
         const upper = name.toUpperCase();
         const field = fieldPrefixes.find((p) => upper.startsWith(p));
-        const secret = field ? !NAMING_FIELDS.includes(upper.slice(field.length)) : upper.startsWith(RUNNER_SECRET_VARIABLES);
+        const secret = field ? !NAMING_FIELDS.includes(upper.slice(field.length))
+            : upper.startsWith(RUNNER_SECRET_VARIABLES) || upper === JOB_TOKEN_VARIABLE;
         if (secret && childEnv[name].trim()) {
             writeLine(`##vso[task.setsecret]${escapeMessage(childEnv[name])}`);
         }

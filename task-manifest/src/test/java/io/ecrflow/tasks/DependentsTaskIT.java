@@ -1,0 +1,97 @@
+package io.ecrflow.tasks;
+
+import io.ecrflow.testbed.AzureDevOpsFront;
+import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.Testbed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * EcrPlatformImage@1's dependents run as the agent runs the task: the agent hands every step the job's access
+ * token as the SystemVssConnection endpoint, and the launcher passes it on to the runner only when the step
+ * queues dependent pipelines (or asks for an OIDC token), registering it as a secret first.
+ */
+class DependentsTaskIT {
+    private final Testbed testbed = SharedTestbed.get();
+    private final ServiceConnection connection = ServiceConnection.withExampleKeys();
+
+    @TempDir
+    Path sources;
+
+    @Test
+    void theJobsTokenReachesTheRunnerOnlyInAStepThatQueuesDependents() throws Exception {
+        String repository = "dependents/task-" + UUID.randomUUID().toString().substring(0, 8);
+        writePlatformImage(repository);
+        try (AzureDevOpsFront devops = AzureDevOpsFront.start("contoso", "Platform Team")) {
+            devops.addPipeline(57, "orders-api", "\\", "refs/heads/develop");
+
+            StepResult queueing = platformImageStep(repository, "971", devops).input("dependents", "orders-api@main env=test")
+                    .run();
+
+            assertThat(queueing.exitCode()).as(queueing.toString()).isZero();
+            assertThat(devops.runs()).singleElement().satisfies(run -> {
+                assertThat(run.pipelineId()).isEqualTo(57);
+                assertThat(run.refName()).contains("refs/heads/main");
+                assertThat(run.templateParameters()).containsExactly(Map.entry("env", "test"));
+            });
+            assertThat(devops.requests()).isNotEmpty().allSatisfy(request -> assertThat(request.authorized()).isTrue());
+            assertThat(queueing.outputs()).containsEntry("queuedRuns", devops.runs().get(0).webUrl());
+            // registered by the launcher before it prints anything else, and shown nowhere
+            assertThat(queueing.lines().get(0)).startsWith("##vso[task.setsecret]");
+            assertThat(queueing.lines().subList(0, queueing.lines().indexOf("##vso[task.setsecret]" + devops.accessToken())))
+                    .allMatch(line -> line.startsWith("##vso[task.setsecret]"));
+            assertThat((queueing.stdout() + queueing.stderr()).lines().filter(line -> line.contains(devops.accessToken())))
+                    .allMatch(line -> line.equals("##vso[task.setsecret]" + devops.accessToken())).isNotEmpty();
+
+            // the same job, a step without dependents: the token, even mapped into the step's env, stays behind
+            StepResult plain = platformImageStep(repository, "972", devops)
+                    .variable("SYSTEM_ACCESSTOKEN", devops.accessToken()).run();
+
+            assertThat(plain.exitCode()).as(plain.toString()).isZero();
+            assertThat(plain.outputs()).containsEntry("updated", "false").containsEntry("queuedRuns", "");
+            // the runner registers every secret it is handed: what it never registers, it was never handed
+            assertThat(plain.commands("task.setsecret")).extracting(AgentCommand::message)
+                    .contains(connection.secretAccessKey()).doesNotContain(devops.accessToken());
+            assertThat(plain.stdout() + plain.stderr()).doesNotContain(devops.accessToken());
+            assertThat(devops.runs()).hasSize(1);
+        }
+    }
+
+    /** A platform image on a base the test pushes to the same registry (the test bed reaches no public one). */
+    private void writePlatformImage(String repository) throws Exception {
+        SampleApp.create(sources, "dependents-task");
+        String base = "dependents/task-base";
+        if (testbed.manifestDigest(base, "1").isEmpty()) {
+            StepResult pushed = AgentStep.main("EcrBuildPush", sources).serviceConnection(connection)
+                    .input("repository", base).input("context", "src").input("tags", "1")
+                    .variables(Pipelines.build("970", "main")).variables(SharedTestbed.endpointVariables()).run();
+            assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+        }
+        Path platform = Files.createDirectories(sources.resolve("platform"));
+        Files.writeString(platform.resolve("Dockerfile"), """
+                FROM %s/%s:1
+                RUN ["/bin/busybox", "sh", "-c", "echo %s > /platform.txt"]
+                """.formatted(testbed.registryHost(), base, repository));
+    }
+
+    private AgentStep platformImageStep(String repository, String buildId, AzureDevOpsFront devops) {
+        return AgentStep.main("EcrPlatformImage", sources).serviceConnection(connection)
+                .input("repository", repository)
+                .input("context", "platform")
+                .input("versionPrefix", "base")
+                .variables(Pipelines.build(buildId, "main")).variables(SharedTestbed.endpointVariables())
+                .variable("SYSTEM_COLLECTIONURI", devops.collectionUri())
+                .variable("SYSTEM_TEAMPROJECT", devops.project())
+                // what the agent hands every task step of a job
+                .variable("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken())
+                .variable("ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION", "OAuth")
+                .variable("ENDPOINT_URL_SYSTEMVSSCONNECTION", devops.collectionUri());
+    }
+}
