@@ -270,4 +270,41 @@ class ImagesFileTest {
                 .hasMessage("imageIds names 'net8_runtime', which is no image of platform-images.yml; its images are "
                         + "net6_runtime, net6_sdk, net7_runtime.");
     }
+
+    @Test
+    void inputsTheCommandGainedLaterAreKeysOfTheFileToo() throws Exception {
+        env.put("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/");
+        env.put("SYSTEM_TEAMPROJECT", "Platform");
+        env.put("SYSTEM_ACCESSTOKEN", "job-token");
+        List<PlatformImageCommand.FileImage> images = images("""
+                defaults:
+                  keepVersions: 10
+                images:
+                  - id: net6_runtime
+                    repository: platform/net6-runtime
+                    context: platform-images/net6/runtime
+                    versionPrefix: 6.0-bullseye-slim
+                    dependents:
+                      - orders-api@main
+                      - 42 baseTag=6.0
+                  - id: net6_sdk
+                    repository: platform/net6-sdk
+                    context: platform-images/net6/sdk
+                    keepVersions: 3
+                """);
+
+        PlatformImageOptions runtime = options(images, 0);
+        assertThat(runtime.retention()).hasValueSatisfying(retention -> assertThat(retention.keep()).isEqualTo(10));
+        assertThat(runtime.dependents().pipelines()).satisfiesExactly(
+                orders -> {
+                    assertThat(orders.pipeline()).isEqualTo("orders-api");
+                    assertThat(orders.branch()).contains("main");
+                },
+                numbered -> {
+                    assertThat(numbered.pipeline()).isEqualTo("42");
+                    assertThat(numbered.parameters()).containsEntry("baseTag", "6.0");
+                });
+        assertThat(options(images, 1).retention()).hasValueSatisfying(retention -> assertThat(retention.keep()).isEqualTo(3));
+        assertThat(options(images, 1).dependents().any()).isFalse();
+    }
 }
