@@ -86,6 +86,9 @@ testbed_jar="$PWD/testbed/$build_dir/ecrflow-testbed.jar"
 web_repository=bench/web
 cache_repository=bench/cached
 platform_repository=bench/runtime
+fleet_repository=bench/fleet
+fleet_base_repository=dotnet/fleet-base
+fleet_size=20
 version_prefix=6.0-bullseye-slim
 
 logs="$ECRFLOW_STATE_DIR/bench"
@@ -109,6 +112,7 @@ stop_bench() {
     forget_web_images
     forget_cache_images
     forget_platform_images
+    forget_fleet_images
   fi
   if ((${#docker_configs[@]} > 0)); then rm -rf "${docker_configs[@]}"; fi
   if [[ -n $work ]]; then rm -rf "$work"; fi
@@ -184,6 +188,16 @@ forget_platform_images() {
   local tag refs=()
   for tag in "$version_prefix-1.0.0" 6.0 latest; do refs+=("$registry/$platform_repository:$tag"); done
   if [[ -n $upstream_host ]]; then refs+=("$upstream_host/dotnet/runtime:$version_prefix"); fi
+  remove_images "${refs[@]}"
+}
+
+forget_fleet_images() {
+  local refs=() i
+  if [[ -z $upstream_host ]]; then return 0; fi
+  for ((i = 1; i <= fleet_size; i++)); do
+    refs+=("$upstream_host/$fleet_base_repository:$(fleet_tag "$i")" "$registry/$fleet_repository/$(fleet_id "$i"):latest"
+      "$registry/$fleet_repository/$(fleet_id "$i"):$version_prefix-1.0.0")
+  done
   remove_images "${refs[@]}"
 }
 
@@ -502,6 +516,92 @@ platform_round() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# Scenario: the scheduled check of a fleet of platform images, none of whose bases changed upstream.
+
+fleet_id() { printf 'img%02d' "$1"; }
+fleet_tag() { printf 't%02d' "$1"; }
+
+# Each platform image is FROM its own tag of one upstream image (one image, many tags: a push per tag).
+publish_fleet_bases() {
+  local context="$work/fleet-base" i
+  mkdir -p "$context"
+  cp /bin/busybox "$context/busybox"
+  printf 'fleet %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$context/release"
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY release /etc/base-release\n' >"$context/Dockerfile"
+  docker build -q -t "$upstream_host/$fleet_base_repository:$(fleet_tag 1)" "$context" >/dev/null
+  for ((i = 1; i <= fleet_size; i++)); do
+    docker tag "$upstream_host/$fleet_base_repository:$(fleet_tag 1)" "$upstream_host/$fleet_base_repository:$(fleet_tag "$i")"
+    docker push "$upstream_host/$fleet_base_repository:$(fleet_tag "$i")" >>"$logs/fleet-upstream-push.log" 2>&1 ||
+      { tail -n 20 "$logs/fleet-upstream-push.log" >&2; ecrflow_die "could not push the fleet's base image"; }
+  done
+}
+
+# The images file ecrflow reads, and each image's Dockerfile.
+write_fleet() {
+  local i id
+  mkdir -p "$work/fleet"
+  {
+    printf 'defaults:\n  versionPrefix: %s\nimages:\n' "$version_prefix"
+    for ((i = 1; i <= fleet_size; i++)); do
+      id="$(fleet_id "$i")"
+      mkdir -p "$work/fleet/$id"
+      printf 'FROM %s:%s\nENV PLATFORM_IMAGE=%s\n' "$upstream_host/$fleet_base_repository" "$(fleet_tag "$i")" "$id" \
+        >"$work/fleet/$id/Dockerfile"
+      printf '  - id: %s\n    repository: %s/%s\n    context: %s\n' "$id" "$fleet_repository" "$id" "$work/fleet/$id"
+    done
+  } >"$work/fleet/platform-images.yml"
+}
+
+ecrflow_fleet_check() {
+  task hosted EcrPlatformImageV1 INPUT_IMAGESFILE="$work/fleet/platform-images.yml"
+}
+
+# The seed's check-if-update-is-needed.sh for one image, with the same tools: when was the base image
+# published upstream (curl and jq against the registry: its manifest, then its config's created date,
+# where the seed asks MCR's catalog for lastModifiedDate), when was the platform image pushed to ECR
+# (aws ecr describe-images, imagePushedAt of latest), and is the push the later. Compared to the second,
+# not to the day as the seed does, or a base and a platform image of the same day would always differ.
+glue_seed_check() {
+  local id tag manifest config created pushed
+  id="$(fleet_id "$1")"
+  tag="$(fleet_tag "$1")"
+  manifest="$(curl -fsS -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$upstream_host/v2/$fleet_base_repository/manifests/$tag")" || return 1
+  config="$(jq -r '.config.digest' <<<"$manifest")" || return 1
+  created="$(curl -fsS "http://$upstream_host/v2/$fleet_base_repository/blobs/$config" | jq -r '.created')" || return 1
+  pushed="$(aws_ecr describe-images --repository-name "$fleet_repository/$id" --image-ids imageTag=latest |
+    jq -r '.imageDetails[0].imagePushedAt')" || return 1
+  if (($(date -d "$pushed" +%s) >= $(date -d "$created" +%s))); then
+    printf '%s: no update (pushed %s, base created %s)\n' "$id" "$pushed" "$created"
+  else
+    printf '%s: update (pushed %s, base created %s)\n' "$id" "$pushed" "$created"
+    glue_fleet_updates=$((glue_fleet_updates + 1))
+  fi
+}
+
+glue_fleet_updates=0
+# What a user runs without ecrflow: the seed's per-image check, once for every image of the fleet.
+glue_fleet_check() {
+  local i
+  glue_fleet_updates=0
+  for ((i = 1; i <= fleet_size; i++)); do glue_seed_check "$i" || return 1; done
+}
+
+fleet_round() {
+  local tool=$1 label=$2 log
+  log="$logs/fleet-$tool-$label.log"
+  timed "$log" "${tool}_fleet_check"
+  if [[ $tool == ecrflow ]]; then
+    grep -q '^updatedImages=$' "$log" ||
+      ecrflow_die "platform-image --images-file did not report updatedImages empty (log: $log)"
+    [[ $(grep -c 'Decision: no update' "$log") == "$fleet_size" ]] ||
+      ecrflow_die "platform-image --images-file did not decide 'no update' for all $fleet_size images (log: $log)"
+  elif ((glue_fleet_updates > 0)); then
+    ecrflow_die "the seed's check saw $glue_fleet_updates updates where there is none (log: $log)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------
 
 ecrflow_prepare_test_bed
 
@@ -594,6 +694,19 @@ ecrflow_info "warm-up done, not timed"
 timed_rounds platform platform_round ecrflow glue
 forget_platform_images
 
+ecrflow_heading "Platform images: no-update check of $fleet_size images in one run ($rounds rounds)"
+publish_fleet_bases
+write_fleet
+timed "$logs/fleet-first.log" ecrflow_fleet_check
+[[ $(grep -c 'Decision: first version' "$logs/fleet-first.log") == "$fleet_size" ]] ||
+  ecrflow_die "the first images-file run did not publish all $fleet_size images (log: $logs/fleet-first.log)"
+ecrflow_info "published 1.0.0 of $fleet_size platform images in $elapsed s (not timed)"
+fleet_round ecrflow warm-up
+fleet_round glue warm-up
+ecrflow_info "warm-up done, not timed"
+timed_rounds fleet fleet_round ecrflow glue
+forget_fleet_images
+
 # ---------------------------------------------------------------------------------------------------
 
 # shellcheck disable=SC2086 # the recorded times are space-separated
@@ -630,6 +743,7 @@ fi
 platform="$(med platform-ecrflow)"
 printf '\n%-58s %7.2f s %7.2f s %7s   %-7s %s\n' "platform-image \"no update\", hosted agent, JVM start incl." \
   "$platform" "$(med platform-glue)" "" "<= 1 s" "$(verdict "$platform" "<=" 1)"
+ratio_row "platform-image $fleet_size images \"no update\", one run / $fleet_size checks" fleet-ecrflow fleet-glue "<=" 0.5
 printf '%-58s %7.2f s %7.2f s\n' "first step on a self-hosted agent (makes the archive)" \
   "$first_self_hosted_login" "$first_self_hosted_build_push"
 cat <<EOF
@@ -642,6 +756,9 @@ cat <<EOF
   3 x (docker tag + docker push).
   The ideal: already logged in, DOCKER_BUILDKIT=1 docker build + one docker push.
   Platform image, second column: the glue that pulls the current platform image and the upstream base.
+  $fleet_size images: one EcrPlatformImage@1 step with an images file (hosted agent) against the seed's
+  check-if-update-is-needed.sh logic run once per image (curl + jq to the upstream registry,
+  aws ecr describe-images), as $fleet_size pipelines would run it; neither builds anything.
 All on 127.0.0.1 (test server, registries), with no network latency and small images; see
 docs/benchmark.md for what that means for real pipelines. Each run's output: $logs
 EOF
