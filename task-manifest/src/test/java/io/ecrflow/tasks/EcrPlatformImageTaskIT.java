@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -89,7 +91,7 @@ class EcrPlatformImageTaskIT {
         digestOf100 = step.outputs().get("digest");
         assertThat(digestOf100).matches("sha256:[0-9a-f]{64}");
         assertThat(step.outputs()).as("every declared output variable, and no other")
-                .containsOnlyKeys(TaskManifest.named("EcrPlatformImage").outputVariables())
+                .containsOnlyKeys(singleImageOutputs())
                 .containsEntry("updated", "true")
                 .containsEntry("version", "1.0.0")
                 .containsEntry("versionTag", versionTag)
@@ -129,7 +131,7 @@ class EcrPlatformImageTaskIT {
         assertThat(step.exitCode()).as(step.toString()).isZero();
         assertThat(step.result()).contains("Succeeded");
         assertThat(step.errors()).isEmpty();
-        assertThat(step.outputs()).containsOnlyKeys(TaskManifest.named("EcrPlatformImage").outputVariables())
+        assertThat(step.outputs()).containsOnlyKeys(singleImageOutputs())
                 .containsEntry("updated", "false")
                 .containsEntry("version", "1.0.0")
                 .containsEntry("versionTag", PREFIX + "-1.0.0")
@@ -140,6 +142,59 @@ class EcrPlatformImageTaskIT {
         assertThat(testbed.tagsOf(repository)).isEqualTo(tagsBefore);
         assertThat(teams.cards()).as("no card without a new version").hasSize(1);
         assertWebhookRegisteredAsSecretBeforeTheRunnerPrintsAnythingAndNeverShown(step);
+    }
+
+    @Test
+    @Order(3)
+    void anImagesFileSetsEachImagesOutputsUnderItsIdAllowedByTheTasksRestrictions() throws Exception {
+        Files.writeString(sources.resolve("platform-images.yml"), """
+                defaults:
+                  versionPrefix: %s
+                  extraTags: "6.0"
+                images:
+                  - id: net6_runtime
+                    repository: %s
+                    context: platform-images/net6/runtime
+                    testDockerfile: shared/integration-tests/net6/Dockerfile
+                  - id: net6_copy
+                    repository: %s-copy
+                    context: platform-images/net6/runtime
+                """.formatted(PREFIX, repository, repository));
+
+        StepResult step = AgentStep.main("EcrPlatformImage", sources)
+                .serviceConnection(connection)
+                .input("imagesFile", "platform-images.yml")
+                .input("teamsWebhookUrl", teams.url())
+                .variables(Pipelines.build("103", "main"))
+                .variables(SharedTestbed.endpointVariables())
+                .run();
+
+        assertThat(step.exitCode()).as(step.toString()).isZero();
+        assertThat(step.result()).contains("Succeeded");
+        assertThat(RestrictedMode.violations(step, TaskManifest.named("EcrPlatformImage")))
+                .as("commands the task's restrictions would refuse").isEmpty();
+        Set<String> expected = new TreeSet<>(List.of("summaryFile", "updatedImages"));
+        for (String id : List.of("net6_runtime", "net6_copy")) {
+            singleImageOutputs().stream().filter(output -> !output.equals("summaryFile"))
+                    .forEach(output -> expected.add(id + "_" + output));
+        }
+        assertThat(step.outputs()).containsOnlyKeys(expected)
+                .containsEntry("updatedImages", "net6_copy")
+                .containsEntry("net6_runtime_updated", "false")
+                .containsEntry("net6_runtime_digest", digestOf100)
+                .containsEntry("net6_copy_updated", "true")
+                .containsEntry("net6_copy_versionTag", PREFIX + "-1.0.0");
+        assertThat(Files.readString(Path.of(step.outputs().get("summaryFile")))).as("the run summary")
+                .contains("### Platform image net6\\_runtime", "### Platform image net6\\_copy");
+        for (String tag : List.of(PREFIX + "-1.0.0", "6.0", "latest")) {
+            docker("rmi", "--force", testbed.registryHost() + "/" + repository + "-copy:" + tag);
+        }
+    }
+
+    /** What a run of one image sets: every declared output but the list an images file's run gives. */
+    private static List<String> singleImageOutputs() {
+        return TaskManifest.named("EcrPlatformImage").outputVariables().stream()
+                .filter(output -> !output.equals("updatedImages")).toList();
     }
 
     /** The step of the template's weekly pipeline for one platform image. */
