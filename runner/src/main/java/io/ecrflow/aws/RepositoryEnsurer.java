@@ -2,8 +2,10 @@ package io.ecrflow.aws;
 
 import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.registry.RepositoryName;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Makes sure the repository exists before anything is pushed: describe, create when missing (a race
@@ -44,27 +46,32 @@ public final class RepositoryEnsurer {
         return repository;
     }
 
-    /**
-     * Puts the settings' lifecycle policy, shown in the log first, unless the repository has those rules already:
-     * then nothing is written. A policy it replaces is shown too, so that it is not lost.
-     */
+    /** Puts the settings' lifecycle policy, if any, as {@link #applyLifecyclePolicy(RepositoryName, Function)}. */
     public void applyLifecyclePolicy(RepositorySettings settings) {
-        settings.lifecyclePolicy().ifPresent(policy -> {
-            Optional<String> current = ecr.lifecyclePolicy(settings.name());
-            if (current.isPresent() && LifecyclePolicy.sameRules(current.get(), policy)) {
-                pipeline.info("Lifecycle policy of " + settings.name() + " is up to date.");
-                return;
-            }
-            pipeline.beginGroup("Lifecycle policy for " + settings.name());
-            LifecyclePolicy.pretty(policy).lines().forEach(pipeline::info);
-            current.ifPresent(replaced -> {
-                pipeline.info("It replaces the policy the repository had:");
-                LifecyclePolicy.pretty(replaced).lines().forEach(pipeline::info);
-            });
-            pipeline.endGroup();
-            ecr.putLifecyclePolicy(settings.name(), policy);
-            pipeline.info("Lifecycle policy applied to " + settings.name() + ".");
+        settings.lifecyclePolicy().ifPresent(policy -> applyLifecyclePolicy(settings.name(), current -> policy));
+    }
+
+    /**
+     * Puts the policy {@code wanted} makes of the repository's current one (empty when it has none), shown in the
+     * log first, unless the repository has those rules already: then nothing is written. A policy it replaces is
+     * shown too, so that it is not lost.
+     */
+    public void applyLifecyclePolicy(RepositoryName name, Function<Optional<String>, String> wanted) {
+        Optional<String> current = ecr.lifecyclePolicy(name);
+        String policy = wanted.apply(current);
+        if (current.isPresent() && LifecyclePolicy.sameRules(current.get(), policy)) {
+            pipeline.info("Lifecycle policy of " + name + " is up to date.");
+            return;
+        }
+        pipeline.beginGroup("Lifecycle policy for " + name);
+        LifecyclePolicy.pretty(policy).lines().forEach(pipeline::info);
+        current.ifPresent(replaced -> {
+            pipeline.info("It replaces the policy the repository had:");
+            LifecyclePolicy.pretty(replaced).lines().forEach(pipeline::info);
         });
+        pipeline.endGroup();
+        ecr.putLifecyclePolicy(name, policy);
+        pipeline.info("Lifecycle policy applied to " + name + ".");
     }
 
     private RepositoryInfo create(RepositorySettings settings, boolean createIfMissing) {

@@ -27,11 +27,6 @@ public record RepositorySettings(
         this(name, mutability, scanOnPush, encryption, kmsKey, resourceTags, lifecyclePolicy, Optional.empty());
     }
 
-    public RepositorySettings withLifecyclePolicy(String policy) {
-        return new RepositorySettings(name, mutability, scanOnPush, encryption, kmsKey, resourceTags, Optional.of(policy),
-                catalog);
-    }
-
     public RepositorySettings withCatalog(Optional<PublicCatalog> newCatalog) {
         return new RepositorySettings(name, mutability, scanOnPush, encryption, kmsKey, resourceTags, lifecyclePolicy,
                 newCatalog);

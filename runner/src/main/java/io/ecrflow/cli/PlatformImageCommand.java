@@ -286,9 +286,6 @@ public final class PlatformImageCommand extends RunnerCommand {
         Optional<VersionRetention> retention = retention(versions, moving);
         RepositorySettings settings = newRepository.settings(name, mutability(run, moving),
                 Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
-        if (retention.isPresent()) {
-            settings = settings.withLifecyclePolicy(retention.get().policyText());
-        }
         return new PlatformImageOptions(settings, contextDir, dockerfilePath,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),

@@ -155,6 +155,7 @@ public final class PlatformImage {
             if (!plan.update()) {
                 // the repository exists: its policy is kept as given even in runs that publish nothing
                 new RepositoryEnsurer(ecr, pipeline).applyLifecyclePolicy(options.repository());
+                keepVersions(options);
             }
             if (!plan.update() && !plan.unfinished().isEmpty()) {
                 Published published = finish(plan, check.registry);
@@ -179,6 +180,7 @@ public final class PlatformImage {
             BuiltImage image = build(options, builder, base, plan, pullAuth);
             integrationTest(options, plan, base, builder, pullAuth);
             new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
+            keepVersions(options);
             refuseTakenVersionTag(options.repository().name(), plan);
             List<ImageRef> refs = refsInPushOrder(options, plan);
             Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
@@ -195,6 +197,12 @@ public final class PlatformImage {
             notifications.failed(options, e);
             throw e;
         }
+    }
+
+    /** keepVersions' policy, with the rules runs for other prefixes of the repository wrote. */
+    private void keepVersions(PlatformImageOptions options) {
+        options.retention().ifPresent(retention -> new RepositoryEnsurer(ecr, pipeline)
+                .applyLifecyclePolicy(options.repository().name(), retention::policyWith));
     }
 
     private BaseImage findBaseImage(PlatformImageOptions options) {

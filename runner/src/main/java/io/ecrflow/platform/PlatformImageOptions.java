@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param upstreamLogin credentials for the base image's registry, when it is private
  * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
  * @param cacheRef      where the registry cache lives; never a version tag, an extra tag or {@code latest}
- * @param retention     keepVersions: the lifecycle policy in {@code repository} is the one it generates
+ * @param retention     keepVersions: the lifecycle policy it generates is applied on every run (the repository
+ *                      settings then carry none)
  * @param dependents    the pipelines queued once a new version is published
  */
 public record PlatformImageOptions(

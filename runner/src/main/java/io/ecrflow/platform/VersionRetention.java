@@ -1,5 +1,7 @@
 package io.ecrflow.platform;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,8 +9,15 @@ import io.ecrflow.UserError;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -16,19 +25,22 @@ import java.util.stream.Collectors;
  * never expires an image that {@code latest}, an extra tag or the registry cache points at. It is written for the
  * way ECR evaluates a policy (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html):
  * <ul>
- * <li>each tag that must never lose its image gets a rule of its own, first in priority, that selects exactly that
- *     tag and keeps one image: a tag names one image at a time, so the rule never expires anything, and an image a
- *     higher-priority rule selects is never expired by a lower one. An old version that latest or an extra tag was
- *     moved back to (a rollback with promote) stays, though ECR dates it by its first push, not by the re-tag;</li>
- * <li>the last rule keeps the {@code keep} newest images with a version tag, newest by push time. A version image
- *     that is also protected still counts among them, so at most {@code keep} versions plus the protected ones
+ * <li>each tag that must never lose its image gets a rule of its own, ahead of the version rules, that selects
+ *     exactly that tag and keeps one image: a tag names one image at a time, so the rule never expires anything,
+ *     and an image a higher-priority rule selects is never expired by a lower one. An old version that latest or
+ *     an extra tag was moved back to (a rollback with promote) stays, though ECR dates it by its first push;</li>
+ * <li>a version rule keeps the {@code keep} newest images with a version tag, newest by push time. A version
+ *     image that is also protected still counts among them, so {@code keep} versions plus the protected ones
  *     remain.</li>
  * </ul>
- * Nothing else is selected: other tags of the repository, untagged manifests (ECR lists the per-platform and
- * attestation manifests of an image index as untagged images, and expiring them would break the index) and
- * images no rule selects are left alone. ECR patterns have only {@code *}, so {@code <prefix>-*.*.*} also
- * matches tags such as {@code <prefix>-other-1.0.0}; {@link #refuseForeignTags} stops a run before such tags
- * would be counted as versions.
+ * Nothing else is selected: other tags, untagged manifests (ECR lists the per-platform and attestation manifests
+ * of an image index as untagged images, and expiring them would break the index) and images no rule selects are
+ * left alone. ECR patterns have only {@code *}, so {@code <prefix>-*.*.*} also matches tags such as
+ * {@code <prefix>-other-1.0.0}; {@link #refuseForeignTags} stops a run before such tags would count as versions.
+ * <p>
+ * A repository has one policy, and several prefixes may share it (seed 004 keeps net6 and net7 images in one
+ * repository): the rules ecrflow wrote for other prefixes are kept, each protected tag names the prefixes it is
+ * kept for, and the rules are ordered by tag and pattern, so every prefix's run writes the same policy.
  *
  * @param protectedTags latest and the extra tags that move to each new version, the registry cache's tag
  */
@@ -37,15 +49,12 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
     /** ECR's quota of rules in one lifecycle policy. */
     static final int MAX_RULES = 50;
     private static final String DESCRIPTION = "ecrflow keepVersions: ";
+    private static final String PROTECTS = DESCRIPTION + "never expire the image tagged ";
+    private static final String KEEPS = DESCRIPTION + "keep the newest ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public VersionRetention {
         protectedTags = List.copyOf(protectedTags);
-        if (protectedTags.size() + 1 > MAX_RULES) {
-            throw new UserError("keepVersions needs a lifecycle rule for each of the " + protectedTags.size()
-                    + " tags that move to every version, but ECR takes at most " + MAX_RULES + " rules in a policy. "
-                    + "Use fewer extra tags, or write lifecyclePolicy yourself.", INPUT);
-        }
     }
 
     /** The tagPatternList entry that selects the version tags: {@code 6.0-bullseye-slim-*.*.*}. */
@@ -60,32 +69,86 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         return value.startsWith(start) && value.substring(start.length()).chars().filter(c -> c == '.').count() >= 2;
     }
 
-    /** The policy, as indented JSON: the text shown in the log and put on the repository. */
+    /** One prefix's share of the policy: how many versions it keeps, and the tags it protects. */
+    private record Family(int keep, Set<String> protectedTags) {
+    }
+
+    /** The policy for this prefix alone, as indented JSON. */
     public String policyText() {
+        return policyWith(Optional.empty());
+    }
+
+    /**
+     * The policy to put, given the repository's current one: this prefix's rules replace the ones ecrflow wrote
+     * for it before, the rules ecrflow wrote for other prefixes stay, rules written by hand are dropped.
+     */
+    public String policyWith(Optional<String> current) {
+        Map<String, Family> families = new TreeMap<>(current.map(VersionRetention::familiesIn).orElseGet(TreeMap::new));
+        families.put(pattern(), new Family(keep, protectedTags.stream().map(Tag::value)
+                .collect(Collectors.toCollection(TreeSet::new))));
+        Map<String, Set<String>> ownersByTag = new TreeMap<>();
+        families.forEach((pattern, family) -> family.protectedTags()
+                .forEach(tag -> ownersByTag.computeIfAbsent(tag, t -> new TreeSet<>()).add(pattern)));
+        if (ownersByTag.size() + families.size() > MAX_RULES) {
+            throw new UserError("keepVersions needs a lifecycle rule for each of the " + ownersByTag.size()
+                    + " tags that move to new versions and one per version prefix (" + families.size()
+                    + "), but ECR takes at most " + MAX_RULES + " rules in a policy. Use fewer extra tags, or write "
+                    + "lifecyclePolicy yourself.", INPUT);
+        }
         ObjectNode policy = JSON.createObjectNode();
         ArrayNode rules = policy.putArray("rules");
-        int priority = 1;
-        for (Tag tag : protectedTags) {
-            rule(rules, priority++, "never expire the image tagged " + tag, tag.value(), 1);
-        }
-        rule(rules, priority, "keep the newest " + keep + " " + versions.pattern() + " versions", pattern(), keep);
+        ownersByTag.forEach((tag, owners) -> rule(rules, PROTECTS + tag + " (for " + String.join(", ", owners) + ")",
+                tag, 1));
+        families.forEach((pattern, family) -> rule(rules, KEEPS + family.keep() + " " + pattern + " versions",
+                pattern, family.keep()));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static void rule(ArrayNode rules, int priority, String description, String pattern, int keep) {
+    private static void rule(ArrayNode rules, String description, String pattern, int keep) {
         ObjectNode rule = rules.addObject();
-        rule.put("rulePriority", priority);
-        rule.put("description", DESCRIPTION + description);
+        rule.put("rulePriority", rules.size());
+        rule.put("description", description);
         ObjectNode selection = rule.putObject("selection");
         selection.put("tagStatus", "tagged");
         selection.putArray("tagPatternList").add(pattern);
         selection.put("countType", "imageCountMoreThan");
         selection.put("countNumber", keep);
         rule.putObject("action").put("type", "expire");
+    }
+
+    /** The prefixes a policy ecrflow wrote keeps versions of, read back from its rules; none in a policy of another. */
+    private static Map<String, Family> familiesIn(String policy) {
+        Map<String, Family> families = new TreeMap<>();
+        JsonNode rules;
+        try {
+            rules = JSON.readTree(policy).path("rules");
+        } catch (JsonProcessingException e) {
+            return families;
+        }
+        for (JsonNode rule : rules) {
+            String description = rule.path("description").asText("");
+            String pattern = rule.path("selection").path("tagPatternList").path(0).asText("");
+            if (description.startsWith(KEEPS) && !pattern.isEmpty()) {
+                families.computeIfAbsent(pattern, p -> new Family(0, new TreeSet<>()));
+                families.put(pattern, new Family(rule.path("selection").path("countNumber").asInt(1),
+                        families.get(pattern).protectedTags()));
+            }
+        }
+        for (JsonNode rule : rules) {
+            String description = rule.path("description").asText("");
+            int owners = description.lastIndexOf(" (for ");
+            if (description.startsWith(PROTECTS) && owners > 0 && description.endsWith(")")) {
+                String tag = rule.path("selection").path("tagPatternList").path(0).asText("");
+                Arrays.stream(description.substring(owners + " (for ".length(), description.length() - 1).split(", "))
+                        .map(families::get).filter(java.util.Objects::nonNull)
+                        .forEach(family -> family.protectedTags().add(tag));
+            }
+        }
+        return families;
     }
 
     /**
@@ -96,7 +159,7 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         List<Tag> foreign = existing.stream()
                 .filter(this::matchesPattern)
                 .filter(tag -> versions.versionOf(tag).isEmpty() && !protectedTags.contains(tag))
-                .sorted(java.util.Comparator.comparing(Tag::value))
+                .sorted(Comparator.comparing(Tag::value))
                 .toList();
         if (!foreign.isEmpty()) {
             throw new UserError("keepVersions cannot be applied to " + repository + ": its tags "

@@ -79,18 +79,24 @@ class RetentionIT {
         }
     }
 
-    /** One scheduled run: a new version each time (forced), 6.0 and the build number as extra tags, keep 2. */
-    private RunResult publishVersion() throws Exception {
+    /** One scheduled run of the seed's layout: 6.0 or 7.0 and the build number as extra tags. */
+    private RunResult platformImage(String prefix, String extraTag, int keep, boolean force) throws Exception {
         buildId++;
         RunResult result = runner("platform-image", "--repository", repository, "--context", "platform",
-                "--version-prefix", PREFIX, "--extra-tags", "6.0,$(Build.BuildNumber)", "--force-update", "true",
-                "--build-args", "RELEASE=" + buildId, "--keep-versions", "2")
+                "--version-prefix", prefix, "--extra-tags", extraTag + ",$(Build.BuildNumber)",
+                "--force-update", Boolean.toString(force), "--build-args", "RELEASE=" + buildId,
+                "--keep-versions", Integer.toString(keep))
                 .env(TestBedFixture.awsEnvironment())
                 .env(TestBedFixture.azurePipelineVariables(Integer.toString(buildId), "0123456789abcdef0123456789abcdef01234567"))
                 .in(work)
                 .run();
         assertThat(result.exitCode()).as(result.toString()).isZero();
         return result;
+    }
+
+    /** A new net6 version each time (forced), keeping 2. */
+    private RunResult publishVersion() throws Exception {
+        return platformImage(PREFIX, "6.0", 2, true);
     }
 
     private String tag(String version) {
@@ -106,18 +112,18 @@ class RetentionIT {
     @Test
     void theNewestVersionsAndWhatTheMovingTagsPointAtSurviveExpiry() throws Exception {
         RunResult first = publishVersion();
-        String policyShown = first.stdout();
-        assertThat(policyShown).contains("Lifecycle policy for " + repository)
+        assertThat(first.stdout()).contains("Lifecycle policy for " + repository)
                 .contains("\"" + PREFIX + "-*.*.*\"")
-                .contains("keep the newest 2 " + PREFIX + "-X.Y.Z versions")
+                .contains("keep the newest 2 " + PREFIX + "-*.*.* versions")
                 .contains("Lifecycle policy applied to " + repository + ".");
         assertThat(lifecyclePolicyPuts()).isEqualTo(1);
 
         for (int run = 0; run < 3; run++) {
-            RunResult again = publishVersion();
-            assertThat(again.stdout()).contains("Lifecycle policy of " + repository + " is up to date.")
+            assertThat(publishVersion().stdout()).contains("Lifecycle policy of " + repository + " is up to date.")
                     .doesNotContain("Lifecycle policy applied");
         }
+        assertThat(platformImage(PREFIX, "6.0", 2, false).stdout()).as("a run that publishes nothing")
+                .contains("Decision: no update").contains("Lifecycle policy of " + repository + " is up to date.");
         assertThat(lifecyclePolicyPuts()).as("the same N does not put the policy again").isEqualTo(1);
         assertThat(testbed.tagsOf(repository)).contains(tag("1.0.0"), tag("1.1.0"), tag("1.2.0"), tag("1.3.0"));
 
@@ -128,6 +134,10 @@ class RetentionIT {
                 .env(TestBedFixture.azurePipelineVariables(Integer.toString(++buildId), "0123456789abcdef0123456789abcdef01234567"))
                 .in(work).run();
         assertThat(promoted.exitCode()).as(promoted.toString()).isZero();
+        // the seed keeps net7 in the same repository: its run adds its rules and keeps net6's
+        RunResult net7 = platformImage("7.0-bullseye-slim", "7.0", 1, true);
+        assertThat(net7.stdout()).contains("It replaces the policy the repository had:");
+        assertThat(lifecyclePolicyPuts()).isEqualTo(2);
         Map<String, String> before = digests();
 
         JsonNode expired = expireNow();
@@ -135,15 +145,17 @@ class RetentionIT {
         assertThat(expired).hasSize(1);
         assertThat(expired.get(0).path("imageDigest").asText()).isEqualTo(before.get(tag("1.1.0")));
         assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder(
-                tag("1.3.0"), "latest", "20261123.204",   // the newest version, with latest
+                tag("1.3.0"), "20261123.204",             // the newest net6 version
                 tag("1.2.0"), "20261123.203",             // the one before it: 2 kept
-                tag("1.0.0"), "20261123.201", "6.0");      // old, but 6.0 points at it
+                tag("1.0.0"), "20261123.201", "6.0",      // old, but 6.0 points at it
+                "7.0-bullseye-slim-1.0.0", "20261123.207", "7.0", "latest");
         assertThat(testbed.manifestDigest(repository, "6.0")).hasValue(before.get(tag("1.0.0")));
 
         JsonNode cli = awsCli("ecr", "get-lifecycle-policy", "--repository-name", repository);
         assertThat(cli.path("repositoryName").asText()).isEqualTo(repository);
         assertThat(JSON.readTree(cli.path("lifecyclePolicyText").asText()))
-                .isEqualTo(JSON.readTree(policyIn(policyShown)));
+                .isEqualTo(JSON.readTree(policyIn(net7.stdout())));
+        assertThat(cli.path("lifecyclePolicyText").asText()).contains(PREFIX + "-*.*.*").contains("7.0-bullseye-slim-*.*.*");
         assertThat(cli.has("lastEvaluatedAt")).isTrue();
     }
 

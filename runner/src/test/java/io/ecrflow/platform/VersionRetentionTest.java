@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,20 +36,55 @@ class VersionRetentionTest {
         JsonNode rules = rules(retention);
 
         assertThat(rules).hasSize(4);
+        List<String> protectedInOrder = List.of("6.0", "buildcache", "latest");
         for (int i = 0; i < 3; i++) {
             JsonNode selection = rules.get(i).path("selection");
             assertThat(rules.get(i).path("rulePriority").intValue()).isEqualTo(i + 1);
-            assertThat(selection.path("tagPatternList").toString()).isEqualTo("[\"" + List.of("latest", "6.0", "buildcache").get(i) + "\"]");
+            assertThat(selection.path("tagPatternList").toString()).isEqualTo("[\"" + protectedInOrder.get(i) + "\"]");
             assertThat(selection.path("countType").asText()).isEqualTo("imageCountMoreThan");
             assertThat(selection.path("countNumber").intValue()).as("a tag names one image: nothing is over 1").isEqualTo(1);
+            assertThat(rules.get(i).path("description").asText()).endsWith("(for 6.0-bullseye-slim-*.*.*)");
         }
         JsonNode versions = rules.get(3);
         assertThat(versions.path("rulePriority").intValue()).isEqualTo(4);
         assertThat(versions.path("selection").path("tagStatus").asText()).isEqualTo("tagged");
         assertThat(versions.path("selection").path("tagPatternList").toString()).isEqualTo("[\"6.0-bullseye-slim-*.*.*\"]");
         assertThat(versions.path("selection").path("countNumber").intValue()).isEqualTo(5);
-        assertThat(versions.path("description").asText()).contains("newest 5 6.0-bullseye-slim-X.Y.Z versions");
+        assertThat(versions.path("description").asText()).contains("keep the newest 5 6.0-bullseye-slim-*.*.* versions");
         assertThat(retention.policyText()).doesNotContain("untagged").doesNotContain("\"any\"");
+    }
+
+    @Test
+    void prefixesSharingARepositoryKeepEachOthersRulesAndWriteTheSamePolicy() throws Exception {
+        VersionRetention net6 = new VersionRetention(NET6, 5, tags("latest", "6.0"));
+        VersionRetention net7 = new VersionRetention(VersionTags.withPrefix("7.0-bullseye-slim"), 3, tags("latest", "7.0"));
+
+        String afterNet6 = net6.policyWith(Optional.empty());
+        String afterNet7 = net7.policyWith(Optional.of(afterNet6));
+
+        assertThat(net6.policyWith(Optional.of(afterNet7))).as("a second net6 run changes nothing").isEqualTo(afterNet7);
+        JsonNode rules = new ObjectMapper().readTree(afterNet7).path("rules");
+        assertThat(rules).extracting(rule -> rule.path("selection").path("tagPatternList").get(0).asText())
+                .containsExactly("6.0", "7.0", "latest", "6.0-bullseye-slim-*.*.*", "7.0-bullseye-slim-*.*.*");
+        assertThat(rules.get(2).path("description").asText())
+                .endsWith("(for 6.0-bullseye-slim-*.*.*, 7.0-bullseye-slim-*.*.*)");
+        assertThat(rules.get(4).path("selection").path("countNumber").intValue()).isEqualTo(3);
+    }
+
+    @Test
+    void aPrefixsOwnRulesFollowItsSettingsAndHandWrittenRulesAreDropped() throws Exception {
+        String before = new VersionRetention(NET6, 5, tags("latest", "6.0")).policyWith(Optional.empty());
+        String handWritten = new ObjectMapper().readTree(before).deepCopy().toString()
+                .replace("\"rules\":[", "\"rules\":[{\"rulePriority\":99,\"description\":\"mine\",\"selection\":"
+                        + "{\"tagStatus\":\"untagged\",\"countType\":\"imageCountMoreThan\",\"countNumber\":1},"
+                        + "\"action\":{\"type\":\"expire\"}},");
+
+        String after = new VersionRetention(NET6, 2, tags("latest", "6")).policyWith(Optional.of(handWritten));
+
+        JsonNode rules = new ObjectMapper().readTree(after).path("rules");
+        assertThat(rules).extracting(rule -> rule.path("selection").path("tagPatternList").path(0).asText())
+                .containsExactly("6", "latest", "6.0-bullseye-slim-*.*.*");
+        assertThat(rules.get(2).path("selection").path("countNumber").intValue()).isEqualTo(2);
     }
 
     @Test
@@ -92,9 +128,9 @@ class VersionRetentionTest {
         List<Tag> many = new ArrayList<>();
         IntStream.range(0, VersionRetention.MAX_RULES).forEach(i -> many.add(Tag.of("extra" + i)));
 
-        assertThatThrownBy(() -> new VersionRetention(NET6, 5, many)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> new VersionRetention(NET6, 5, many).policyText()).isInstanceOf(UserError.class)
                 .hasMessageContaining("at most 50 rules");
-        assertThatCode(() -> new VersionRetention(NET6, 5, many.subList(0, VersionRetention.MAX_RULES - 1)))
+        assertThatCode(() -> new VersionRetention(NET6, 5, many.subList(0, VersionRetention.MAX_RULES - 1)).policyText())
                 .doesNotThrowAnyException();
     }
 }
