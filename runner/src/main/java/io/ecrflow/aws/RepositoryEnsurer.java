@@ -4,7 +4,9 @@ import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.RepositoryName;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -13,6 +15,8 @@ import java.util.function.Function;
  * has it already) and, for ECR Public, the catalog data, when given.
  */
 public final class RepositoryEnsurer {
+    private static final Map<RepositoryName, Object> POLICY_WRITES = new ConcurrentHashMap<>();
+
     private final Ecr ecr;
     private final Pipeline pipeline;
 
@@ -57,6 +61,14 @@ public final class RepositoryEnsurer {
      * shown too, so that it is not lost.
      */
     public void applyLifecyclePolicy(RepositoryName name, Function<Optional<String>, String> wanted) {
+        // Images of one images file that share a repository run at once: each reads and writes the one policy
+        // in turn, so that no image's rules are lost to another's write.
+        synchronized (POLICY_WRITES.computeIfAbsent(name, n -> new Object())) {
+            applyLifecyclePolicyNow(name, wanted);
+        }
+    }
+
+    private void applyLifecyclePolicyNow(RepositoryName name, Function<Optional<String>, String> wanted) {
         Optional<String> current = ecr.lifecyclePolicy(name);
         String policy = wanted.apply(current);
         if (current.isPresent() && LifecyclePolicy.sameRules(current.get(), policy)) {

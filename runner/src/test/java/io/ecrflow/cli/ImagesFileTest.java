@@ -117,6 +117,29 @@ class ImagesFileTest {
     }
 
     @Test
+    void keepVersionsIsAKeyOfTheFileLikeTheInput() throws Exception {
+        List<PlatformImageCommand.FileImage> images = images("""
+                defaults:
+                  keepVersions: 10
+                images:
+                  - id: net6_runtime
+                    repository: platform/runtime
+                    context: platform-images/net6/runtime
+                    versionPrefix: 6.0-bullseye-slim
+                  - id: net6_sdk
+                    repository: platform/sdk
+                    context: platform-images/net6/sdk
+                    keepVersions: ""
+                """);
+
+        assertThat(options(images, 0).retention()).hasValueSatisfying(retention -> {
+            assertThat(retention.keep()).isEqualTo(10);
+            assertThat(retention.pattern()).isEqualTo("6.0-bullseye-slim-*.*.*");
+        });
+        assertThat(options(images, 1).retention()).isEmpty();
+    }
+
+    @Test
     void aBadValueNamesTheFileTheImageTheKeyAndItsLine() {
         assertThatThrownBy(() -> images("""
                 images:
