@@ -57,6 +57,7 @@ import java.util.Set;
 public final class PlatformImageCommand extends RunnerCommand {
     /** Far beyond any platform image's history, so that a typo of a few digits is caught. */
     static final int KEEP_VERSIONS_MAX = 1000;
+
     @Mixin
     AwsOptions aws;
 

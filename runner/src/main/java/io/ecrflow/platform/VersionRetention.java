@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -69,7 +70,7 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         return value.startsWith(start) && value.substring(start.length()).chars().filter(c -> c == '.').count() >= 2;
     }
 
-    /** One prefix's share of the policy: how many versions it keeps, and the tags it protects. */
+    /** One prefix's share of the policy: how many versions it keeps, and the tags it protects (filled in as read). */
     private record Family(int keep, Set<String> protectedTags) {
     }
 
@@ -133,9 +134,7 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
             String description = rule.path("description").asText("");
             String pattern = rule.path("selection").path("tagPatternList").path(0).asText("");
             if (description.startsWith(KEEPS) && !pattern.isEmpty()) {
-                families.computeIfAbsent(pattern, p -> new Family(0, new TreeSet<>()));
-                families.put(pattern, new Family(rule.path("selection").path("countNumber").asInt(1),
-                        families.get(pattern).protectedTags()));
+                families.put(pattern, new Family(rule.path("selection").path("countNumber").asInt(1), new TreeSet<>()));
             }
         }
         for (JsonNode rule : rules) {
@@ -144,7 +143,7 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
             if (description.startsWith(PROTECTS) && owners > 0 && description.endsWith(")")) {
                 String tag = rule.path("selection").path("tagPatternList").path(0).asText("");
                 Arrays.stream(description.substring(owners + " (for ".length(), description.length() - 1).split(", "))
-                        .map(families::get).filter(java.util.Objects::nonNull)
+                        .map(families::get).filter(Objects::nonNull)
                         .forEach(family -> family.protectedTags().add(tag));
             }
         }
