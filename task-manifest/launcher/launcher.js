@@ -27,8 +27,9 @@ const CONNECTION_INPUTS = ['awsConnection', 'awsCredentials'];
 const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
 // The same token, when a pipeline maps it into the step's env.
 const JOB_TOKEN_VARIABLE = 'SYSTEM_ACCESSTOKEN';
-// Inputs that, when set, have the runner call Azure DevOps with the job's token.
-const JOB_TOKEN_INPUTS = ['dependents'];
+// Inputs that, when set, have the runner call Azure DevOps with the job's token: an images file's images may
+// name dependents too, and the launcher does not read the file.
+const JOB_TOKEN_INPUTS = ['dependents', 'imagesFile'];
 // The scheme of a service connection that federates (OIDC): the runner asks Azure DevOps for its token.
 const OIDC_SCHEME = 'none';
 // How the agent hands a step its service connections (longest prefix first): each name goes on with the

@@ -64,6 +64,36 @@ class DependentsTaskIT {
         }
     }
 
+    @Test
+    void anImagesFilesDependentsAreQueuedWithTheJobsToken() throws Exception {
+        String repository = "dependents/file-" + UUID.randomUUID().toString().substring(0, 8);
+        writePlatformImage(repository);
+        Files.writeString(sources.resolve("platform-images.yml"), """
+                images:
+                  - id: runtime
+                    repository: %s
+                    context: platform
+                    versionPrefix: base
+                    dependents:
+                      - orders-api@main env=test
+                """.formatted(repository));
+        try (AzureDevOpsFront devops = AzureDevOpsFront.start("contoso", "Platform Team")) {
+            devops.addPipeline(58, "orders-api", "\\", "refs/heads/develop");
+
+            StepResult step = platformImageStep(null, "973", devops).input("imagesFile", "platform-images.yml").run();
+
+            assertThat(step.exitCode()).as(step.toString()).isZero();
+            assertThat(devops.runs()).singleElement().satisfies(run -> {
+                assertThat(run.pipelineId()).isEqualTo(58);
+                assertThat(run.templateParameters()).containsExactly(Map.entry("env", "test"));
+            });
+            assertThat(step.outputs()).containsEntry("runtime_queuedRuns", devops.runs().get(0).webUrl())
+                    .containsEntry("updatedImages", "runtime");
+            assertThat((step.stdout() + step.stderr()).lines().filter(line -> line.contains(devops.accessToken())))
+                    .allMatch(line -> line.equals("##vso[task.setsecret]" + devops.accessToken())).isNotEmpty();
+        }
+    }
+
     /** A platform image on a base the test pushes to the same registry (the test bed reaches no public one). */
     private void writePlatformImage(String repository) throws Exception {
         SampleApp.create(sources, "dependents-task");
@@ -81,12 +111,13 @@ class DependentsTaskIT {
                 """.formatted(testbed.registryHost(), base, repository));
     }
 
+    /** The step for one platform image, or (repository null) with only the job's settings, for an images file. */
     private AgentStep platformImageStep(String repository, String buildId, AzureDevOpsFront devops) {
-        return AgentStep.main("EcrPlatformImage", sources).serviceConnection(connection)
-                .input("repository", repository)
-                .input("context", "platform")
-                .input("versionPrefix", "base")
-                .variables(Pipelines.build(buildId, "main")).variables(SharedTestbed.endpointVariables())
+        AgentStep step = AgentStep.main("EcrPlatformImage", sources).serviceConnection(connection);
+        if (repository != null) {
+            step = step.input("repository", repository).input("context", "platform").input("versionPrefix", "base");
+        }
+        return step.variables(Pipelines.build(buildId, "main")).variables(SharedTestbed.endpointVariables())
                 .variable("SYSTEM_COLLECTIONURI", devops.collectionUri())
                 .variable("SYSTEM_TEAMPROJECT", devops.project())
                 // what the agent hands every task step of a job
