@@ -203,6 +203,10 @@ public final class PlatformImageCommand extends RunnerCommand {
             images(run, file.get());
             return;
         }
+        if (!Inputs.list(imageIds).isEmpty()) {
+            throw new UserError("imageIds chooses images of an images file, but imagesFile is not set. Set imagesFile, "
+                    + "or leave imageIds out for one image given by the inputs.", "imageIds");
+        }
         ImageRun image = prepare(run);
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
             image.connect(run, ecr, engine).run(image.options());

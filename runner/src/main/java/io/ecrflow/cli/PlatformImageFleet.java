@@ -45,6 +45,8 @@ final class PlatformImageFleet {
                     .map(member -> checks.submit(() -> member.image().check(member.options()))).toList();
             for (int i = 0; i < members.size(); i++) {
                 Member member = members.get(i);
+                // the group opens once its check is done: what the run itself says meanwhile stays outside it
+                awaitCheck(found.get(i));
                 member.log().open();
                 try {
                     if (member.image().publish(result(found.get(i)))) {
@@ -68,6 +70,16 @@ final class PlatformImageFleet {
             throw new UserError(failed.size() + " of " + members.size() + " platform images failed: "
                     + String.join(", ", failed) + ". Each one's log group says why; the others were checked and "
                     + "published as their own decisions said.");
+        }
+    }
+
+    private static void awaitCheck(Future<PlatformImage.Check> check) {
+        try {
+            check.get();
+        } catch (ExecutionException failed) {
+            // reported in the image's group
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

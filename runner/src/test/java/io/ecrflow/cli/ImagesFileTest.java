@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,6 +295,19 @@ class ImagesFileTest {
                 .isInstanceOf(UserError.class)
                 .hasMessage("imageIds names 'net8_runtime', which is no image of platform-images.yml; its images are "
                         + "net6_runtime, net6_sdk, net7_runtime.");
+    }
+
+    @Test
+    void imageIdsWithoutAnImagesFileIsAMistake() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+        int exit = Main.run(new String[] {"platform-image", "--repository", "runtime", "--context",
+                "platform-images/net6/runtime", "--image-ids", "net6_runtime"}, Environment.of(env), work, print, print);
+
+        assertThat(exit).isNotZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("imageIds chooses images of an images file, but imagesFile is not set.");
     }
 
     @Test
