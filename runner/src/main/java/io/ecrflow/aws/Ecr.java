@@ -45,12 +45,6 @@ public interface Ecr extends AutoCloseable {
                 + "ECR Public, or remove the catalog inputs.", "public");
     }
 
-    /** How a new repository's settings read in the log. */
-    default String describeSettings(RepositorySettings settings) {
-        return "tags " + settings.mutability().describe() + ", scan on push " + (settings.scanOnPush() ? "on" : "off")
-                + ", encryption " + settings.encryption() + settings.kmsKey().map(k -> " with key " + k).orElse("");
-    }
-
     @Override
     default void close() {
     }

@@ -25,29 +25,28 @@ public final class RepositoryEnsurer {
         this.pipeline = pipeline;
     }
 
-    public RepositoryInfo ensure(RepositorySettings settings, boolean createIfMissing) {
+    public EnsuredRepository ensure(RepositorySettings settings, boolean createIfMissing) {
         return ensure(settings, createIfMissing, ecr.describe(settings.name()));
     }
 
     /** As {@link #ensure(RepositorySettings, boolean)}, with the repository as this run described it already. */
-    public RepositoryInfo ensure(RepositorySettings settings, boolean createIfMissing, Optional<RepositoryInfo> found) {
-        boolean existed = found.isPresent();
-        RepositoryInfo repository = found
+    public EnsuredRepository ensure(RepositorySettings settings, boolean createIfMissing, Optional<RepositoryInfo> found) {
+        EnsuredRepository ensured = found
                 .map(existing -> {
                     pipeline.info("Repository " + existing.uri() + " exists.");
                     noteDifferences(existing, settings);
-                    return existing;
+                    return new EnsuredRepository(existing, false);
                 })
                 .orElseGet(() -> create(settings, createIfMissing));
         applyLifecyclePolicy(settings);
-        if (existed) {
+        if (found.isPresent()) {
             // A new repository got its catalog with CreateRepository; an existing one is brought up to date.
             settings.catalog().ifPresent(catalog -> {
                 ecr.putCatalogData(settings.name(), catalog);
-                pipeline.info("Catalog data of " + repository.uri() + " updated (" + catalog.summary() + ").");
+                pipeline.info("Catalog data of " + ensured.info().uri() + " updated (" + catalog.summary() + ").");
             });
         }
-        return repository;
+        return ensured;
     }
 
     /** Puts the settings' lifecycle policy, if any, as {@link #applyLifecyclePolicy(RepositoryName, Function)}. */
@@ -86,20 +85,21 @@ public final class RepositoryEnsurer {
         pipeline.info("Lifecycle policy applied to " + name + ".");
     }
 
-    private RepositoryInfo create(RepositorySettings settings, boolean createIfMissing) {
+    private EnsuredRepository create(RepositorySettings settings, boolean createIfMissing) {
         if (!createIfMissing) {
             throw new UserError("Repository '" + settings.name() + "' does not exist and createRepository is false. "
                     + "Create it first, or set createRepository to true so ecrflow creates it.", "createRepository");
         }
         try {
             RepositoryInfo created = ecr.create(settings);
-            pipeline.info("Created repository " + created.uri() + " (" + ecr.describeSettings(settings) + ").");
-            return created;
+            pipeline.info("Created repository " + created.uri() + " (" + created.describeSettings()
+                    + settings.catalog().map(catalog -> ", catalog: " + catalog.summary()).orElse("") + ").");
+            return new EnsuredRepository(created, true);
         } catch (Ecr.RepositoryAlreadyExists raced) {
-            // Another run created it between our describe and create: use theirs.
-            return ecr.describe(settings.name()).orElseThrow(() -> new UserError(
+            // Another run created it between our describe and create: use theirs, found rather than created.
+            return new EnsuredRepository(ecr.describe(settings.name()).orElseThrow(() -> new UserError(
                     "Repository '" + settings.name() + "' was reported as existing but cannot be described. Check "
-                            + "the ecr:DescribeRepositories permission and the registry id."));
+                            + "the ecr:DescribeRepositories permission and the registry id.")), false);
         }
     }
 

@@ -248,7 +248,11 @@ public final class SdkEcr implements Ecr {
 
     private static RepositoryInfo info(Repository r) {
         return new RepositoryInfo(new RepositoryName(r.repositoryName()), r.repositoryUri(), r.repositoryArn(),
-                r.registryId(), mutability(r));
+                r.registryId(), mutability(r), Optional.of(new RepositoryInfo.PrivateSettings(
+                        r.imageScanningConfiguration() != null && Boolean.TRUE.equals(r.imageScanningConfiguration().scanOnPush()),
+                        r.encryptionConfiguration() == null ? "AES256" : r.encryptionConfiguration().encryptionTypeAsString(),
+                        Optional.ofNullable(r.encryptionConfiguration()).map(EncryptionConfiguration::kmsKey)
+                                .filter(key -> !key.isBlank()))));
     }
 
     /** A mode this SDK does not know yet reads as immutable: then no tag is taken to move when it cannot. */

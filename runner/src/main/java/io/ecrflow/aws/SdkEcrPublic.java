@@ -170,11 +170,6 @@ public final class SdkEcrPublic implements Ecr {
         return found;
     }
 
-    @Override
-    public String describeSettings(RepositorySettings settings) {
-        return "public, catalog: " + settings.catalog().map(PublicCatalog::summary).orElse("none");
-    }
-
     private static RepositoryCatalogDataInput catalogInput(PublicCatalog catalog) {
         var input = RepositoryCatalogDataInput.builder();
         catalog.description().ifPresent(input::description);
@@ -192,7 +187,7 @@ public final class SdkEcrPublic implements Ecr {
     /** ECR Public tags always move: a public repository is never immutable. */
     private static RepositoryInfo info(Repository r) {
         return new RepositoryInfo(new RepositoryName(r.repositoryName()), r.repositoryUri(), r.repositoryArn(),
-                r.registryId(), TagMutability.MUTABLE);
+                r.registryId(), TagMutability.MUTABLE, Optional.empty());
     }
 
     @Override

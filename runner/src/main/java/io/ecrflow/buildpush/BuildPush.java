@@ -2,6 +2,7 @@ package io.ecrflow.buildpush;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.docker.BuildRequest;
@@ -22,6 +23,7 @@ import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageLabels;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.ImageSize;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
@@ -78,15 +80,15 @@ public final class BuildPush {
         TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
         RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
         if (earlier.resumes()) {
-            repositories.ensure(options.repository(), options.createRepository(), existing);
-            report(refs, finish(earlier, refs, registry, publisher, options));
+            EnsuredRepository repository = repositories.ensure(options.repository(), options.createRepository(), existing);
+            report(refs, finish(earlier, refs, registry, publisher, options), repository, registry);
             earlierStep.filter(image -> options.removeLocalImage()).ifPresent(image -> removeLocalNames(image, Optional.empty()));
             return;
         }
         BuiltImage image = options.source() instanceof ImageSource.Dockerfile dockerfile
                 ? build(dockerfile, builderChoice.get(), refs.get(0), login) : earlierStep.orElseThrow();
-        repositories.ensure(options.repository(), options.createRepository(), existing);
-        report(refs, publisher.publish(image, refs, login, options.moving(), gate));
+        EnsuredRepository repository = repositories.ensure(options.repository(), options.createRepository(), existing);
+        report(refs, publisher.publish(image, refs, login, options.moving(), gate), repository, registry);
         if (options.removeLocalImage()) {
             removeLocalNames(image, Optional.of(refs.get(0)));
         }
@@ -185,8 +187,9 @@ public final class BuildPush {
         return needed ? List.of(login) : List.of();
     }
 
-    private void report(List<ImageRef> refs, Published published) {
+    private void report(List<ImageRef> refs, Published published, EnsuredRepository repository, RegistryClient registry) {
         refs.forEach(ref -> pipeline.info("Published " + ref));
-        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest());
+        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest(),
+                Optional.of(ImageSize.of(registry, refs.get(0), published.manifest())), repository);
     }
 }

@@ -2,6 +2,7 @@ package io.ecrflow.platform;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.TagMutability;
@@ -22,6 +23,7 @@ import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageLabels;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.ImageSize;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
@@ -96,11 +98,16 @@ public final class PlatformImage {
      * What this run settled on: the version to publish, or the current one when nothing changed.
      *
      * @param unfinished the current version's tags (latest, extra tags) an earlier run did not get to
+     * @param repository the repository as found, when no new version is built (a new one ensures it first)
      */
     private record Plan(boolean update, String reason, ImageRef versionRef, Version version, BaseLabels upstream,
-                        Optional<Digest> currentDigest, List<ImageRef> unfinished) {
+                        Optional<Digest> currentDigest, List<ImageRef> unfinished, Optional<RepositoryInfo> repository) {
         static Plan newVersion(String reason, ImageRef versionRef, Version version, BaseLabels upstream) {
-            return new Plan(true, reason, versionRef, version, upstream, Optional.empty(), List.of());
+            return new Plan(true, reason, versionRef, version, upstream, Optional.empty(), List.of(), Optional.empty());
+        }
+
+        EnsuredRepository found() {
+            return new EnsuredRepository(repository.orElseThrow(), false);
         }
     }
 
@@ -159,7 +166,7 @@ public final class PlatformImage {
             }
             if (!plan.update() && !plan.unfinished().isEmpty()) {
                 Published published = finish(plan, check.registry);
-                report(plan, published.refs(), published.digest());
+                report(plan, published, plan.found(), check.registry);
                 // the earlier run stopped before it could queue them
                 DependentRuns.Outcome queued = queueDependents(options);
                 notifications.published(options, "an earlier run stopped before " + tagList(plan.unfinished())
@@ -179,13 +186,13 @@ public final class PlatformImage {
             List<RegistryCredential> pullAuth = pullAuth(check.login, base, options);
             BuiltImage image = build(options, builder, base, plan, pullAuth);
             integrationTest(options, plan, base, builder, pullAuth);
-            new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
+            EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
             keepVersions(options);
             refuseTakenVersionTag(options.repository().name(), plan);
             List<ImageRef> refs = refsInPushOrder(options, plan);
             Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
                     movingTags(refs, plan.versionRef()), gate);
-            report(plan, refs, published.digest());
+            report(plan, published, repository, check.registry);
             DependentRuns.Outcome queued = queueDependents(options);
             notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
                     plan.upstream(), queued.runs());
@@ -256,7 +263,7 @@ public final class PlatformImage {
                         + "They get " + currentRef.tag() + "'s manifest now; nothing is built.");
             }
             return new Plan(false, decision.reason(), currentRef, current, upstream, Optional.of(labels.digest()),
-                    unfinished);
+                    unfinished, repository);
         }
         pipeline.info("Decision: new version " + next + ", " + decision.reason() + ".");
         return Plan.newVersion(decision.reason(), versionRef(options, login, next), next, upstream);
@@ -431,9 +438,10 @@ public final class PlatformImage {
         return tags.stream().map(versionRef::withTag).toList();
     }
 
-    private void report(Plan plan, List<ImageRef> refs, Digest digest) {
-        refs.forEach(ref -> pipeline.info("Published " + ref));
-        setOutputs(plan, refs, digest, true);
+    private void report(Plan plan, Published published, EnsuredRepository repository, RegistryClient registry) {
+        published.refs().forEach(ref -> pipeline.info("Published " + ref));
+        setOutputs(plan, published.refs(), published.digest(), true,
+                Optional.of(ImageSize.of(registry, plan.versionRef(), published.manifest())), repository);
     }
 
     /** Queues the pipelines built on the image; {@code queuedRuns} lists the runs' pages, comma-separated. */
@@ -448,13 +456,14 @@ public final class PlatformImage {
     }
 
     private void reportUnchanged(Plan plan) {
-        setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false);
+        setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false, Optional.empty(), plan.found());
         pipeline.setOutput("queuedRuns", "");
     }
 
     /** {@code updated} is true whenever this run published tags, a new version's or an unfinished one's. */
-    private void setOutputs(Plan plan, List<ImageRef> published, Digest digest, boolean updated) {
-        PublishOutputs.write(pipeline, plan.versionRef(), published, digest);
+    private void setOutputs(Plan plan, List<ImageRef> published, Digest digest, boolean updated, Optional<ImageSize> size,
+                            EnsuredRepository repository) {
+        PublishOutputs.write(pipeline, plan.versionRef(), published, digest, size, repository);
         pipeline.setOutput("updated", Boolean.toString(updated));
         pipeline.setOutput("version", plan.version().toString());
         pipeline.setOutput("versionTag", plan.versionRef().tag().value());

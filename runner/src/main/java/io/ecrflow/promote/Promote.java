@@ -2,6 +2,7 @@ package io.ecrflow.promote;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.pipeline.Pipeline;
@@ -11,6 +12,7 @@ import io.ecrflow.publish.RegistryLogin;
 import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.ImageSize;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
@@ -55,14 +57,15 @@ public final class Promote {
                 .map(tag -> ImageRef.tagged(targetLogin.registry(), options.repository().name(), tag)).toList();
         Optional<RepositoryInfo> existing = targetEcr.describe(options.repository().name());
         List<ImageRef> present = tagsAlreadyOnIt(existing, refs, manifest.digest());
-        new RepositoryEnsurer(targetEcr, pipeline).ensure(options.repository(), options.createRepository(), existing);
+        EnsuredRepository repository = new RepositoryEnsurer(targetEcr, pipeline)
+                .ensure(options.repository(), options.createRepository(), existing);
         if (!source.repositoryUri().equals(refs.get(0).repositoryUri())) {
             new ImageCopy(pipeline, registry).copyContent(manifest, source, refs.get(0));
         }
         List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
         Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing,
                 options.moving(), ScanGate.of(pipeline, targetEcr, options.scanGate()));
-        report(refs, published);
+        report(refs, published, repository, registry);
     }
 
     private Manifest readSource(PromoteOptions options, RegistryCredential login, RegistryClient registry) {
@@ -113,8 +116,9 @@ public final class Promote {
         return present;
     }
 
-    private void report(List<ImageRef> refs, Published published) {
+    private void report(List<ImageRef> refs, Published published, EnsuredRepository repository, RegistryClient registry) {
         refs.forEach(ref -> pipeline.info("Published " + ref));
-        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest());
+        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest(),
+                Optional.of(ImageSize.of(registry, refs.get(0), published.manifest())), repository);
     }
 }

@@ -1,15 +1,18 @@
 package io.ecrflow.publish;
 
+import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.ImageSize;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The outputs every publishing command sets, the same way: registry, image URIs, digest and tags; and the
- * run summary that shows them.
+ * run summary that shows them, with the image's size and the repository.
  */
 public final class PublishOutputs {
     private PublishOutputs() {
@@ -17,15 +20,19 @@ public final class PublishOutputs {
 
     /**
      * @param image     the reference the image is known by ({@code imageUri}): the first tag, or the version tag
-     * @param published the tags this run published or found published; empty when nothing was
+     * @param published  the tags this run published or found published; empty when nothing was
+     * @param size       the image's size in the registry, when the run had its manifest at hand
+     * @param repository the repository published to, created by this run or found
      */
-    public static void write(Pipeline pipeline, ImageRef image, List<ImageRef> published, Digest digest) {
+    public static void write(Pipeline pipeline, ImageRef image, List<ImageRef> published, Digest digest,
+                             Optional<ImageSize> size, EnsuredRepository repository) {
         pipeline.setOutput("registry", image.registry());
         pipeline.setOutput("imageUri", image.toString());
         pipeline.setOutput("imageUris", published.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
         pipeline.setOutput("imageDigest", image.withDigest(digest).toString());
         pipeline.setOutput("digest", digest.toString());
         pipeline.setOutput("tags", published.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(",")));
-        pipeline.summary(PublicationSummary.markdown(image, published, digest));
+        size.ifPresent(s -> pipeline.info("The image takes " + s.readable() + " in the registry (" + s.bytes() + " bytes)."));
+        pipeline.summary(PublicationSummary.markdown(image, published, digest, size, repository));
     }
 }

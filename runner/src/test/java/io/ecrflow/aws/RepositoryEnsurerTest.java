@@ -31,6 +31,7 @@ class RepositoryEnsurerTest {
         final List<String> calls = new ArrayList<>();
         RepositoryInfo winner;
         String policy;
+        boolean races = true;
 
         @Override
         public RegistryCredential login() {
@@ -48,7 +49,11 @@ class RepositoryEnsurerTest {
             calls.add("create");
             winner = new RepositoryInfo(settings.name(), "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web",
                     "arn:aws:ecr:eu-west-1:123456789012:repository/team/web", "123456789012",
-                    TagMutability.MUTABLE);
+                    settings.mutability(), Optional.of(new RepositoryInfo.PrivateSettings(settings.scanOnPush(),
+                    settings.encryption().name(), settings.kmsKey())));
+            if (!races) {
+                return winner;
+            }
             throw new RepositoryAlreadyExists("created by another run");
         }
 
@@ -79,16 +84,18 @@ class RepositoryEnsurerTest {
     void losingTheCreationRaceUsesTheRepositoryTheOtherRunCreated() {
         RacingEcr ecr = new RacingEcr();
 
-        RepositoryInfo repository = new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.of("{\"rules\":[]}")), true);
+        EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.of("{\"rules\":[]}")), true);
 
-        assertThat(repository.uri()).endsWith("/team/web");
+        assertThat(repository.info().uri()).endsWith("/team/web");
+        assertThat(repository.created()).as("the other run created it").isFalse();
         assertThat(ecr.calls).containsExactly("describe", "create", "describe", "getLifecyclePolicy", "putLifecyclePolicy");
     }
 
     @Test
     void anExistingRepositoryWithOtherSettingsIsKeptWithAWarning() {
         RacingEcr ecr = new RacingEcr();
-        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.MUTABLE);
+        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.MUTABLE,
+                Optional.of(new RepositoryInfo.PrivateSettings(false, "AES256", Optional.empty())));
 
         new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.empty()), true);
 
@@ -112,7 +119,8 @@ class RepositoryEnsurerTest {
 
     private RacingEcr existingRepository() {
         RacingEcr ecr = new RacingEcr();
-        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.IMMUTABLE);
+        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.IMMUTABLE,
+                Optional.of(new RepositoryInfo.PrivateSettings(false, "AES256", Optional.empty())));
         return ecr;
     }
 
@@ -150,5 +158,42 @@ class RepositoryEnsurerTest {
         assertThat(ecr.calls).containsExactly("getLifecyclePolicy", "putLifecyclePolicy");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("It replaces the policy the repository had:")
                 .contains("\"release-*\"");
+    }
+
+    @Test
+    void aRepositoryItCreatesIsReportedCreatedWithTheSettingsEcrGaveIt() {
+        RacingEcr ecr = new RacingEcr();
+        ecr.races = false;
+        RepositorySettings settings = new RepositorySettings(name, new TagMutability(TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION,
+                List.of("latest", "6.*")), true, RepositorySettings.Encryption.KMS, Optional.of("alias/ecr"), Map.of(),
+                Optional.empty());
+
+        EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(settings, true);
+
+        assertThat(repository.created()).isTrue();
+        assertThat(repository.info().describeSettings()).isEqualTo("tags immutable except latest, 6.*, scan on push on, "
+                + "encryption KMS with key alias/ecr");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Created repository 123456789012.dkr.ecr.eu-west-1"
+                + ".amazonaws.com/team/web (tags immutable except latest, 6.*, scan on push on, encryption KMS with key alias/ecr).");
+    }
+
+    @Test
+    void aRepositoryThatExistsIsReportedFoundWithItsOwnSettings() {
+        RacingEcr ecr = new RacingEcr();
+        ecr.winner = new RepositoryInfo(name, "host/team/web", "arn", "123456789012", TagMutability.IMMUTABLE,
+                Optional.of(new RepositoryInfo.PrivateSettings(false, "AES256", Optional.empty())));
+
+        EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(settings(Optional.empty()), true);
+
+        assertThat(repository.created()).isFalse();
+        assertThat(repository.info().describeSettings()).isEqualTo("tags immutable, scan on push off, encryption AES256");
+    }
+
+    @Test
+    void anEcrPublicRepositoryHasNoScanningOrEncryptionToTell() {
+        RepositoryInfo publicRepository = new RepositoryInfo(name, "public.ecr.aws/alias/team/web", "arn", "123456789012",
+                TagMutability.MUTABLE, Optional.empty());
+
+        assertThat(publicRepository.describeSettings()).isEqualTo("tags mutable, ECR Public");
     }
 }

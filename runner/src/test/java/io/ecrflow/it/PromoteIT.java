@@ -85,6 +85,8 @@ class PromoteIT extends TestBedTest {
         assertThat(requests).filteredOn(RegistryRequest::isManifestWrite).extracting(RegistryRequest::reference)
                 .containsExactly("prod", "stable");
         assertThat(requests).noneMatch(RegistryRequest::isBlob);
+        assertThat(result.stdout()).as("the run summary, in the log").contains("| Tags | `prod`, `stable` |",
+                "| Repository | found: tags mutable, scan on push off, encryption AES256 |", "| Size | ");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ecrflow.it;
 
 import io.ecrflow.testbed.SampleApp;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -21,6 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PushOnlyIT extends TestBedTest {
     private final List<String> localNames = new ArrayList<>();
 
+    @BeforeEach
+    void anAgentTempFolder() throws Exception {
+        Files.createDirectories(work.resolve("agent-temp"));
+    }
+
     @AfterEach
     void removeTheLocalImages() throws Exception {
         DockerCli.removeLocal(localNames);
@@ -31,7 +37,6 @@ class PushOnlyIT extends TestBedTest {
         String local = dockerBuild("earlier-step");
         String imageId = imageId(local);
         String repository = uniqueRepository("push-only");
-        Files.createDirectories(work.resolve("agent-temp"));
 
         RunResult result = azureStep("810", "--repository", repository, "--image", local,
                 "--tags", "$(Build.BuildId),$(Build.SourceBranchName),$(Build.SourceVersion:8)").run();
@@ -52,9 +57,7 @@ class PushOnlyIT extends TestBedTest {
         assertThat(result.stdout()).contains("Publishing the local image " + local + " (" + imageId + ") as it is")
                 .doesNotContain("##[group]Build ");
         assertThat(testbed.repository(repository)).as("created as for a build").isPresent();
-        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.uploadsummary]")).singleElement()
-                .satisfies(line -> assertThat(Files.readString(Path.of(line.substring(line.indexOf(']') + 1))))
-                        .contains(digest, "`810`", "`login`"));
+        assertThat(summary(result)).contains(digest, "`810`", "`login`", "| Repository | created: tags mutable, ");
     }
 
     @Test
@@ -89,6 +92,8 @@ class PushOnlyIT extends TestBedTest {
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.stdout()).contains("published by an earlier attempt of this run; nothing is left to publish");
         assertThat(again.outputs()).containsEntry("digest", first.outputs().get("digest"));
+        assertThat(summary(again)).contains("| Repository | found: tags immutable, scan on push off, encryption AES256 |")
+                .contains("| Size | ");
         assertThat(rebuilt.exitCode()).isNotZero();
         assertThat(String.join("\n", rebuilt.errors()))
                 .contains("already holds '812' with another image than the local one (" + imageId(local) + ")");
@@ -110,6 +115,13 @@ class PushOnlyIT extends TestBedTest {
         assertThat(testbed.calls().subList(callsBefore, testbed.calls().size())).as("no ECR call")
                 .noneMatch(call -> call.service().equals("ecr"));
         assertThat(testbed.repository(repository)).isEmpty();
+    }
+
+    /** The run summary the step uploaded (task.uploadsummary: the step is not in restricted mode here). */
+    private static String summary(RunResult result) throws Exception {
+        List<String> uploads = result.lines().stream().filter(line -> line.startsWith("##vso[task.uploadsummary]")).toList();
+        assertThat(uploads).as(result.toString()).hasSize(1);
+        return Files.readString(Path.of(uploads.get(0).substring(uploads.get(0).indexOf(']') + 1)));
     }
 
     /** What a user's earlier step does: {@code docker build -t NAME src}, without ecrflow. */

@@ -81,7 +81,7 @@ class PlatformImageTest {
         when(ecr.login()).thenReturn(new RegistryCredential(REGISTRY, "AWS", Secret.of("pw"), Instant.MAX));
         when(ecr.describe(RUNTIME)).thenReturn(Optional.of(new RepositoryInfo(RUNTIME, REGISTRY + "/runtime",
                 "arn:aws:ecr:eu-west-1:123456789012:repository/runtime", "123456789012",
-                TagMutability.MUTABLE)));
+                TagMutability.MUTABLE, Optional.of(new RepositoryInfo.PrivateSettings(false, "AES256", Optional.empty())))));
         when(registry.withCredential(any())).thenReturn(registry);
         when(registry.withCredential(any(), any())).thenReturn(registry);
         when(registry.manifestDigest(any())).thenReturn(Optional.of(BASE));

@@ -104,7 +104,8 @@ class EcrPlatformImageTaskIT {
         assertThat(step.stdout()).contains("Integration test passed");
         assertThat(Files.readString(Path.of(step.outputs().get("summaryFile")))).as("the run summary")
                 .contains("| Decision | new version `" + versionTag + "` |", "| Base digest | `" + baseDigest + "` |",
-                        digestOf100, "| Build | ", "| Test | ", "| Push | ");
+                        digestOf100, "| Build | ", "| Test | ", "| Push | ", "| Size | ")
+                .contains("| Repository | created: tags immutable except ");
 
         assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder(versionTag, "6.0", "20261123.101", "latest");
         for (String tag : testbed.tagsOf(repository)) {
@@ -139,6 +140,8 @@ class EcrPlatformImageTaskIT {
                 .containsEntry("tags", "")
                 .containsEntry("baseDigest", baseDigest);
         assertThat(step.stdout()).contains("Decision: no update").doesNotContain("Pushing");
+        assertThat(Files.readString(Path.of(step.outputs().get("summaryFile")))).as("the run summary")
+                .contains("| Repository | found: tags immutable except ").doesNotContain("| Size | ");
         assertThat(testbed.tagsOf(repository)).isEqualTo(tagsBefore);
         assertThat(teams.cards()).as("no card without a new version").hasSize(1);
         assertWebhookRegisteredAsSecretBeforeTheRunnerPrintsAnythingAndNeverShown(step);

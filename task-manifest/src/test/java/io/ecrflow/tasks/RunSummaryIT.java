@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each task run leaves its summary as the agent lets a restricted task: a Markdown file in the agent's temp
- * folder named by the summaryFile output (the agent drops task.uploadsummary from a task in restricted
+ * folder (image, digest, tags, size, the repository and its settings) named by the summaryFile output (the agent drops task.uploadsummary from a task in restricted
  * command mode), and the duration of each phase in the log.
  */
 class RunSummaryIT {
@@ -23,7 +23,7 @@ class RunSummaryIT {
     Path sources;
 
     @Test
-    void aBuildPushLeavesASummaryWithImageDigestTagsAndPhasesWithinItsRestrictions() throws Exception {
+    void aBuildPushLeavesASummaryWithImageDigestTagsSizeRepositoryAndPhasesWithinItsRestrictions() throws Exception {
         SampleApp.create(sources, "summary");
         String repository = "team/summary-" + UUID.randomUUID().toString().substring(0, 8);
         AgentStep push = AgentStep.main("EcrBuildPush", sources).serviceConnection(ServiceConnection.withExampleKeys())
@@ -41,7 +41,9 @@ class RunSummaryIT {
         assertThat(summary).startsWith(push.agentTempDirectory());
         assertThat(Files.readString(summary))
                 .contains(step.outputs().get("imageUri"), step.outputs().get("digest"), "`71`", "`latest`")
-                .contains("| Phase | Took |", "| Login | ", "| Build | ", "| Push | ");
+                .contains("| Phase | Took |", "| Login | ", "| Build | ", "| Push | ")
+                .contains("| Repository | created: tags mutable, scan on push off, encryption AES256 |")
+                .containsPattern("\\| Size \\| \\d+\\.\\d (KiB|MiB) \\(\\d+ bytes, compressed, as the registry stores it\\) \\|");
         assertThat(step.lines()).anyMatch(line -> line.matches("Login took \\d+(\\.\\d)? s\\."))
                 .anyMatch(line -> line.matches("Build took .+ s\\."))
                 .anyMatch(line -> line.matches("Push took .+ s\\."));
