@@ -62,6 +62,11 @@ final class ImageEntryInputs implements IDefaultValueProvider {
         return Optional.ofNullable(value).map(String::valueOf);
     }
 
+    private boolean givenToTheStep(String input) {
+        return Optional.ofNullable(step.findOption("--" + Options.dashed(input))).flatMap(this::stepValue)
+                .filter(value -> !value.isBlank()).isPresent();
+    }
+
     /** The error of one image's inputs, saying which image, and which key of the file (and its line) when one did it. */
     UserError about(UserError error) {
         String where = file.name() + ", image '" + entry.id() + "' (line " + entry.line() + "): ";
@@ -73,7 +78,10 @@ final class ImageEntryInputs implements IDefaultValueProvider {
         if (origin.isPresent()) {
             return new UserError(where + error.getMessage() + origin.get(), ImagesFile.INPUT, error);
         }
-        return new UserError(where + error.getMessage(), input.orElse(null), error);
+        // not from the file: the step's own input, which every image reads, or the input's default
+        String fromStep = input.filter(this::givenToTheStep)
+                .map(name -> " (the step's input '" + name + "', under every image)").orElse("");
+        return new UserError(where + error.getMessage() + fromStep, input.orElse(null), error);
     }
 
     /**

@@ -178,6 +178,19 @@ class ImagesFileTest {
     }
 
     @Test
+    void aBadInputOfTheStepSaysItIsTheStepsUnderEveryImage() {
+        assertThatThrownBy(() -> images("""
+                images:
+                  - id: net6_runtime
+                    repository: platform/net6-runtime
+                    context: platform-images/net6/runtime
+                """, "--bump", "huge"))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith("platform-images.yml, image 'net6_runtime' (line 2): Input 'bump' is 'huge'")
+                .hasMessageEndingWith("(the step's input 'bump', under every image)");
+    }
+
+    @Test
     void aMissingFolderIsTheSameErrorAsForTheInput() {
         assertThatThrownBy(() -> images("""
                 images:
@@ -189,6 +202,14 @@ class ImagesFileTest {
                 .hasMessageContaining("image 'net8_runtime'")
                 .hasMessageContaining("platform-images/net8/runtime")
                 .hasMessageContaining("(key 'context', line 4)");
+        assertThatThrownBy(() -> images("""
+                images:
+                  - id: net8_runtime
+                    repository: platform/net8-runtime
+                """))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith("platform-images.yml, image 'net8_runtime' (line 2): Dockerfile not found")
+                .hasMessageNotContaining("the step's input");
     }
 
     @Test
