@@ -42,16 +42,9 @@ class PushOnlyIT extends TestBedTest {
                 "--tags", "$(Build.BuildId),$(Build.SourceBranchName),$(Build.SourceVersion:8)").run();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder("810", "login", "01234567");
-        String registry = testbed.registryHost();
-        Map<String, String> outputs = result.outputs();
-        assertThat(outputs).containsEntry("registry", registry)
-                .containsEntry("imageUri", registry + "/" + repository + ":810")
-                .containsEntry("tags", "810,01234567,login");
-        String digest = outputs.get("digest");
-        assertThat(outputs.get("imageDigest")).isEqualTo(registry + "/" + repository + "@" + digest);
-        for (String tag : List.of("810", "login", "01234567")) {
-            assertThat(testbed.manifestDigest(repository, tag)).contains(digest);
+        List<String> tags = List.of("810", "01234567", "login");
+        String digest = RunAssertions.publishedOnOneDigest(testbed, result, repository, tags);
+        for (String tag : tags) {
             assertThat(testbed.configDigest(repository, tag)).as("the local image, not a rebuild").contains(imageId);
         }
         assertThat(result.stdout()).contains("Publishing the local image " + local + " (" + imageId + ") as it is")
@@ -112,7 +105,7 @@ class PushOnlyIT extends TestBedTest {
                 .contains("has no image 'ecrflow-it/never-built:813' (input 'image')")
                 .contains("Microsoft-hosted agent starts every job with an empty engine")
                 .contains("docker image ls");
-        assertThat(testbed.calls().subList(callsBefore, testbed.calls().size())).as("no ECR call")
+        assertThat(RunAssertions.callsSince(testbed, callsBefore)).as("no ECR call")
                 .noneMatch(call -> call.service().equals("ecr"));
         assertThat(testbed.repository(repository)).isEmpty();
     }

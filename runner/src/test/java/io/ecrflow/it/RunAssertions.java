@@ -4,10 +4,14 @@ import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.Testbed;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Checks the credential tests share: who signed a run's calls, and that secrets show only where they are registered. */
+/**
+ * Checks the end-to-end tests share: who signed a run's calls, that secrets show only where they are registered,
+ * and what a publication left in the registry and the outputs.
+ */
 final class RunAssertions {
     private RunAssertions() {
     }
@@ -25,5 +29,26 @@ final class RunAssertions {
             assertThat(lines.stream().filter(line -> line.contains(secret)).toList()).as("lines showing a secret")
                     .containsExactly("##vso[task.setsecret]" + secret);
         }
+    }
+
+    /**
+     * The run published every tag, in this order, on one digest, and its outputs say so: the registry, the first
+     * tag's URI, the tags, the image by digest.
+     *
+     * @return the digest
+     */
+    static String publishedOnOneDigest(Testbed testbed, RunResult result, String repository, List<String> tagsInOrder) {
+        Map<String, String> outputs = result.outputs();
+        String registry = testbed.registryHost();
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrderElementsOf(tagsInOrder);
+        assertThat(outputs).as(result.toString()).containsEntry("registry", registry)
+                .containsEntry("imageUri", registry + "/" + repository + ":" + tagsInOrder.get(0))
+                .containsEntry("tags", String.join(",", tagsInOrder));
+        String digest = outputs.get("digest");
+        assertThat(outputs.get("imageDigest")).isEqualTo(registry + "/" + repository + "@" + digest);
+        for (String tag : tagsInOrder) {
+            assertThat(testbed.manifestDigest(repository, tag)).as("tag %s", tag).contains(digest);
+        }
+        return digest;
     }
 }
