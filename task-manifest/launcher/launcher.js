@@ -27,9 +27,12 @@ const CONNECTION_INPUTS = ['awsConnection', 'awsCredentials'];
 const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
 // The same token, when a pipeline maps it into the step's env.
 const JOB_TOKEN_VARIABLE = 'SYSTEM_ACCESSTOKEN';
-// Inputs that, when set, have the runner call Azure DevOps with the job's token: an images file's images may
-// name dependents too, and the launcher does not read the file.
-const JOB_TOKEN_INPUTS = ['dependents', 'imagesFile'];
+// Inputs that have the runner call Azure DevOps with the job's token: a list when given, a switch when on. An
+// images file's images may name dependents too, and the launcher does not read the file.
+const JOB_TOKEN_LISTS = ['dependents', 'imagesFile'];
+const JOB_TOKEN_SWITCHES = ['buildTags'];
+// The runner's spellings of a boolean input that is on.
+const TRUE_VALUES = ['true', 'yes', '1', 'on'];
 // The scheme of a service connection that federates (OIDC): the runner asks Azure DevOps for its token.
 const OIDC_SCHEME = 'none';
 // How the agent hands a step its service connections (longest prefix first): each name goes on with the
@@ -125,12 +128,14 @@ function runnerEnvironment(env, aws) {
 
 /**
  * Whether the runner calls Azure DevOps with the job's access token in this step: to queue dependent
- * pipelines, or to ask for the OIDC token of a connection that federates (the chosen one, or the one
- * oidcServiceConnectionId names).
+ * pipelines, to tag the run, or to ask for the OIDC token of a connection that federates (the chosen one, or
+ * the one oidcServiceConnectionId names).
  */
 function jobTokenNeeded(env, chosen) {
     const federates = chosen.some((id) => (env.get(`ENDPOINT_AUTH_SCHEME_${id}`) || '').toLowerCase() === OIDC_SCHEME);
-    return federates || Boolean(env.input('oidcServiceConnectionId')) || JOB_TOKEN_INPUTS.some((input) => env.input(input));
+    return federates || Boolean(env.input('oidcServiceConnectionId'))
+        || JOB_TOKEN_LISTS.some((input) => env.input(input))
+        || JOB_TOKEN_SWITCHES.some((input) => TRUE_VALUES.includes((env.input(input) || '').toLowerCase()));
 }
 
 /**

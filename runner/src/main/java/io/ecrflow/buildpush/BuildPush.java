@@ -65,7 +65,8 @@ public final class BuildPush {
         this.gate = gate;
     }
 
-    public void run(BuildPushOptions options) {
+    /** @return what the tags now hold: every tag of the run, first tag first, and the image's manifest */
+    public Published run(BuildPushOptions options) {
         engine.ping();
         Optional<BuiltImage> earlierStep = options.source() instanceof ImageSource.LocalImage local
                 ? Optional.of(localImage(local)) : Optional.empty();
@@ -81,17 +82,20 @@ public final class BuildPush {
         RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
         if (earlier.resumes()) {
             EnsuredRepository repository = repositories.ensure(options.repository(), options.createRepository(), existing);
-            report(refs, finish(earlier, refs, registry, publisher, options), repository, registry);
+            Published published = finish(earlier, refs, registry, publisher, options);
+            report(refs, published, repository, registry);
             earlierStep.filter(image -> options.removeLocalImage()).ifPresent(image -> removeLocalNames(image, Optional.empty()));
-            return;
+            return new Published(published.manifest(), refs);
         }
         BuiltImage image = options.source() instanceof ImageSource.Dockerfile dockerfile
                 ? build(dockerfile, builderChoice.get(), refs.get(0), login) : earlierStep.orElseThrow();
         EnsuredRepository repository = repositories.ensure(options.repository(), options.createRepository(), existing);
-        report(refs, publisher.publish(image, refs, login, options.moving(), gate), repository, registry);
+        Published published = publisher.publish(image, refs, login, options.moving(), gate);
+        report(refs, published, repository, registry);
         if (options.removeLocalImage()) {
             removeLocalNames(image, Optional.of(refs.get(0)));
         }
+        return published;
     }
 
     /** The image an earlier step left in the engine; checked before anything is asked of AWS. */

@@ -8,11 +8,13 @@ import io.ecrflow.aws.Ecr;
 import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
 import io.ecrflow.buildpush.ImageSource;
+import io.ecrflow.devops.BuildTags;
 import io.ecrflow.docker.BuildSecret;
 import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.ImageBuilder;
+import io.ecrflow.publish.Published;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
 import io.ecrflow.registry.ImageRef;
@@ -122,9 +124,13 @@ public final class BuildPushCommand extends RunnerCommand {
     @Mixin
     PublicCatalogOptions publicCatalog;
 
+    @Mixin
+    BuildTagsOptions buildTags;
+
     @Override
     protected void execute(RunContext run) {
         BuildPushOptions options = options(run);
+        BuildTags tags = buildTags.buildTags(run);
         ScanGateSettings gate = scanGate.settings();
         BuildTimeout timeout = BuildTimeout.of(build.buildTimeout());
         try (DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
@@ -136,8 +142,9 @@ public final class BuildPushCommand extends RunnerCommand {
                         throw new IllegalStateException("an image built earlier is pushed, not built");
                     };
             try (Ecr ecr = run.registry(aws.target())) {
-                new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of(), run.pipeline()::warning), engine, builder,
-                        ScanGate.of(run.pipeline(), ecr, gate)).run(options);
+                Published published = new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of(),
+                        run.pipeline()::warning), engine, builder, ScanGate.of(run.pipeline(), ecr, gate)).run(options);
+                tags.tag(published.refs().get(0), published.digest());
             }
         }
     }

@@ -5,6 +5,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.SdkEcr;
 import io.ecrflow.aws.TagMutability;
+import io.ecrflow.devops.BuildTags;
 import io.ecrflow.devops.Dependent;
 import io.ecrflow.devops.DependentRuns;
 import io.ecrflow.devops.Dependents;
@@ -178,6 +179,9 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Mixin
     ScanGateOptions scanGate;
 
+    @Mixin
+    BuildTagsOptions buildTagsOptions;
+
     @Option(names = "--images-file", paramLabel = "FILE",
             description = "A YAML file listing many platform images (defaults, and images each with an id and the "
                     + "inputs of this command as keys), all checked in one run; the other inputs given to the step "
@@ -215,14 +219,14 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     /** One image's inputs, all checked; what is left is to connect its flow to ECR and the engine. */
     record ImageRun(PlatformImageOptions options, ScanGateSettings gate, BuildTimeout timeout,
-                    Optional<TeamsChannel> teams, DependentRuns dependentRuns, Set<String> insecure) {
+                    Optional<TeamsChannel> teams, DependentRuns dependentRuns, BuildTags buildTags, Set<String> insecure) {
 
         PlatformImage connect(RunContext run, SdkEcr ecr, DockerJavaEngine engine) {
             return new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure, run.pipeline()::warning),
                     engine, new EngineContainers(engine.connection()),
                     () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
                             .choose(options.builder(), run.pipeline()::info),
-                    teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, Clock.systemUTC());
+                    teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, buildTags, Clock.systemUTC());
         }
     }
 
@@ -234,7 +238,7 @@ public final class PlatformImageCommand extends RunnerCommand {
         DependentRuns dependentRuns = dependentRuns(run, options.dependents());
         Set<String> insecure = new HashSet<>();
         Inputs.list(insecureRegistries).forEach(host -> insecure.add(host.toLowerCase(Locale.ROOT)));
-        return new ImageRun(options, gate, timeout, teams, dependentRuns, insecure);
+        return new ImageRun(options, gate, timeout, teams, dependentRuns, buildTagsOptions.buildTags(run), insecure);
     }
 
     private void images(RunContext run, String fileName) {

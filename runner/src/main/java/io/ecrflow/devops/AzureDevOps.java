@@ -18,4 +18,7 @@ public interface AzureDevOps {
      * @param refName the branch ({@code refs/heads/main}); empty for the pipeline's default branch
      */
     QueuedRun runPipeline(int pipelineId, Optional<String> refName, Map<String, String> templateParameters);
+
+    /** Adds a tag to a run of the project (a build). */
+    void addBuildTag(String buildId, String tag);
 }

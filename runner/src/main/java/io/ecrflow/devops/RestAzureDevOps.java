@@ -94,6 +94,15 @@ public final class RestAzureDevOps implements AzureDevOps {
                 run.path("name").asText(""), page);
     }
 
+    /** Tags - Add Build Tag: {@code PUT build/builds/{buildId}/tags/{tag}}, answered with the run's tags. */
+    @Override
+    public void addBuildTag(String buildId, String tag) {
+        send("tag run " + buildId + " '" + tag + "'",
+                () -> HttpCall.to("PUT", connection.api("build/builds/" + buildId + "/tags/" + DevOpsConnection.encoded(tag),
+                        API_VERSION)).body(new byte[0]),
+                "Edit build quality", "this pipeline");
+    }
+
     /**
      * One call, tried again on a 5xx or a lost connection.
      *

@@ -6,6 +6,7 @@ import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.TagMutability;
+import io.ecrflow.devops.BuildTags;
 import io.ecrflow.devops.DependentRuns;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
@@ -77,11 +78,12 @@ public final class PlatformImage {
     private final TeamsNotifications notifications;
     private final Gate gate;
     private final DependentRuns dependents;
+    private final BuildTags buildTags;
     private final Clock clock;
 
     public PlatformImage(Pipeline pipeline, Ecr ecr, RegistryClient registries, DockerEngine engine, Containers containers,
                          Supplier<ImageBuilder> builderChoice, Optional<TeamsChannel> teams, Gate gate,
-                         DependentRuns dependents, Clock clock) {
+                         DependentRuns dependents, BuildTags buildTags, Clock clock) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.registries = registries;
@@ -91,6 +93,7 @@ public final class PlatformImage {
         this.notifications = new TeamsNotifications(pipeline, teams);
         this.gate = gate;
         this.dependents = dependents;
+        this.buildTags = buildTags;
         this.clock = clock;
     }
 
@@ -167,6 +170,7 @@ public final class PlatformImage {
             if (!plan.update() && !plan.unfinished().isEmpty()) {
                 Published published = finish(plan, check.registry);
                 report(plan, published, plan.found(), check.registry);
+                buildTags.tag(plan.versionRef(), published.digest());
                 // the earlier run stopped before it could queue them
                 DependentRuns.Outcome queued = queueDependents(options);
                 notifications.published(options, "an earlier run stopped before " + tagList(plan.unfinished())
@@ -193,6 +197,7 @@ public final class PlatformImage {
             Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
                     movingTags(refs, plan.versionRef()), gate);
             report(plan, published, repository, check.registry);
+            buildTags.tag(plan.versionRef(), published.digest());
             DependentRuns.Outcome queued = queueDependents(options);
             notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
                     plan.upstream(), queued.runs());

@@ -43,6 +43,11 @@ class DependentRunsTest {
             return new QueuedRun(pipelineId * 100, "p" + pipelineId, "20261201." + pipelineId,
                     URI.create("https://dev.azure.com/contoso/p/_build/results?buildId=" + pipelineId * 100));
         }
+
+        @Override
+        public void addBuildTag(String buildId, String tag) {
+            throw new UnsupportedOperationException("dependents never tag the run");
+        }
     }
 
     private static Dependents dependents(boolean fatal, String... lines) {

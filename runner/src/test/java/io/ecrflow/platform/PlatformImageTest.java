@@ -113,7 +113,8 @@ class PlatformImageTest {
     private PlatformImage flow() {
         return new PlatformImage(pipeline, ecr, registry, engine, mock(Containers.class), () -> builder,
                 Optional.of(teams), io.ecrflow.publish.Gate.OPEN,
-                io.ecrflow.devops.DependentRuns.none(pipeline), Clock.systemUTC());
+                io.ecrflow.devops.DependentRuns.none(pipeline), io.ecrflow.devops.BuildTags.none(pipeline),
+                Clock.systemUTC());
     }
 
     @Test

@@ -27,14 +27,17 @@ import java.util.regex.Pattern;
 /**
  * An Azure DevOps collection on loopback with one project, answering the Pipelines REST API (version 7.1) as
  * dev.azure.com does: Pipelines - List ({@code GET {project}/_apis/pipelines}, in pages with the next page's token
- * in {@code x-ms-continuationtoken}) and Runs - Run Pipeline ({@code POST {project}/_apis/pipelines/{id}/runs}).
+ * in {@code x-ms-continuationtoken}), Runs - Run Pipeline ({@code POST {project}/_apis/pipelines/{id}/runs}) and
+ * Tags - Add Build Tag ({@code PUT {project}/_apis/build/builds/{id}/tags/{tag}}).
  * Every request must carry the job's access token as a bearer token, or is answered 401. It records every
- * request and every run it queued, and has knobs: a pipeline the build service may not queue (403, as Azure DevOps
- * words it), and the next requests failing with a 5xx (counted, never timed).
+ * request, every run it queued and every tag it added, and has knobs: a pipeline the build service may not queue
+ * and build tags it may not add (403, as Azure DevOps words them), and the next requests failing with a 5xx
+ * (counted, never timed).
  */
 public final class AzureDevOpsFront implements AutoCloseable {
     private static final Pattern PIPELINES = Pattern.compile("/([^/]+)/([^/]+)/_apis/pipelines");
     private static final Pattern RUNS = Pattern.compile("/([^/]+)/([^/]+)/_apis/pipelines/(\\d+)/runs");
+    private static final Pattern BUILD_TAG = Pattern.compile("/([^/]+)/([^/]+)/_apis/build/builds/(\\d+)/tags/([^/]+)");
 
     /** A request as it arrived; {@code authorized} when it carried the job's token as a bearer token. */
     public record Request(String method, String path, String query, boolean authorized) {
@@ -60,6 +63,8 @@ public final class AzureDevOpsFront implements AutoCloseable {
     private final String accessToken = "job-token-" + UUID.randomUUID();
     private final Map<Integer, Definition> pipelines = new ConcurrentHashMap<>();
     private final Set<Integer> denied = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, List<String>> buildTags = new ConcurrentHashMap<>();
+    private volatile boolean buildTagsDenied;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<QueuedRun> runs = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextRunId = new AtomicInteger(5000);
@@ -109,6 +114,16 @@ public final class AzureDevOpsFront implements AutoCloseable {
     /** Queueing this pipeline is refused with 403, as for a build service without "Queue builds" on it. */
     public void denyQueue(int pipelineId) {
         denied.add(pipelineId);
+    }
+
+    /** Adding build tags is refused with 403, as for a build service without "Edit build quality". */
+    public void denyBuildTags() {
+        buildTagsDenied = true;
+    }
+
+    /** The tags added to a run (build), in the order they were added. */
+    public List<String> buildTags(int buildId) {
+        return List.copyOf(buildTags.getOrDefault(buildId, List.of()));
     }
 
     /** The next {@code times} requests, whatever they ask, are answered {@code status}. */
@@ -161,10 +176,13 @@ public final class AzureDevOpsFront implements AutoCloseable {
             }
             Matcher list = PIPELINES.matcher(path);
             Matcher run = RUNS.matcher(path);
+            Matcher tag = BUILD_TAG.matcher(path);
             if (list.matches() && exchange.getRequestMethod().equals("GET") && inProject(list)) {
                 listPipelines(exchange, parameters);
             } else if (run.matches() && exchange.getRequestMethod().equals("POST") && inProject(run)) {
                 runPipeline(exchange, Integer.parseInt(run.group(3)), body);
+            } else if (tag.matches() && exchange.getRequestMethod().equals("PUT") && inProject(tag)) {
+                addBuildTag(exchange, Integer.parseInt(tag.group(3)), URLDecoder.decode(tag.group(4), StandardCharsets.UTF_8));
             } else {
                 send(exchange, 404, error("The resource cannot be found: " + exchange.getRequestMethod() + " " + path,
                         "NotFoundException"));
@@ -234,6 +252,23 @@ public final class AzureDevOpsFront implements AutoCloseable {
         templateParameters.forEach(echoed::put);
         answer.put("id", runId);
         answer.put("name", "20261201." + (runId - 5000));
+        send(exchange, 200, answer);
+    }
+
+    /** Answered with every tag of the build, as Azure DevOps does. */
+    private void addBuildTag(HttpExchange exchange, int buildId, String tag) throws IOException {
+        if (buildTagsDenied) {
+            send(exchange, 403, error("Access denied. " + project + " Build Service (" + organization + ") needs Edit "
+                    + "build quality permissions for vstfs:///Build/Build/" + buildId + " in team project " + project
+                    + " to perform the action.", "AccessDeniedException"));
+            return;
+        }
+        List<String> tags = buildTags.computeIfAbsent(buildId, id -> new CopyOnWriteArrayList<>());
+        if (!tags.contains(tag)) {
+            tags.add(tag);
+        }
+        ArrayNode answer = Json.MAPPER.createArrayNode();
+        tags.forEach(answer::add);
         send(exchange, 200, answer);
     }
 

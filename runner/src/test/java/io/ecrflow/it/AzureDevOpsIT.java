@@ -19,11 +19,13 @@ import static io.ecrflow.it.RunnerProcess.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * platform-image queues the pipelines built on the platform image once it published a new version: the real
- * runner against the ECR test bed, the Docker Engine and an Azure DevOps collection on loopback that checks the
- * job's bearer token and records every run it queued, with its branch and template parameters.
+ * What the runner asks of Azure DevOps with the job's access token: platform-image queues the pipelines built on
+ * the platform image once it published a new version, and build-push and platform-image tag the run with what
+ * they published. The real runner against the ECR test bed, the Docker Engine and an Azure DevOps collection on
+ * loopback that checks the job's bearer token and records every run it queued (branch, template parameters) and
+ * every tag it added.
  */
-class DependentsIT {
+class AzureDevOpsIT {
     private static final String WARNING = "##vso[task.logissue type=warning;]";
     private static final String UPLOAD_SUMMARY = "##vso[task.uploadsummary]";
 
@@ -197,6 +199,73 @@ class DependentsIT {
                 .contains("System.CollectionUri and System.TeamProject are not set");
         assertThat(testbed.repository(repository)).isEmpty();
         assertThat(devops.requests()).isEmpty();
+    }
+
+    @Test
+    void buildTagsTagTheRunWithTheVersionTagAndTheShortDigest() throws Exception {
+        String repository = repository("tagged");
+
+        RunResult result = platformImage(repository, "961").env("INPUT_BUILDTAGS", "true").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String digest = result.outputs().get("digest");
+        assertThat(devops.buildTags(961)).containsExactly("base-1.0.0", "sha256:" + digest.substring(7, 19));
+        assertThat(result.stdout()).contains("Tagged this run (build 961): base-1.0.0, sha256:" + digest.substring(7, 19));
+        assertTokenOnlyRegisteredAsSecret(result);
+
+        RunResult unchanged = platformImage(repository, "962").env("INPUT_BUILDTAGS", "true").run();
+
+        assertThat(unchanged.exitCode()).as(unchanged.toString()).isZero();
+        assertThat(unchanged.outputs()).containsEntry("updated", "false");
+        assertThat(devops.buildTags(962)).as("nothing published, nothing to find the run by").isEmpty();
+    }
+
+    @Test
+    void buildPushTagsTheRunAndABuildServiceThatMayNotIsAWarning() throws Exception {
+        String repository = repository("pushed");
+
+        RunResult tagged = buildPush(repository, "963").run();
+
+        assertThat(tagged.exitCode()).as(tagged.toString()).isZero();
+        String digest = tagged.outputs().get("digest");
+        assertThat(devops.buildTags(963)).containsExactly("963", "sha256:" + digest.substring(7, 19));
+
+        devops.denyBuildTags();
+        RunResult refused = buildPush(repository, "964").run();
+
+        assertThat(refused.exitCode()).as(refused.toString()).isZero();
+        assertThat(refused.errors()).isEmpty();
+        assertThat(refused.lines()).filteredOn(line -> line.startsWith(WARNING)).hasSize(2)
+                .first().asString().contains("The run was not tagged '964'.")
+                .contains("Edit build quality permissions for vstfs:///Build/Build/964")
+                .contains("needs the \"Edit build quality\" permission on this pipeline")
+                .contains("The image was published either way.");
+        assertThat(devops.buildTags(964)).isEmpty();
+        assertThat(testbed.tagsOf(repository)).contains("963", "964");
+    }
+
+    @Test
+    void buildTagsOutsideAzurePipelinesFailBeforeAnythingIsBuilt() throws Exception {
+        String repository = repository("untagged");
+
+        RunResult result = buildPush(repository, "965").env("SYSTEM_COLLECTIONURI", "").run();
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.errors()).singleElement().asString().contains("Tagging the run (input 'buildTags')")
+                .contains("System.CollectionUri and System.TeamProject are not set");
+        assertThat(testbed.repository(repository)).isEmpty();
+        assertThat(devops.requests()).isEmpty();
+    }
+
+    private RunnerProcess buildPush(String repository, String buildId) {
+        return runner("build-push", "--repository", repository, "--context", "src", "--tags", "$(Build.BuildId)",
+                "--build-tags", "true")
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
+                .env("SYSTEM_COLLECTIONURI", devops.collectionUri())
+                .env("SYSTEM_TEAMPROJECT", devops.project())
+                .env("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken())
+                .in(work);
     }
 
     private void assertTokenOnlyRegisteredAsSecret(RunResult result) {

@@ -14,11 +14,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * EcrPlatformImage@1's dependents run as the agent runs the task: the agent hands every step the job's access
+ * The tasks' calls to Azure DevOps run as the agent runs the tasks: the agent hands every step the job's access
  * token as the SystemVssConnection endpoint, and the launcher passes it on to the runner only when the step
- * queues dependent pipelines (or asks for an OIDC token), registering it as a secret first.
+ * queues dependent pipelines (also from an images file), tags the run (or asks for an OIDC token), registering
+ * it as a secret first.
  */
-class DependentsTaskIT {
+class AzureDevOpsTaskIT {
     private final Testbed testbed = SharedTestbed.get();
     private final ServiceConnection connection = ServiceConnection.withExampleKeys();
 
@@ -94,6 +95,22 @@ class DependentsTaskIT {
         }
     }
 
+    @Test
+    void aBuildPushStepThatTagsTheRunIsHandedTheToken() throws Exception {
+        SampleApp.create(sources, "build-tags-task");
+        String repository = "dependents/tagged-" + UUID.randomUUID().toString().substring(0, 8);
+        try (AzureDevOpsFront devops = AzureDevOpsFront.start("contoso", "Platform Team")) {
+            StepResult step = jobStep(AgentStep.main("EcrBuildPush", sources), "974", devops)
+                    .input("repository", repository).input("context", "src").input("tags", "$(Build.BuildId)")
+                    .input("buildTags", "true").run();
+
+            assertThat(step.exitCode()).as(step.toString()).isZero();
+            assertThat(devops.buildTags(974)).hasSize(2).first().isEqualTo("974");
+            assertThat(devops.requests()).isNotEmpty().allSatisfy(request -> assertThat(request.authorized()).isTrue());
+            assertThat(step.commands("task.setsecret")).extracting(AgentCommand::message).contains(devops.accessToken());
+        }
+    }
+
     /** A platform image on a base the test pushes to the same registry (the test bed reaches no public one). */
     private void writePlatformImage(String repository) throws Exception {
         SampleApp.create(sources, "dependents-task");
@@ -113,14 +130,19 @@ class DependentsTaskIT {
 
     /** The step for one platform image, or (repository null) with only the job's settings, for an images file. */
     private AgentStep platformImageStep(String repository, String buildId, AzureDevOpsFront devops) {
-        AgentStep step = AgentStep.main("EcrPlatformImage", sources).serviceConnection(connection);
+        AgentStep step = jobStep(AgentStep.main("EcrPlatformImage", sources), buildId, devops);
         if (repository != null) {
             step = step.input("repository", repository).input("context", "platform").input("versionPrefix", "base");
         }
-        return step.variables(Pipelines.build(buildId, "main")).variables(SharedTestbed.endpointVariables())
+        return step;
+    }
+
+    /** A step of a job in the stand-in's project, with what the agent hands every task step of a job. */
+    private AgentStep jobStep(AgentStep step, String buildId, AzureDevOpsFront devops) {
+        return step.serviceConnection(connection)
+                .variables(Pipelines.build(buildId, "main")).variables(SharedTestbed.endpointVariables())
                 .variable("SYSTEM_COLLECTIONURI", devops.collectionUri())
                 .variable("SYSTEM_TEAMPROJECT", devops.project())
-                // what the agent hands every task step of a job
                 .variable("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken())
                 .variable("ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION", "OAuth")
                 .variable("ENDPOINT_URL_SYSTEMVSSCONNECTION", devops.collectionUri());
