@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Azure DevOps' REST API (version 7.1) over {@link HttpCall}, so the runner's proxy settings apply, with the
@@ -86,7 +87,7 @@ public final class RestAzureDevOps implements AzureDevOps {
         } catch (IllegalArgumentException e) {
             page = URI.create("about:blank");
         }
-        if (page.getHost() == null || !page.getScheme().matches("https?")) {
+        if (page.getHost() == null || page.getScheme() == null || !page.getScheme().matches("https?")) {
             throw new DevOpsFailure("Azure DevOps queued pipeline " + pipelineId + " (run " + run.path("id").asInt()
                     + ") but gave no link to its page.", input);
         }
@@ -110,7 +111,7 @@ public final class RestAzureDevOps implements AzureDevOps {
      * @param permission the permission a 403 means is missing ("Queue builds")
      * @param on         what that permission is granted on ("pipeline 42")
      */
-    private HttpCall.Response send(String what, java.util.function.Supplier<HttpCall> call, String permission, String on) {
+    private HttpCall.Response send(String what, Supplier<HttpCall> call, String permission, String on) {
         for (int attempt = 1; ; attempt++) {
             HttpCall.Response response;
             try {

@@ -277,29 +277,11 @@ class AzureDevOpsIT {
         return "dependents/" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A platform image on a base in the same registry (the test bed reaches no public one), without a test app. */
     private RunnerProcess platformImage(String repository, String buildId) throws Exception {
-        String base = "dependents/platform-base";
-        if (testbed.manifestDigest(base, "1").isEmpty()) {
-            RunResult pushed = runner("build-push", "--repository", base, "--context", "src", "--tags", "1")
-                    .env(TestBedFixture.awsEnvironment())
-                    .env(TestBedFixture.azurePipelineVariables("950", "0123456789abcdef0123456789abcdef01234567"))
-                    .in(work).run();
-            assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
-        }
-        Path platform = Files.createDirectories(work.resolve("platform"));
-        Files.writeString(platform.resolve("Dockerfile"), """
-                FROM %s/%s:1
-                RUN ["/bin/busybox", "sh", "-c", "echo %s > /platform.txt"]
-                """.formatted(testbed.registryHost(), base, repository));
-        return runner("platform-image", "--repository", repository, "--context", "platform", "--version-prefix", "base")
-                .env(TestBedFixture.awsEnvironment())
-                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
-                .env("AGENT_TEMPDIRECTORY", Files.createDirectories(work.resolve("agent-temp")).toString())
+        return TestBedFixture.platformImageOnLocalBase(work, "dependents/platform-base", repository, buildId)
                 .env("SYSTEM_COLLECTIONURI", devops.collectionUri())
                 .env("SYSTEM_TEAMPROJECT", devops.project())
                 // what the agent hands every task step of the job
-                .env("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken())
-                .in(work);
+                .env("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken());
     }
 }

@@ -196,27 +196,9 @@ class FaultsIT {
         }
     }
 
-    /** A platform image on a base in the same registry (the test bed reaches no public one), without a test app. */
     private RunnerProcess platformImage(String repository, String buildId, WebhookReceiver teams) throws Exception {
-        String base = "faults/platform-base";
-        if (testbed.manifestDigest(base, "1").isEmpty()) {
-            RunResult pushed = runner("build-push", "--repository", base, "--context", "src", "--tags", "1")
-                    .env(TestBedFixture.awsEnvironment())
-                    .env(TestBedFixture.azurePipelineVariables("910", "0123456789abcdef0123456789abcdef01234567"))
-                    .in(work).run();
-            assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
-        }
-        Path platform = Files.createDirectories(work.resolve("platform"));
-        Files.writeString(platform.resolve("Dockerfile"), """
-                FROM %s/%s:1
-                RUN ["/bin/busybox", "sh", "-c", "echo %s > /platform.txt"]
-                """.formatted(testbed.registryHost(), base, repository));
-        return runner("platform-image", "--repository", repository, "--context", "platform", "--version-prefix", "base")
-                .env(TestBedFixture.awsEnvironment())
-                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
-                .env("AGENT_TEMPDIRECTORY", work.resolve("agent-temp").toString())
-                .env("INPUT_TEAMSWEBHOOKURL", teams.url())
-                .in(work);
+        return TestBedFixture.platformImageOnLocalBase(work, "faults/platform-base", repository, buildId)
+                .env("INPUT_TEAMSWEBHOOKURL", teams.url());
     }
 
     private long failedUploads(String repository) {

@@ -5,8 +5,13 @@ import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
 import io.ecrflow.testbed.TrustedRole;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import static io.ecrflow.it.RunnerProcess.runner;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The test bed every integration test shares, started once per test run: the project's ECR test
@@ -86,5 +91,31 @@ final class TestBedFixture {
         env.put("BUILD_SOURCEVERSION", sourceVersion);
         env.put("BUILD_REPOSITORY_URI", "https://dev.azure.com/example/project/_git/web");
         return env;
+    }
+
+    /**
+     * platform-image for a platform image in {@code work/platform}, built on {@code base:1} in the test bed's own
+     * registry (the test bed reaches no public one; pushed from the sample app in {@code work/src} when missing),
+     * without a test app, as build {@code buildId} of an Azure Pipelines run.
+     */
+    static RunnerProcess platformImageOnLocalBase(Path work, String base, String repository, String buildId)
+            throws Exception {
+        if (testbed().manifestDigest(base, "1").isEmpty()) {
+            RunResult pushed = runner("build-push", "--repository", base, "--context", "src", "--tags", "1")
+                    .env(awsEnvironment())
+                    .env(azurePipelineVariables("900", "0123456789abcdef0123456789abcdef01234567"))
+                    .in(work).run();
+            assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+        }
+        Path platform = Files.createDirectories(work.resolve("platform"));
+        Files.writeString(platform.resolve("Dockerfile"), """
+                FROM %s/%s:1
+                RUN ["/bin/busybox", "sh", "-c", "echo %s > /platform.txt"]
+                """.formatted(testbed().registryHost(), base, repository));
+        return runner("platform-image", "--repository", repository, "--context", "platform", "--version-prefix", "base")
+                .env(awsEnvironment())
+                .env(azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
+                .env("AGENT_TEMPDIRECTORY", Files.createDirectories(work.resolve("agent-temp")).toString())
+                .in(work);
     }
 }
