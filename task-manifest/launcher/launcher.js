@@ -23,7 +23,8 @@ const PACKED_RUNNER = `${RUNNER_JAR}.br`;
 // The inputs that choose an AWS service connection: ecrflow's own type, and the AWS Toolkit's under its name.
 const CONNECTION_INPUTS = ['awsConnection', 'awsCredentials'];
 // The job's own connection: its AccessToken is the job's System.AccessToken, which the runner needs only for
-// OIDC tokens (workload identity federation) and Azure DevOps REST calls (queueing dependent pipelines).
+// OIDC tokens (workload identity federation) and Azure DevOps REST calls (queueing dependent pipelines,
+// tagging the run).
 const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
 // The same token, when a pipeline maps it into the step's env.
 const JOB_TOKEN_VARIABLE = 'SYSTEM_ACCESSTOKEN';
@@ -128,7 +129,7 @@ function runnerEnvironment(env, aws) {
 
 /**
  * Whether the runner calls Azure DevOps with the job's access token in this step: to queue dependent
- * pipelines, to tag the run, or to ask for the OIDC token of a connection that federates (the chosen one, or
+ * pipelines (given, or maybe in an images file), to tag the run, or to ask for the OIDC token of a connection that federates (the chosen one, or
  * the one oidcServiceConnectionId names).
  */
 function jobTokenNeeded(env, chosen) {
@@ -140,8 +141,8 @@ function jobTokenNeeded(env, chosen) {
 
 /**
  * Registers the secrets the runner is handed (the chosen connections' fields, the job's access token, the AWS
- * Toolkit's secret variables) before the launcher prints anything, even a step that ends before Java starts. The runner
- * registers them again as it starts, for runs without this launcher; the agent takes that as a no-op.
+ * Toolkit's secret variables) before the launcher prints anything, even a step that ends before Java starts.
+ * The runner registers them again as it starts, for runs without this launcher; the agent takes that as a no-op.
  */
 function registerSecretsHandedOn(childEnv, handedOn) {
     const fieldPrefixes = handedOn.map((id) => `ENDPOINT_AUTH_PARAMETER_${id.toUpperCase()}_`);
