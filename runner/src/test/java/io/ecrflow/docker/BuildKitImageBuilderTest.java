@@ -5,7 +5,6 @@ import io.ecrflow.UserError;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@ExtendWith(RealEngine.class)
 class BuildKitImageBuilderTest {
     private static final BuildKitCli BUILT_IN = new BuildKitCli(Path.of("/usr/bin/docker"), "20.10.24", BuildKitCli.Mode.BUILT_IN);
     private static final BuildKitCli BUILDX = new BuildKitCli(Path.of("/usr/local/bin/docker"), "28.2.2", BuildKitCli.Mode.BUILDX);
@@ -192,27 +190,6 @@ class BuildKitImageBuilderTest {
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("DOCKER_HOST")
                 .hasMessageContaining("--builder engine");
-    }
-
-    @Test
-    void thePrivateDockerConfigIsGoneAfterASuccessfulAndAFailedBuild(RealEngine.Fixture engine) throws Exception {
-        Path configs = Files.createDirectories(temp.resolve("configs"));
-        BuildKitImageBuilder builder = new BuildKitImageBuilder(BUILT_IN, System.getenv(), configs);
-        Path context = Files.createDirectories(temp.resolve("context"));
-        String localName = ImageBuildersTest.localName("buildkit");
-        try {
-            Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nLABEL built=yes\n");
-            BuildRequest good = new BuildRequest(context, context.resolve("Dockerfile"), Map.of(), Optional.empty(),
-                    Map.of(), Optional.empty(), false, false, localName, List.of(ECR_LOGIN));
-            assertThat(builder.build(good, line -> { }).imageId()).startsWith("sha256:");
-            assertThat(configs).isEmptyDirectory();
-
-            Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nRUN false\n");
-            assertThatThrownBy(() -> builder.build(good, line -> { })).isInstanceOf(UserError.class);
-            assertThat(configs).isEmptyDirectory();
-        } finally {
-            engine.engine.removeImage(localName);
-        }
     }
 
     private BuildRequest request(Map<String, String> buildArgs) {

@@ -1,6 +1,9 @@
 package io.ecrflow.docker;
 
+import io.ecrflow.Secret;
 import io.ecrflow.UserError;
+import io.ecrflow.registry.RegistryCredential;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -8,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +22,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Both builders against the real engine: what the Dockerfile and the request ask for ends up in the image. */
 @ExtendWith(RealEngine.class)
-class ImageBuildersTest {
+class ImageBuildersIT {
+    private static final BuildKitCli BUILT_IN = new BuildKitCli(Path.of("/usr/bin/docker"), "20.10.24", BuildKitCli.Mode.BUILT_IN);
+    private static final RegistryCredential ECR_LOGIN = new RegistryCredential(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS", Secret.of("pull-password-0042"), Instant.now());
+
     private static final String MULTI_STAGE = """
             ARG BASE
             FROM ${BASE} AS base
@@ -105,6 +113,27 @@ class ImageBuildersTest {
         BuildKitCli cli = new BuildKitCliProbe(System.getenv()).find().cli()
                 .orElseThrow(() -> new AssertionError("these tests need a docker CLI that builds with BuildKit"));
         return new BuildKitImageBuilder(cli, System.getenv(), Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    @Test
+    void thePrivateDockerConfigIsGoneAfterASuccessfulAndAFailedBuild(RealEngine.Fixture engine) throws Exception {
+        Path configs = Files.createDirectories(temp.resolve("configs"));
+        BuildKitImageBuilder builder = new BuildKitImageBuilder(BUILT_IN, System.getenv(), configs);
+        Path context = Files.createDirectories(temp.resolve("context"));
+        String localName = localName("buildkit");
+        try {
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nLABEL built=yes\n");
+            BuildRequest good = new BuildRequest(context, context.resolve("Dockerfile"), Map.of(), Optional.empty(),
+                    Map.of(), Optional.empty(), false, false, localName, List.of(ECR_LOGIN));
+            assertThat(builder.build(good, line -> { }).imageId()).startsWith("sha256:");
+            assertThat(configs).isEmptyDirectory();
+
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nRUN false\n");
+            assertThatThrownBy(() -> builder.build(good, line -> { })).isInstanceOf(UserError.class);
+            assertThat(configs).isEmptyDirectory();
+        } finally {
+            engine.engine.removeImage(localName);
+        }
     }
 
     static String localName(String builderName) {

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Pushes through the real engine to Debian's docker-registry on loopback. */
 @ExtendWith(RealEngine.class)
-class PushTest {
+class PushIT {
     private static final RepositoryName REPOSITORY = new RepositoryName("ecrflow-test/app");
 
     @TempDir
@@ -109,7 +109,7 @@ class PushTest {
     void bothBuildersPullTheBaseImageFromTheRegistryWhenAskedTo(String builderName, RealEngine.Fixture engine)
             throws Exception {
         ImageRef base = ref(Tag.of("base-" + builderName));
-        String localName = ImageBuildersTest.localName(builderName);
+        String localName = ImageBuildersIT.localName(builderName);
         engine.engine.tag(engine.engine.inspectImage(engine.baseImage).orElseThrow().id(), base);
         try {
             engine.engine.push(base, credential(), new Recorded());
@@ -120,7 +120,7 @@ class PushTest {
                     Map.of(), Optional.empty(), false, true, localName, List.of(credential()));
             List<String> output = new ArrayList<>();
 
-            ImageBuildersTest.builder(builderName, engine).build(request, output::add);
+            ImageBuildersIT.builder(builderName, engine).build(request, output::add);
 
             assertThat(engine.labels(localName)).containsEntry("pulled", "yes");
             assertThat(engine.engine.imageExists(localName)).isTrue();
@@ -136,7 +136,7 @@ class PushTest {
         Files.writeString(context.resolve("Dockerfile"), "FROM " + engine.baseImage + "\nCOPY stamp /stamp\n");
         Files.writeString(context.resolve("stamp"), RealEngine.uniqueSuffix());
         BuildRequest request = new BuildRequest(context, context.resolve("Dockerfile"), Map.of(), Optional.empty(),
-                Map.of(), Optional.empty(), false, false, ImageBuildersTest.localName("push"), List.of());
+                Map.of(), Optional.empty(), false, false, ImageBuildersIT.localName("push"), List.of());
         return new EngineImageBuilder(engine.engine.connection()).build(request, line -> { });
     }
 
