@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -44,7 +45,9 @@ final class RegistryFront implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
-    private final List<RegistryRequest> requests = new CopyOnWriteArrayList<>();
+    /** Numbers every front's requests in one sequence, so the requests of all accounts can be put in order. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private final List<Numbered> requests = new CopyOnWriteArrayList<>();
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
     private final PushFaults pushFaults = new PushFaults();
     private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
@@ -101,8 +104,17 @@ final class RegistryFront implements AutoCloseable {
         return List.copyOf(denied);
     }
 
+    /** A request and its place among the requests of every front. */
+    record Numbered(long number, RegistryRequest request) {
+    }
+
     /** Every repository-scoped request so far, in order. */
     List<RegistryRequest> requests() {
+        return requests.stream().map(Numbered::request).toList();
+    }
+
+    /** The same, numbered across fronts. */
+    List<Numbered> numberedRequests() {
         return List.copyOf(requests);
     }
 
@@ -169,7 +181,7 @@ final class RegistryFront implements AutoCloseable {
                         deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
                         return;
                     }
-                    record(exchange, route.get(), putManifest(exchange, route.get(), repository.get()));
+                    putManifest(exchange, route.get(), repository.get());
                     return;
                 }
                 if (route.get().kind() == RegistryRoute.Kind.UPLOAD && uploadFaults.armed(route.get().repository())
@@ -177,7 +189,8 @@ final class RegistryFront implements AutoCloseable {
                     uploadWithFaults(exchange, route.get());
                     return;
                 }
-                record(exchange, route.get(), forward(exchange, streamedBody(exchange, exchange.getRequestBody())));
+                forward(exchange, streamedBody(exchange, exchange.getRequestBody()),
+                        status -> record(exchange, route.get(), status));
                 return;
             }
             forward(exchange, streamedBody(exchange, exchange.getRequestBody()));
@@ -236,24 +249,28 @@ final class RegistryFront implements AutoCloseable {
      * Immutability is checked against the digest of the bytes being pushed, so pushing the same
      * image again is accepted and only a different image under an existing tag is refused.
      */
-    private int putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
+    /** Writes a manifest through to the registry; the request is recorded before the client hears the answer. */
+    private void putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
         byte[] manifest = readManifest(exchange);
         if (manifest == null) {
+            record(exchange, route, 400);
             deny(exchange, 400, "MANIFEST_INVALID", "The manifest is larger than " + MAX_MANIFEST_BYTES + " bytes.");
-            return 400;
+            return;
         }
         String digest = Manifest.digestOf(manifest);
         synchronized (repository.manifestWrites()) {
             if (route.isTaggedManifest() && repository.immutable(route.reference())) {
                 Optional<String> current = registry.digestOf(route.repository(), route.reference());
                 if (current.isPresent() && !current.get().equals(digest)) {
+                    record(exchange, route, 400);
                     deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
                             + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
-                    return 400;
+                    return;
                 }
             }
             // the knobs act before the client hears the 201: its next request already meets what they did
-            return forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest), status -> {
+            forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest), status -> {
+                record(exchange, route, status);
                 if (status != 201) {
                     return;
                 }
@@ -289,12 +306,12 @@ final class RegistryFront implements AutoCloseable {
             deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
             return;
         }
-        record(exchange, route, forward(exchange, streamedBody(exchange, body)));
+        forward(exchange, streamedBody(exchange, body), status -> record(exchange, route, status));
     }
 
     private void record(HttpExchange exchange, RegistryRoute route, int status) {
-        requests.add(new RegistryRequest(exchange.getRequestMethod(), route.kind().name(), route.repository(),
-                route.reference(), status));
+        requests.add(new Numbered(SEQUENCE.incrementAndGet(), new RegistryRequest(exchange.getRequestMethod(),
+                route.kind().name(), route.repository(), route.reference(), status)));
     }
 
     /** The request log as JSON, for the benchmark script, which runs the test server as its own process. */
@@ -304,7 +321,7 @@ final class RegistryFront implements AutoCloseable {
             exchange.sendResponseHeaders(204, -1);
             return;
         }
-        byte[] body = requests.stream().map(RegistryRequest::toJson)
+        byte[] body = requests.stream().map(Numbered::request).map(RegistryRequest::toJson)
                 .collect(java.util.stream.Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,11 +189,14 @@ public final class Testbed implements AutoCloseable {
         controlPlane.rendezvous().meet(operation, repository, parties);
     }
 
-    /** Every repository-scoped request the registry fronts answered, oldest first (per account). */
+    /**
+     * Every repository-scoped request the registry fronts of all accounts answered, oldest first: a request
+     * made later always comes later, so {@code subList(mark, size())} is what came after a mark.
+     */
     public List<RegistryRequest> registryRequests() {
-        List<RegistryRequest> all = new ArrayList<>();
-        accounts.values().forEach(account -> all.addAll(account.front().requests()));
-        return all;
+        return accounts.values().stream().flatMap(account -> account.front().numberedRequests().stream())
+                .sorted(Comparator.comparingLong(RegistryFront.Numbered::number))
+                .map(RegistryFront.Numbered::request).toList();
     }
 
     /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */

@@ -3,6 +3,11 @@ package io.ecrflow.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,5 +75,30 @@ class CrossAccountTest {
             assertThat(asRole.getAuthorizationToken(r -> { }).authorizationData().get(0).proxyEndpoint())
                     .isEqualTo("http://" + testbed.account(OTHER).registryHost());
         }
+    }
+
+    @Test
+    void theRegistryRequestsOfBothAccountsComeInTheOrderTheyWereMade() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("order/own"));
+        ecr.createRepository(r -> r.registryId(OTHER).repositoryName("order/other"));
+        String own = ecr.getAuthorizationToken(r -> { }).authorizationData().get(0).authorizationToken();
+        String other = ecr.getAuthorizationToken(r -> r.registryIds(OTHER)).authorizationData().get(0).authorizationToken();
+        int mark = testbed.registryRequests().size();
+
+        listTags(testbed.registryHost(), "order/own", own);
+        listTags(testbed.account(OTHER).registryHost(), "order/other", other);
+        listTags(testbed.registryHost(), "order/own", own);
+
+        List<RegistryRequest> all = testbed.registryRequests();
+        assertThat(all.subList(mark, all.size())).extracting(RegistryRequest::repository)
+                .containsExactly("order/own", "order/other", "order/own");
+    }
+
+    private static void listTags(String host, String repository, String token) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + host + "/v2/" + repository + "/tags/list")).header("Authorization", "Basic " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        // the empty repository is unknown to the registry behind the front (404): what counts is that it got there
+        assertThat(answer.statusCode()).as(answer.body()).isIn(200, 404);
     }
 }
