@@ -8,6 +8,7 @@ import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.TagMutability;
 import io.ecrflow.devops.BuildTags;
 import io.ecrflow.devops.DependentRuns;
+import io.ecrflow.devops.DevOpsFailure;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.Containers;
@@ -158,57 +159,68 @@ public final class PlatformImage {
      * @return whether tags were published
      */
     public boolean publish(Check check) {
+        Outcome outcome;
+        try {
+            outcome = act(check);
+        } catch (RuntimeException e) {
+            notifications.failed(check.options, e);
+            throw e;
+        }
+        // with dependentsFatal: the image is published and its card posted, so the failure gets no card of its own
+        outcome.unqueued().ifPresent(failure -> {
+            throw failure;
+        });
+        return outcome.published();
+    }
+
+    /**
+     * What {@link #publish} came to: whether tags were published, and with dependentsFatal the dependents that
+     * could not be queued.
+     */
+    private record Outcome(boolean published, Optional<DevOpsFailure> unqueued) {
+    }
+
+    private Outcome act(Check check) {
         PlatformImageOptions options = check.options;
         BaseImage base = check.base;
         Plan plan = check.plan;
-        try {
-            if (!plan.update()) {
-                // the repository exists: its policy is kept as given even in runs that publish nothing
-                new RepositoryEnsurer(ecr, pipeline).applyLifecyclePolicy(options.repository());
-                keepVersions(options);
-            }
-            if (!plan.update() && !plan.unfinished().isEmpty()) {
-                Published published = finish(plan, check.registry);
-                report(plan, published, plan.found(), check.registry);
-                buildTags.tag(plan.versionRef(), published.digest());
-                // the earlier run stopped before it could queue them
-                DependentRuns.Outcome queued = queueDependents(options);
-                notifications.published(options, "an earlier run stopped before " + tagList(plan.unfinished())
-                        + "; this run finished publishing it", base, plan.versionRef(), published.refs(),
-                        published.digest(), plan.upstream(), queued.runs());
-                queued.failure().ifPresent(failure -> {
-                    throw failure;
-                });
-                return true;
-            }
-            if (!plan.update()) {
-                reportUnchanged(plan);
-                return false;
-            }
-            engine.ping();
-            ImageBuilder builder = builderChoice.get();
-            List<RegistryCredential> pullAuth = pullAuth(check.login, base, options);
-            BuiltImage image = build(options, builder, base, plan, pullAuth);
-            integrationTest(options, plan, base, builder, pullAuth);
-            EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
+        if (!plan.update()) {
+            // the repository exists: its policy is kept as given even in runs that publish nothing
+            new RepositoryEnsurer(ecr, pipeline).applyLifecyclePolicy(options.repository());
             keepVersions(options);
-            refuseTakenVersionTag(options.repository().name(), plan);
-            List<ImageRef> refs = refsInPushOrder(options, plan);
-            Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
-                    movingTags(refs, plan.versionRef()), gate);
-            report(plan, published, repository, check.registry);
-            buildTags.tag(plan.versionRef(), published.digest());
-            DependentRuns.Outcome queued = queueDependents(options);
-            notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
-                    plan.upstream(), queued.runs());
-            queued.failure().ifPresent(failure -> {
-                throw failure;
-            });
-            return true;
-        } catch (RuntimeException e) {
-            notifications.failed(options, e);
-            throw e;
         }
+        if (!plan.update() && !plan.unfinished().isEmpty()) {
+            Published published = finish(plan, check.registry);
+            report(plan, published, plan.found(), check.registry);
+            buildTags.tag(plan.versionRef(), published.digest());
+            // the earlier run stopped before it could queue them
+            DependentRuns.Outcome queued = queueDependents(options);
+            notifications.published(options, "an earlier run stopped before " + tagList(plan.unfinished())
+                    + "; this run finished publishing it", base, plan.versionRef(), published.refs(),
+                    published.digest(), plan.upstream(), queued.runs());
+            return new Outcome(true, queued.failure());
+        }
+        if (!plan.update()) {
+            reportUnchanged(plan);
+            return new Outcome(false, Optional.empty());
+        }
+        engine.ping();
+        ImageBuilder builder = builderChoice.get();
+        List<RegistryCredential> pullAuth = pullAuth(check.login, base, options);
+        BuiltImage image = build(options, builder, base, plan, pullAuth);
+        integrationTest(options, plan, base, builder, pullAuth);
+        EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
+        keepVersions(options);
+        refuseTakenVersionTag(options.repository().name(), plan);
+        List<ImageRef> refs = refsInPushOrder(options, plan);
+        Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
+                movingTags(refs, plan.versionRef()), gate);
+        report(plan, published, repository, check.registry);
+        buildTags.tag(plan.versionRef(), published.digest());
+        DependentRuns.Outcome queued = queueDependents(options);
+        notifications.published(options, plan.reason(), base, plan.versionRef(), refs, published.digest(),
+                plan.upstream(), queued.runs());
+        return new Outcome(true, queued.failure());
     }
 
     /** keepVersions' policy, with the rules runs for other prefixes of the repository wrote. */

@@ -144,8 +144,15 @@ class AzureDevOpsIT {
         String repository = repository("fatal");
         devops.denyQueue(42);
 
-        RunResult result = platformImage(repository, "955").env("INPUT_DEPENDENTS", "42@main\nweb-shop\n57")
-                .env("INPUT_DEPENDENTSFATAL", "true").run();
+        RunResult result;
+        try (WebhookReceiver teams = new WebhookReceiver()) {
+            result = platformImage(repository, "955").env("INPUT_DEPENDENTS", "42@main\nweb-shop\n57")
+                    .env("INPUT_DEPENDENTSFATAL", "true")
+                    .env("INPUT_TEAMSWEBHOOKURL", teams.url()).env("INPUT_NOTIFYONFAILURE", "true").run();
+            // the version is published: its card says so, and the failure to queue adds no failure card
+            assertThat(teams.cards()).as(result.toString()).singleElement()
+                    .satisfies(card -> assertThat(card.toString()).contains("base-1.0.0"));
+        }
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.errors()).as(result.toString()).singleElement().asString()
