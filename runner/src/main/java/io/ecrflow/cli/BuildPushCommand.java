@@ -3,7 +3,6 @@ package io.ecrflow.cli;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.RepositorySettings;
-import io.ecrflow.aws.TagMutability;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.buildpush.BuildPush;
 import io.ecrflow.buildpush.BuildPushOptions;
@@ -99,24 +98,8 @@ public final class BuildPushCommand extends RunnerCommand {
             description = "Always pull newer base images. Default: false.")
     String pull;
 
-    @Option(names = "--create-repository", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Create the repository when it is missing. Default: true.")
-    String createRepository;
-
-    @Option(names = "--tag-mutability", paramLabel = TagMutabilityOptions.MODES,
-            description = "For a new repository: which tags may move (*_WITH_EXCLUSION: all but, or none but, "
-                    + "the mutabilityExclusions). Default: MUTABLE.")
-    String tagMutability;
-
     @Mixin
-    TagMutabilityOptions mutabilityExclusions;
-
-    @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "For a new repository: scan images on push. Default: false.")
-    String scanOnPush;
-
-    @Mixin
-    NewRepositoryOptions newRepository;
+    CreatedRepositoryOptions newRepository;
 
     @Mixin
     ScanGateOptions scanGate;
@@ -155,13 +138,11 @@ public final class BuildPushCommand extends RunnerCommand {
         local.ifPresent(this::refuseBuildInputs);
         TagPlan plan = TagPlan.from(Inputs.list(tags, "tags"), run.pipeline()::variable);
         plan.notes().forEach(run.pipeline()::info);
-        RepositorySettings settings = publicCatalog.applyTo(newRepository.settings(name,
-                mutabilityExclusions.mutability(tagMutability, TagMutability.Mode.MUTABLE, List.of()),
-                Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory()), aws.publicRegistry(),
-                run.workingDirectory());
+        RepositorySettings settings = publicCatalog.applyTo(newRepository.settings(name, run.workingDirectory()),
+                aws.publicRegistry(), run.workingDirectory());
         ImageSource source = local.<ImageSource>map(ImageSource.LocalImage::new)
                 .orElseGet(() -> dockerfileBuild(run, name, plan));
-        return new BuildPushOptions(settings, Inputs.bool(createRepository, true, "createRepository"), plan.inPublishOrder(),
+        return new BuildPushOptions(settings, newRepository.createRepository(), plan.inPublishOrder(),
                 plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"), source);
     }
 

@@ -4,7 +4,6 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.AwsTarget;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RepositorySettings;
-import io.ecrflow.aws.TagMutability;
 import io.ecrflow.promote.Promote;
 import io.ecrflow.promote.PromoteOptions;
 import io.ecrflow.registry.Digest;
@@ -56,24 +55,8 @@ public final class PromoteCommand extends RunnerCommand {
                     + "Default: the source tag. Tags that move (latest, branch names) are written last.")
     List<String> tags;
 
-    @Option(names = "--create-repository", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Create the target repository when it is missing. Default: true.")
-    String createRepository;
-
-    @Option(names = "--tag-mutability", paramLabel = TagMutabilityOptions.MODES,
-            description = "For a new repository: which tags may move (*_WITH_EXCLUSION: all but, or none but, "
-                    + "the mutabilityExclusions). Default: MUTABLE.")
-    String tagMutability;
-
     @Mixin
-    TagMutabilityOptions mutabilityExclusions;
-
-    @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "For a new repository: scan images on push. Default: false.")
-    String scanOnPush;
-
-    @Mixin
-    NewRepositoryOptions newRepository;
+    CreatedRepositoryOptions newRepository;
 
     @Mixin
     ScanGateOptions scanGate;
@@ -110,10 +93,8 @@ public final class PromoteCommand extends RunnerCommand {
         }
         TagPlan plan = TagPlan.from(templates, run.pipeline()::variable);
         plan.notes().forEach(run.pipeline()::info);
-        RepositorySettings settings = newRepository.settings(to,
-                mutabilityExclusions.mutability(tagMutability, TagMutability.Mode.MUTABLE, List.of()),
-                Inputs.bool(scanOnPush, false, "scanOnPush"), run.workingDirectory());
-        return new PromoteOptions(sourceTarget, source, target, settings, Inputs.bool(createRepository, true, "createRepository"),
+        RepositorySettings settings = newRepository.settings(to, run.workingDirectory());
+        return new PromoteOptions(sourceTarget, source, target, settings, newRepository.createRepository(),
                 plan.inPublishOrder(), plan.moving(), scanGate.settings());
     }
 
