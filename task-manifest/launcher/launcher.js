@@ -323,8 +323,47 @@ function completeArchive(java, jar, quiet, aot, configuration, partial, archive)
     if (check) {
         fs.renameSync(partial, archive);
         writeLine(`Java start-up archive ready: ${archive}`);
+        removeOutdatedArchives(archive);
     } else {
         writeLine('The Java start-up archive could not be made with this Java; later steps start without one.');
+    }
+}
+
+/**
+ * Once a new archive is in place, the ones it replaces go: the archives of other versions of this task (their
+ * folders beside this version's) and this command's archives for another Java build or runner jar. Another
+ * command's archive stays, and so does a partial one another step is writing. An archive a running step has
+ * mapped can go too: the JVM keeps its mapping. A file that cannot be removed is left for the next time.
+ */
+function removeOutdatedArchives(archive) {
+    const versionFolder = path.dirname(archive);
+    const taskFolder = path.dirname(versionFolder);
+    const command = path.basename(archive).replace(/-[0-9a-f]{16}\.(aot|jsa)$/, '');
+    const removed = [];
+    const remove = (file, options) => {
+        try {
+            fs.rmSync(file, options);
+            removed.push(file);
+        } catch (e) {
+            // in use or not ours to remove: the archive only saves time
+        }
+    };
+    for (const entry of fs.readdirSync(taskFolder, { withFileTypes: true })) {
+        const folder = path.join(taskFolder, entry.name);
+        if (entry.isDirectory() && folder !== versionFolder && /^\d+\.\d+\.\d+$/.test(entry.name)) {
+            remove(folder, { recursive: true, force: true });
+        }
+    }
+    const ownArchive = new RegExp(`^${command.replace(/[^a-z-]/g, '')}-[0-9a-f]{16}\\.(aot|jsa)$`);
+    for (const name of fs.readdirSync(versionFolder)) {
+        const file = path.join(versionFolder, name);
+        if (file !== archive && ownArchive.test(name)) {
+            remove(file, { force: true });
+        }
+    }
+    if (removed.length > 0) {
+        writeLine(`Removed ${removed.length} outdated start-up archive${removed.length === 1 ? '' : 's'}: `
+            + removed.join(', '));
     }
 }
 

@@ -84,6 +84,33 @@ class StartupArchiveIT {
         assertThat(filesUnder(tools)).isEmpty();
     }
 
+    @Test
+    void aNewArchiveReplacesThoseOfOtherTaskVersionsAndOfAnotherJavaButNoOtherCommandsOrPartialOnes() throws Exception {
+        Path folder = StagedExtension.copyOfTaskFolder(TaskManifest.named("EcrLogin"), tasks);
+        StepResult first = loginStep(folder).variable("AGENT_ISSELFHOSTED", "1").run();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        Path archive = filesUnder(tools).get(0);
+        Path versionFolder = archive.getParent();
+        String extension = archive.getFileName().toString().replaceAll(".*\\.", "");
+        // what earlier task versions, an earlier Java and other steps left on this agent
+        Path olderVersion = Files.createDirectories(versionFolder.resolveSibling("0.9.0")).resolve("login-0123456789abcdef.jsa");
+        Path otherJava = versionFolder.resolve("login-00000000000000ff." + extension);
+        Path otherCommand = versionFolder.resolve("build-push-0123456789abcdef." + extension);
+        Path beingWritten = versionFolder.resolve("login-00000000000000ee." + extension + ".4242.partial");
+        for (Path file : List.of(olderVersion, otherJava, otherCommand, beingWritten)) {
+            Files.writeString(file, "an archive");
+        }
+        // the runner jar or Java changed: this step makes the archive anew
+        Files.delete(archive);
+
+        StepResult next = loginStep(folder).variable("AGENT_ISSELFHOSTED", "1").run();
+
+        assertThat(next.exitCode()).as(next.toString()).isZero();
+        assertThat(next.stdout()).contains("Java start-up archive ready").contains("Removed 2 outdated start-up archives");
+        assertThat(filesUnder(tools)).containsExactlyInAnyOrder(archive, otherCommand, beingWritten);
+        assertThat(versionFolder.resolveSibling("0.9.0")).doesNotExist();
+    }
+
     private AgentStep loginStep(Path folder) {
         return AgentStep.main("EcrLogin", sources)
                 .fromTaskFolder(folder)
