@@ -376,53 +376,10 @@ final class RegistryFront implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofMinutes(10))
                 .method(exchange.getRequestMethod(), body);
-        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-            if (HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            for (String value : header.getValue()) {
-                try {
-                    request.header(header.getKey(), value);
-                } catch (IllegalArgumentException restrictedByHttpClient) {
-                    // the JDK client sets such headers itself
-                }
-            }
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = registry.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while forwarding to the registry", e);
-        }
+        HttpResponse<InputStream> response = Forwarding.send(registry.http(), request, exchange, HOP_BY_HOP);
         beforeRelay.accept(response.statusCode());
-        relay(exchange, response);
+        Forwarding.relay(exchange, response, HOP_BY_HOP);
         return response.statusCode();
-    }
-
-    private static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
-        response.headers().map().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                exchange.getResponseHeaders().put(name, values);
-            }
-        });
-        int status = response.statusCode();
-        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        boolean bodiless = head || status == 204 || status == 304 || status < 200;
-        if (head && declared >= 0) {
-            // HttpServer leaves a HEAD response's length to us; clients read sizes from it
-            exchange.getResponseHeaders().set("Content-Length", Long.toString(declared));
-        }
-        long length = bodiless || declared == 0 ? -1 : declared < 0 ? 0 : declared;
-        try (InputStream in = response.body()) {
-            exchange.sendResponseHeaders(status, length);
-            if (length != -1) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    in.transferTo(out);
-                }
-            }
-        }
     }
 
     private static HttpRequest.BodyPublisher streamedBody(HttpExchange exchange, InputStream content) {

@@ -4,16 +4,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,45 +88,7 @@ public final class UpstreamFront implements AutoCloseable {
                         + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofMinutes(5))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
-        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-            if (HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            for (String value : header.getValue()) {
-                try {
-                    request.header(header.getKey(), value);
-                } catch (IllegalArgumentException restrictedByHttpClient) {
-                    // the JDK client sets such headers itself
-                }
-            }
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while forwarding to the registry", e);
-        }
-        response.headers().map().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                exchange.getResponseHeaders().put(name, values);
-            }
-        });
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        try (InputStream body = response.body()) {
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                if (length > 0) {
-                    exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-                }
-                exchange.sendResponseHeaders(response.statusCode(), -1);
-                return;
-            }
-            // sendResponseHeaders: -1 is "no body", 0 is "chunked"
-            exchange.sendResponseHeaders(response.statusCode(), length > 0 ? length : (length == 0 ? -1 : 0));
-            try (OutputStream out = exchange.getResponseBody()) {
-                body.transferTo(out);
-            }
-        }
+        Forwarding.relay(exchange, Forwarding.send(http, request, exchange, HOP_BY_HOP), HOP_BY_HOP);
     }
 
     @Override
