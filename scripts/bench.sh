@@ -14,7 +14,7 @@ export LC_ALL=C
 usage() {
   cat <<'EOF'
 Usage: scripts/bench.sh [--rounds N] [--skip-build] [--build-dir DIR] [--java-home DIR] [--layer-mb MB]
-                        [--base-mb MB] [--expensive-seconds S]
+                        [--base-mb MB] [--expensive-seconds S] [--engine classic|current]
 
   --rounds N             timed rounds per tool and scenario (default 3), after one untimed warm-up
   --skip-build           use the jars that are there instead of running mvn package first
@@ -25,6 +25,9 @@ Usage: scripts/bench.sh [--rounds N] [--skip-build] [--build-dir DIR] [--java-ho
   --base-mb MB           extra random data in the upstream base image, which the platform-image
                          baseline pulls (default 0: busybox only, about 2 MB)
   --expensive-seconds S  how long the expensive build step of the registry-cache scenario takes (default 5)
+  --engine E             classic: Debian 12's Docker Engine, overlay2, no buildx (default); current: Debian 13's
+                         Docker Engine with containerd's image store and buildx (scripts/lib/current-engine.sh),
+                         driven by both the glue and ecrflow through the docker CLI 28 with buildx
 EOF
 }
 
@@ -35,9 +38,10 @@ java_home=""
 layer_mb=16
 base_mb=0
 expensive_seconds=5
+engine=classic
 while (($# > 0)); do
   case $1 in
-    --rounds | --build-dir | --java-home | --layer-mb | --base-mb | --expensive-seconds)
+    --rounds | --build-dir | --java-home | --layer-mb | --base-mb | --expensive-seconds | --engine)
       (($# >= 2)) || { usage >&2; exit 2; }
       case $1 in
         --rounds) rounds=$2 ;;
@@ -46,6 +50,7 @@ while (($# > 0)); do
         --layer-mb) layer_mb=$2 ;;
         --base-mb) base_mb=$2 ;;
         --expensive-seconds) expensive_seconds=$2 ;;
+        --engine) engine=$2 ;;
       esac
       shift 2
       ;;
@@ -63,6 +68,7 @@ source scripts/lib/testbed-services.sh
 [[ $layer_mb =~ ^[1-9][0-9]*$ ]] || ecrflow_die "--layer-mb takes a whole number of at least 1, not '$layer_mb'"
 [[ $base_mb =~ ^[0-9]+$ ]] || ecrflow_die "--base-mb takes a whole number, not '$base_mb'"
 [[ $expensive_seconds =~ ^[1-9][0-9]*$ ]] || ecrflow_die "--expensive-seconds takes a whole number of at least 1, not '$expensive_seconds'"
+[[ $engine == classic || $engine == current ]] || ecrflow_die "--engine takes classic or current, not '$engine'"
 [[ $build_dir =~ ^[A-Za-z0-9._-]+$ ]] || ecrflow_die "--build-dir takes a folder name such as target, not '$build_dir'"
 if [[ -n $java_home ]]; then
   [[ -x $java_home/bin/java ]] || ecrflow_die "--java-home $java_home has no bin/java"
@@ -310,8 +316,11 @@ login_round() {
 # Scenario: what each extra tag costs at the registry, counted by the test server.
 
 # The test server's log of registry requests (JSON), and clearing it; nothing when it keeps none.
-registry_requests() { curl -fsS "http://$registry/_testbed/registry-requests" 2>/dev/null; }
-clear_registry_requests() { curl -fsS -X DELETE "http://$registry/_testbed/registry-requests" >/dev/null 2>&1 || true; }
+# (HTTPS with the test CA, scripts/lib/test-tls.sh)
+registry_requests() { curl -fsS --cacert "$AWS_CA_BUNDLE" "https://$registry/_testbed/registry-requests" 2>/dev/null; }
+clear_registry_requests() {
+  curl -fsS --cacert "$AWS_CA_BUNDLE" -X DELETE "https://$registry/_testbed/registry-requests" >/dev/null 2>&1 || true
+}
 
 # The glue's tag-and-push loop for a list of tags, logged in as glue_login left it.
 glue_push_tags() {
@@ -427,14 +436,18 @@ storage:
     rootdirectory: $folder/storage
 http:
   addr: 127.0.0.1:$port
+  tls:
+    certificate: $ECRFLOW_TESTBED_TLS/registry.pem
+    key: $ECRFLOW_TESTBED_TLS/registry-key.pem
 EOF
     /usr/bin/docker-registry serve "$folder/config.yml" </dev/null >"$folder/registry.log" 2>&1 &
     upstream_pid=$!
     for ((tick = 0; tick < 200; tick++)); do
       # Exited: most likely another process took the port in between.
       kill -0 "$upstream_pid" 2>/dev/null || break
-      if busybox wget -q -O /dev/null "http://127.0.0.1:$port/v2/" 2>/dev/null; then
-        upstream_host="127.0.0.1:$port"
+      # HTTPS under the upstream's test-bed name, as the ECR test server's upstream (scripts/lib/test-tls.sh)
+      if curl -fsS --cacert "$AWS_CA_BUNDLE" -o /dev/null "https://upstream.ecrflow.test:$port/v2/" 2>/dev/null; then
+        upstream_host="upstream.ecrflow.test:$port"
         ecrflow_info "upstream registry at $upstream_host"
         return 0
       fi
@@ -565,10 +578,10 @@ glue_seed_check() {
   local id tag manifest config created pushed
   id="$(fleet_id "$1")"
   tag="$(fleet_tag "$1")"
-  manifest="$(curl -fsS -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-    "http://$upstream_host/v2/$fleet_base_repository/manifests/$tag")" || return 1
+  manifest="$(curl -fsS --cacert "$AWS_CA_BUNDLE" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "https://$upstream_host/v2/$fleet_base_repository/manifests/$tag")" || return 1
   config="$(jq -r '.config.digest' <<<"$manifest")" || return 1
-  created="$(curl -fsS "http://$upstream_host/v2/$fleet_base_repository/blobs/$config" | jq -r '.created')" || return 1
+  created="$(curl -fsS --cacert "$AWS_CA_BUNDLE" "https://$upstream_host/v2/$fleet_base_repository/blobs/$config" | jq -r '.created')" || return 1
   pushed="$(aws_ecr describe-images --repository-name "$fleet_repository/$id" --image-ids imageTag=latest |
     jq -r '.imageDetails[0].imagePushedAt')" || return 1
   if (($(date -d "$pushed" +%s) >= $(date -d "$created" +%s))); then
@@ -603,7 +616,19 @@ fleet_round() {
 
 # ---------------------------------------------------------------------------------------------------
 
-ecrflow_prepare_test_bed
+if [[ $engine == current ]]; then
+  ecrflow_prepare_test_bed
+  # Every docker command below, the glue's and the runner's, goes to the current engine through the CLI its buildx
+  # plugin works with; a docker config of the glue's own gets the plugin folder too, as an agent's config has it.
+  export DOCKER_HOST=$ECRFLOW_CURRENT_DOCKER_HOST DOCKER_CONFIG=$ECRFLOW_CURRENT_DOCKER_CONFIG
+  export ECRFLOW_DOCKER_CLI=$ECRFLOW_CURRENT_DOCKER_CLI
+  docker() {
+    [[ -e $DOCKER_CONFIG/cli-plugins ]] || ln -s "$ECRFLOW_CURRENT_DOCKER_CONFIG/cli-plugins" "$DOCKER_CONFIG/cli-plugins"
+    "$ECRFLOW_CURRENT_DOCKER_CLI" "$@"
+  }
+else
+  ecrflow_prepare_test_bed --classic-only
+fi
 
 ecrflow_heading "The seeds' tools: Debian's aws CLI (awscli); jq and curl to read the test server's request log"
 ensure_aws_cli

@@ -28,7 +28,7 @@ stop_demo() {
 trap stop_demo EXIT
 trap 'exit 130' INT TERM
 
-ecrflow_prepare_test_bed
+ecrflow_prepare_test_bed --classic-only
 
 ecrflow_heading "Building the runner and the ECR test server (mvn package)"
 mvn -B -ntp -q -DskipTests package

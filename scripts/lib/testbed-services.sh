@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The services the demo, the benchmark and the tests need on a Debian 12 machine: Debian's Docker
-# Engine and registry packages, a running engine, a local busybox base image (no public registry
-# needed), and the project's ECR test server.
+# Engine and registry packages, a running engine (the "classic engine", Debian 12's dockerd), Debian
+# 13's dockerd with the containerd image store beside it (the "current engine", current-engine.sh),
+# a local busybox base image in each (no public registry needed), and the project's ECR test server.
 #
 # Source this file, then call the functions; sourcing alone changes nothing.
 #   ECRFLOW_STATE_DIR     where logs and the docker CLI shim live (default: <repo>/.ecrflow, gitignored)
@@ -10,11 +11,17 @@
 ECRFLOW_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ECRFLOW_STATE_DIR="${ECRFLOW_STATE_DIR:-$ECRFLOW_REPO_ROOT/.ecrflow}"
 ECRFLOW_BASE_IMAGE="ecrflow-examples/busybox:1"
-ECRFLOW_PACKAGES=(docker.io docker-registry busybox-static awscli)
+ECRFLOW_PACKAGES=(docker.io docker-registry busybox-static awscli openssl debootstrap)
 
 ecrflow_heading() { printf '\n==> %s\n' "$*"; }
 ecrflow_info() { printf '    %s\n' "$*"; }
 ecrflow_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# shellcheck source=scripts/lib/current-engine.sh
+source "$ECRFLOW_REPO_ROOT/scripts/lib/current-engine.sh"
+
+# shellcheck source=scripts/lib/test-tls.sh
+source "$ECRFLOW_REPO_ROOT/scripts/lib/test-tls.sh"
 
 # Runs a command as root, through sudo when the script itself is not root.
 ecrflow_as_root() {
@@ -90,10 +97,16 @@ ecrflow_start_dockerd() {
   # iptables off: these machines have no netfilter to manage. setsid: a Ctrl-C in this terminal
   # must not take the engine down with it, later runs reuse it. Started directly rather than
   # through a function so that $! is the engine (or sudo) itself.
+  # SSL_CERT_FILE: the engine trusts the test CA of the test bed's registries (ecrflow_test_tls) besides
+  # the machine's CAs. env after sudo, which would drop it from the environment.
   # shellcheck disable=SC2086 # ECRFLOW_DOCKERD_ARGS is a list of flags
-  "${sudo[@]}" setsid dockerd --iptables=false --ip6tables=false --storage-driver="$driver" \
+  "${sudo[@]}" env SSL_CERT_FILE="${ECRFLOW_TESTBED_TLS:?call ecrflow_test_tls first}/bundle.pem" \
+    setsid dockerd --iptables=false --ip6tables=false --storage-driver="$driver" \
     ${ECRFLOW_DOCKERD_ARGS:-} </dev/null >>"$log" 2>&1 &
   pid=$!
+  # Recorded so that ecrflow_stop_classic_engine stops the engine this script started, and only it.
+  printf '%s\n' "$pid" >"$ECRFLOW_STATE_DIR/dockerd.pid"
+  ECRFLOW_CLASSIC_ENGINE_PID=$pid
   for ((second = 0; second < 60; second++)); do
     if ecrflow_engine_answers; then
       ecrflow_info "engine is up ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
@@ -106,10 +119,43 @@ ecrflow_start_dockerd() {
   return 1
 }
 
+# Stops the classic engine if this shell started it (ecrflow_start_dockerd; its pid is in
+# $ECRFLOW_STATE_DIR/dockerd.pid) and waits up to 60 s for it to go; an engine that was running
+# before is left alone. Safe to call twice.
+ECRFLOW_CLASSIC_ENGINE_PID=""
+ecrflow_stop_classic_engine() {
+  local pid=$ECRFLOW_CLASSIC_ENGINE_PID file="$ECRFLOW_STATE_DIR/dockerd.pid" second
+  [[ -n $pid ]] || return 0
+  ECRFLOW_CLASSIC_ENGINE_PID=""
+  if [[ $(cat "$file" 2>/dev/null) == "$pid" ]]; then rm -f "$file"; fi
+  [[ -d /proc/$pid ]] || return 0
+  ecrflow_info "stopping the classic engine this script started (pid $pid)"
+  ecrflow_as_root kill -TERM "$pid" 2>/dev/null || true
+  for ((second = 0; second < 60; second++)); do
+    [[ -d /proc/$pid ]] || break
+    sleep 1
+  done
+  if [[ -d /proc/$pid ]]; then
+    printf 'warning: the classic engine (pid %s) is still running after 60 s\n' "$pid" >&2
+    return 1
+  fi
+}
+
+# Stops the engines a test run leaves behind: the current engine, and the classic one if this shell
+# started it. For an EXIT trap: never exits, whatever fails.
+ecrflow_stop_engines() {
+  ecrflow_heading "Stopping the engines"
+  ecrflow_stop_current_engine || true
+  ecrflow_stop_classic_engine || true
+}
+
 # Builds the local base image the examples and tests start FROM: Debian's static busybox on
 # scratch. Public registries are out of reach, so nothing may be pulled. Kept once built.
+# Arguments: the docker command for the engine (default: docker), e.g. ecrflow_current_docker.
 ecrflow_base_image() {
-  if docker image inspect "$ECRFLOW_BASE_IMAGE" >/dev/null 2>&1; then
+  local -a docker=("$@")
+  [[ ${#docker[@]} -gt 0 ]] || docker=(docker)
+  if "${docker[@]}" image inspect "$ECRFLOW_BASE_IMAGE" >/dev/null 2>&1; then
     ecrflow_info "$ECRFLOW_BASE_IMAGE is present"
     return 0
   fi
@@ -123,23 +169,42 @@ COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 EOF
   ecrflow_info "building $ECRFLOW_BASE_IMAGE from /bin/busybox"
-  if ! docker build -q -t "$ECRFLOW_BASE_IMAGE" "$context" >/dev/null; then
+  if ! "${docker[@]}" build -q -t "$ECRFLOW_BASE_IMAGE" "$context" >/dev/null; then
     rm -rf "$context"
     ecrflow_die "could not build $ECRFLOW_BASE_IMAGE"
   fi
   rm -rf "$context"
 }
 
-# Everything the tests and the demo need on the machine: packages, a running engine, the base image.
+# Everything the tests and the demo need on the machine: packages, the classic engine, the current
+# engine, the base image in each. --classic-only leaves the current engine out (the demo needs only one).
 ecrflow_prepare_test_bed() {
+  local current=yes option
+  for option; do
+    case $option in
+      --classic-only) current=no ;;
+      *) ecrflow_die "ecrflow_prepare_test_bed: unknown option $option" ;;
+    esac
+  done
+
   ecrflow_heading "Debian packages (${ECRFLOW_PACKAGES[*]})"
   ecrflow_ensure_packages
+
+  # before any engine starts: dockerd reads the test CA (SSL_CERT_FILE) when it starts
+  ecrflow_heading "TLS and host names of the test bed (${ECRFLOW_TESTBED_NAMES[*]})"
+  ecrflow_test_tls
+  ecrflow_testbed_names
 
   ecrflow_heading "Docker Engine"
   ecrflow_ensure_engine
 
   ecrflow_heading "Base image $ECRFLOW_BASE_IMAGE"
   ecrflow_base_image
+
+  if [[ $current == yes ]]; then
+    ecrflow_heading "Current engine (Debian 13's Docker Engine, containerd image store)"
+    ecrflow_current_engine
+  fi
 
   ecrflow_heading "Node.js for the tasks' handlers"
   ecrflow_node_runtimes
@@ -176,7 +241,8 @@ ecrflow_node_runtimes() {
 
 # Starts the project's ECR test server in the background and waits up to 60 s until it is ready,
 # then exports the endpoints it wrote (AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS,
-# AWS_ENDPOINT_URL_ECR_PUBLIC, ECRFLOW_TESTBED_REGISTRY) so the runner finds it the standard SDK way.
+# AWS_ENDPOINT_URL_ECR_PUBLIC, ECRFLOW_TESTBED_REGISTRY) so the runner finds it the standard SDK way,
+# and AWS_CA_BUNDLE, the test CA its registries' HTTPS certificate is signed by (ecrflow_test_tls).
 #   $1  the test server jar (testbed/target/ecrflow-testbed.jar)
 #   $2  a folder for its env file and log (testbed.env, testbed.log)
 # It accepts the key in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, read from its environment. Sets

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.http.HttpCall;
+import io.ecrflow.http.UntrustedCertificate;
 import io.ecrflow.pipeline.Environment;
 
 import java.io.IOException;
@@ -71,6 +72,9 @@ final class AzurePipelinesOidcToken implements IdentityToken {
                     .header("Authorization", "Bearer " + accessToken.reveal())
                     .send();
         } catch (IOException e) {
+            UntrustedCertificate.find(e, uri.getAuthority()).ifPresent(untrusted -> {
+                throw untrusted;
+            });
             throw new UserError("Could not reach Azure DevOps for the OIDC token of service connection "
                     + serviceConnectionId + " (" + uri.getHost() + "): " + e.getMessage(), "oidcServiceConnectionId", e);
         }

@@ -5,7 +5,6 @@ import io.ecrflow.pipeline.Pipeline;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -70,9 +69,7 @@ final class CallerIdentity {
     /** What the lookup found, as the line to print; throws the user's error for a credentials failure. */
     private static Consumer<Pipeline> lookUp(RunCredentials credentials, Region region) {
         try (StsClient sts = StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(15)))
+                .httpClientBuilder(AwsHttpClient.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15)))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .credentialsProvider(credentials)
                 .region(region)

@@ -12,7 +12,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -246,9 +245,7 @@ final class CredentialSources {
 
     private StsClient sts(AwsCredentialsProvider credentials) {
         return keep(StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(30)))
+                .httpClientBuilder(AwsHttpClient.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30)))
                 .credentialsProvider(credentials)
                 .region(region)
                 .build());

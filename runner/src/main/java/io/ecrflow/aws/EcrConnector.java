@@ -5,7 +5,6 @@ import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.Pipeline;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -98,10 +97,8 @@ public final class EcrConnector {
         return new SdkEcrPublic(builder.build(), target.registryAlias(), resources);
     }
 
-    private static UrlConnectionHttpClient.Builder httpClient() {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(60));
+    private static AwsHttpClient httpClient() {
+        return AwsHttpClient.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     /** ECR Public's API exists in us-east-1 only, whatever region the rest of the pipeline uses. */

@@ -79,11 +79,20 @@ public final class SdkEcr implements Ecr {
                 Secret.of(decoded.substring(colon + 1)), data.expiresAt());
     }
 
-    /** The proxy endpoint is a URL ({@code https://123456789012.dkr.ecr.eu-west-1.amazonaws.com}); images name its authority. */
+    /**
+     * The proxy endpoint is a URL ({@code https://123456789012.dkr.ecr.eu-west-1.amazonaws.com}); images name its
+     * authority, whatever its domain. Its scheme is always HTTPS, the scheme the registry client and the Docker
+     * Engine use for the host, so one that is not is refused rather than quietly reached over HTTPS.
+     */
     static String registryHost(String proxyEndpoint) {
         URI uri = URI.create(proxyEndpoint.contains("://") ? proxyEndpoint : "https://" + proxyEndpoint);
         if (uri.getAuthority() == null) {
             throw new UserError("ECR returned a proxy endpoint that is not a URL: " + proxyEndpoint);
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new UserError("ECR returned the proxy endpoint " + proxyEndpoint + ", which is not HTTPS; ecrflow "
+                    + "reaches ECR registries over HTTPS only. Check the ECR endpoint in use (--endpoint, "
+                    + "AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL).", "endpoint");
         }
         return uri.getAuthority();
     }

@@ -87,9 +87,16 @@ public final class BuildPush {
             earlierStep.filter(image -> options.removeLocalImage()).ifPresent(image -> removeLocalNames(image, Optional.empty()));
             return new Published(published.manifest(), refs);
         }
+        // BuildKit writes a registry cache during the build: its repository must exist by then
+        Optional<EnsuredRepository> early = options.source() instanceof ImageSource.Dockerfile dockerfile
+                && dockerfile.registryCacheIn(login.registry())
+                .filter(cache -> cache.repository().equals(options.repository().name())).isPresent()
+                ? Optional.of(repositories.ensure(options.repository(), options.createRepository(), existing))
+                : Optional.empty();
         BuiltImage image = options.source() instanceof ImageSource.Dockerfile dockerfile
                 ? build(dockerfile, builderChoice.get(), refs.get(0), login) : earlierStep.orElseThrow();
-        EnsuredRepository repository = repositories.ensure(options.repository(), options.createRepository(), existing);
+        EnsuredRepository repository = early.orElseGet(() ->
+                repositories.ensure(options.repository(), options.createRepository(), existing));
         Published published = publisher.publish(image, refs, login, options.moving(), gate);
         report(refs, published, repository, registry);
         if (options.removeLocalImage()) {

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Options every AWS command shares: where the registry is, and where the AWS credentials come from. */
+/**
+ * Options every AWS command shares: where the registry is, where the AWS credentials come from, and the CAs its
+ * HTTPS calls trust.
+ */
 public final class AwsOptions {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
@@ -90,6 +93,12 @@ public final class AwsOptions {
     @Option(names = "--role-duration", paramLabel = "DURATION",
             description = "Length of the assumed-role session: seconds, or e.g. 15m, 1h (15 minutes to 12 hours). Default: 1h.")
     String roleDuration;
+
+    /** Read once for the whole run, before the command's story, by {@link RunnerCommand}. */
+    @Option(names = "--ca-bundle", paramLabel = "FILE",
+            description = "PEM file of CA certificates to trust besides Java's own, for a TLS-intercepting proxy or a company "
+                    + "CA: every HTTPS call of the run (AWS, registries, Azure DevOps, Teams) trusts them. Default: AWS_CA_BUNDLE.")
+    String caBundle;
 
     /** Whether the registry is ECR Public. */
     boolean publicRegistry() {

@@ -101,7 +101,7 @@ public final class PlatformImageCommand extends RunnerCommand {
     String upstreamUsername;
 
     @Option(names = "--insecure-registries", paramLabel = "HOSTS",
-            description = "Registry hosts to read over plain HTTP (loopback hosts always are), comma- or newline-separated.")
+            description = "Registry hosts to read over plain HTTP instead of HTTPS, comma- or newline-separated.")
     List<String> insecureRegistries;
 
     @Mixin

@@ -4,10 +4,8 @@ import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Environment;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,8 +13,7 @@ import java.util.Optional;
 /**
  * Where the job's Azure DevOps REST calls go and what proves them: the collection ({@code System.CollectionUri},
  * e.g. {@code https://dev.azure.com/contoso/} or an Azure DevOps Server collection), the job's project
- * ({@code System.TeamProject}) and the job's access token. The token only ever travels over HTTPS, except to a
- * server on this machine.
+ * ({@code System.TeamProject}) and the job's access token. The token only ever travels over HTTPS.
  *
  * @param collection the collection's URL, ending in {@code /}
  */
@@ -90,25 +87,10 @@ public record DevOpsConnection(URI collection, String project, Secret token) {
         if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
             throw new UserError("System.CollectionUri '" + value + "' is not an http(s) URL.", input);
         }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) && !loopback(uri.getHost())) {
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
             throw new UserError("System.CollectionUri '" + value + "' is plain HTTP, and the job's access token is sent "
-                    + "only over HTTPS (or to this machine). Serve the collection over HTTPS.", input);
+                    + "only over HTTPS. Serve the collection over HTTPS.", input);
         }
         return uri;
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        // only literal addresses: a name is never looked up to decide where a token may go
-        if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:.]+\\]")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrflow.http.HttpCall;
+import io.ecrflow.http.UntrustedCertificate;
 
 import java.io.IOException;
 import java.net.URI;
@@ -118,6 +119,9 @@ public final class RestAzureDevOps implements AzureDevOps {
                 response = call.get().header("Accept", "application/json")
                         .header("Authorization", "Bearer " + connection.token().reveal()).send();
             } catch (IOException e) {
+                UntrustedCertificate.find(e, connection.collection().getAuthority()).ifPresent(untrusted -> {
+                    throw untrusted;
+                });
                 if (attempt < ATTEMPTS) {
                     retryNote(what, "could not be reached (" + e.getMessage() + ")", attempt);
                     continue;

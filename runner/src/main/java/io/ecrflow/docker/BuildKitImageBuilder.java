@@ -146,14 +146,16 @@ public final class BuildKitImageBuilder implements ImageBuilder {
      * How BuildKit imports the cache from the registry and exports it back. The inline cache is the image's own
      * config (min mode: the final stage's steps), so exporting it means publishing the image under the cache
      * tag. buildx's registry cache is a manifest of its own, written by the build itself; ECR accepts it only as
-     * an OCI image manifest ({@code image-manifest=true,oci-mediatypes=true}), not as the default index.
+     * an OCI image manifest ({@code image-manifest=true,oci-mediatypes=true}), not as the default index. A cache
+     * that cannot be written only makes later builds slower, so its export never fails the build
+     * ({@code ignore-error=true}); BuildKit's log says why it was not written.
      */
     private List<String> cacheOptions(ImageRef cache, CacheForm form) {
         if (cli.mode() == BuildKitCli.Mode.BUILT_IN) {
             return List.of("--cache-from", cache.toString(), "--build-arg", INLINE_CACHE_ARG + "=1");
         }
         String to = form == CacheForm.REGISTRY
-                ? "type=registry,ref=" + cache + ",mode=max,image-manifest=true,oci-mediatypes=true"
+                ? "type=registry,ref=" + cache + ",mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true"
                 : "type=inline";
         return List.of("--cache-from", "type=registry,ref=" + cache, "--cache-to", to);
     }

@@ -4,6 +4,7 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 
+import java.io.InputStream;
 import java.util.Optional;
 
 /** The Docker Engine API, as far as ecrflow needs it. Registry credentials are passed in memory. */
@@ -24,6 +25,19 @@ public interface DockerEngine extends AutoCloseable {
      * missing repositories and immutable tags.
      */
     Digest push(ImageRef ref, RegistryCredential credential, PushProgress progress);
+
+    /**
+     * Whether the engine keeps its images in containerd's image store (Docker Engine 29's default): its images are
+     * OCI indexes, with BuildKit's attestations beside the image, and its push of a tag writes the index's
+     * manifests under that tag first.
+     */
+    boolean keepsImagesInContainerd();
+
+    /**
+     * The image as {@code docker save} writes it (a tar; on containerd's store an OCI image layout), streamed.
+     * Close it when done.
+     */
+    InputStream save(String imageId);
 
     /** The image as the engine knows it, or empty when it has no such image. */
     Optional<ImageInfo> inspectImage(String nameOrId);

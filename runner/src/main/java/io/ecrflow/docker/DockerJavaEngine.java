@@ -10,6 +10,7 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,6 +97,22 @@ public final class DockerJavaEngine implements DockerEngine {
     private static String withoutSecret(String message, RegistryCredential credential) {
         String password = credential.password().reveal();
         return message == null || password.isEmpty() ? message : message.replace(password, "***");
+    }
+
+    @Override
+    public boolean keepsImagesInContainerd() {
+        List<List<String>> status = client().infoCmd().exec().getDriverStatuses();
+        return status != null && status.stream().anyMatch(pair -> pair.size() == 2
+                && pair.get(0).equals("driver-type") && pair.get(1).startsWith("io.containerd.snapshotter"));
+    }
+
+    @Override
+    public InputStream save(String imageId) {
+        try {
+            return client().saveImageCmd(imageId).exec();
+        } catch (NotFoundException e) {
+            throw new UserError("The engine has no image " + imageId + " to publish.", null, e);
+        }
     }
 
     @Override

@@ -67,6 +67,21 @@ public final class Environment {
         return firstOf("INPUT_", name).map(String::trim);
     }
 
+    /**
+     * A file path input's value, or nothing when the user left the input empty: for an input of type
+     * {@code filePath} the agent then passes the sources folder ({@code Build.SourcesDirectory}, else
+     * {@code System.DefaultWorkingDirectory}), which the task library's {@code filePathSupplied} also tells apart.
+     */
+    public Optional<String> suppliedFilePath(String value) {
+        Optional<String> agentDefault = variable("Build.SourcesDirectory").or(() -> variable("System.DefaultWorkingDirectory"));
+        boolean defaulted = agentDefault.map(folder -> stripSlash(folder.trim()).equals(stripSlash(value.trim()))).orElse(false);
+        return defaulted ? Optional.empty() : Optional.of(value);
+    }
+
+    private static String stripSlash(String path) {
+        return path.length() > 1 && (path.endsWith("/") || path.endsWith("\\")) ? path.substring(0, path.length() - 1) : path;
+    }
+
     /** A task input that carries a credential; it never leaves the runner as a plain string. */
     public Optional<Secret> secretInput(String name) {
         return input(name).map(Secret::of);

@@ -207,9 +207,14 @@ public final class PlatformImage {
         engine.ping();
         ImageBuilder builder = builderChoice.get();
         List<RegistryCredential> pullAuth = pullAuth(check.login, base, options);
+        RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
+        // BuildKit writes a registry cache during the build: its repository must exist by then
+        Optional<EnsuredRepository> early = options.registryCacheIn(plan.versionRef().registry())
+                .filter(cache -> cache.repository().equals(options.repository().name()))
+                .map(cache -> repositories.ensure(options.repository(), true));
         BuiltImage image = build(options, builder, base, plan, pullAuth);
         integrationTest(options, plan, base, builder, pullAuth);
-        EnsuredRepository repository = new RepositoryEnsurer(ecr, pipeline).ensure(options.repository(), true);
+        EnsuredRepository repository = early.orElseGet(() -> repositories.ensure(options.repository(), true));
         keepVersions(options);
         refuseTakenVersionTag(options.repository().name(), plan);
         List<ImageRef> refs = refsInPushOrder(options, plan);

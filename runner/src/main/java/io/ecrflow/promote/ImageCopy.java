@@ -33,17 +33,26 @@ final class ImageCopy {
 
     /** Copies the content {@code manifest} (read from {@code source}) names into {@code target}'s repository. */
     void copyContent(Manifest manifest, ImageRef source, ImageRef target) {
-        if (manifest.isIndex()) {
-            for (Manifest.Entry entry : manifest.entries()) {
-                Manifest child = registry.manifest(source.withDigest(entry.digest()));
-                copyBlobs(child, source, target);
-                registry.putManifest(target.withDigest(child.digest()), child);
-                pipeline.info("Copied image " + child.digest() + platform(entry) + " of the index.");
-            }
-        } else {
-            copyBlobs(manifest, source, target);
-        }
+        copyNamed(manifest, source, target);
         pipeline.info("Blobs in " + target.repositoryUri() + ": " + summary() + ".");
+    }
+
+    /**
+     * An index's entries go first, each written by digest; an entry may itself be an index (an image of an engine
+     * that keeps its images in containerd is an index of the image and its attestation).
+     */
+    private void copyNamed(Manifest manifest, ImageRef source, ImageRef target) {
+        if (!manifest.isIndex()) {
+            copyBlobs(manifest, source, target);
+            return;
+        }
+        for (Manifest.Entry entry : manifest.entries()) {
+            Manifest child = registry.manifest(source.withDigest(entry.digest()));
+            copyNamed(child, source, target);
+            registry.putManifest(target.withDigest(child.digest()), child);
+            pipeline.info("Copied " + (child.isIndex() ? "index " : "image ") + child.digest() + platform(entry)
+                    + " of the index.");
+        }
     }
 
     private void copyBlobs(Manifest manifest, ImageRef source, ImageRef target) {
@@ -70,6 +79,6 @@ final class ImageCopy {
     }
 
     private static String platform(Manifest.Entry entry) {
-        return entry.os().isEmpty() ? "" : " (" + entry.os() + "/" + entry.architecture() + ")";
+        return entry.os().isEmpty() ? "" : " (" + entry.platform() + ")";
     }
 }

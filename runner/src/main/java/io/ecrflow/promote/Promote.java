@@ -59,8 +59,13 @@ public final class Promote {
         List<ImageRef> present = tagsAlreadyOnIt(existing, refs, manifest.digest());
         EnsuredRepository repository = new RepositoryEnsurer(targetEcr, pipeline)
                 .ensure(options.repository(), options.createRepository(), existing);
-        if (!source.repositoryUri().equals(refs.get(0).repositoryUri())) {
-            new ImageCopy(pipeline, registry).copyContent(manifest, source, refs.get(0));
+        ImageRef target = refs.get(0).withDigest(manifest.digest());
+        if (!source.repositoryUri().equals(target.repositoryUri())) {
+            if (registry.manifestDigest(target).isPresent()) {
+                pipeline.info(target.repositoryUri() + " holds " + manifest.digest() + " already: nothing is copied.");
+            } else {
+                new ImageCopy(pipeline, registry).copyContent(manifest, source, refs.get(0));
+            }
         }
         List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
         Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing,

@@ -1,6 +1,7 @@
 package io.ecrflow.publish;
 
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
 
 import java.util.List;
 
@@ -12,11 +13,13 @@ import java.util.List;
 @FunctionalInterface
 public interface Gate {
     /** A gate every image passes. */
-    Gate OPEN = (image, held) -> { };
+    Gate OPEN = (image, manifest, held) -> { };
 
     /**
-     * @param image the published image, by digest
-     * @param held  the moving tags still to be published: what failing withholds
+     * @param image    the published image, by digest
+     * @param manifest what the digest holds: one image, or an index of images (one per platform, and BuildKit's
+     *                 attestations beside them)
+     * @param held     the moving tags still to be published: what failing withholds
      */
-    void check(ImageRef image, List<ImageRef> held);
+    void check(ImageRef image, Manifest manifest, List<ImageRef> held);
 }

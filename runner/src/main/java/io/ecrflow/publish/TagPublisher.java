@@ -18,11 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Publishes a built image under every tag at the cost of one upload. The engine pushes the first tag,
+ * Publishes a built image under every tag at the cost of one upload. On an engine that keeps its images in
+ * containerd's store the image goes up by digest ({@link DigestUpload}) and every tag is then a manifest write.
+ * Otherwise the engine pushes the first tag,
  * uploading only the layers the registry lacks; then the exact manifest bytes the registry stored are
  * written under every other tag, one manifest PUT each and no blob request, so all tags share one digest
  * by construction. Before any other tag gets it, the manifest is checked against the built image: the
@@ -72,10 +73,20 @@ public final class TagPublisher {
     public Published publish(BuiltImage image, List<ImageRef> refs, RegistryCredential login, Set<Tag> moving,
                              Gate gate) {
         ImageRef first = refs.get(0);
-        pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
-        // the push phase is the one upload; the further tags are a manifest each
-        Manifest manifest = PhaseTimer.time(pipeline, "Push", () -> upload(image, first, login));
-        Published published = addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, gate);
+        Published published;
+        Manifest manifest;
+        if (engine().keepsImagesInContainerd()) {
+            // the engine's push of a tag would write the index's images under it first: upload by digest, then tag
+            pipeline.info("Uploading " + image.imageId() + " to " + first.repositoryUri() + " by digest");
+            manifest = PhaseTimer.time(pipeline, "Push",
+                    () -> new DigestUpload(pipeline, engine(), registry).upload(image.imageId(), first));
+            published = addTags(manifest, List.of(), refs, moving, gate);
+        } else {
+            pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
+            // the push phase is the one upload; the further tags are a manifest each
+            manifest = PhaseTimer.time(pipeline, "Push", () -> upload(image, first, login));
+            published = addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, gate);
+        }
         image.publishAsCache().ifPresent(cache -> exportCache(image, manifest, first, cache, login));
         return published;
     }
@@ -121,7 +132,7 @@ public final class TagPublisher {
         boolean checked = false;
         for (ImageRef ref : missing) {
             if (!checked && moving.contains(ref.tag())) {
-                gate.check(ref.withDigest(manifest.digest()), held);
+                gate.check(ref.withDigest(manifest.digest()), manifest, held);
                 checked = true;
             }
             try {
@@ -136,7 +147,7 @@ public final class TagPublisher {
             pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
         }
         if (!checked) {
-            gate.check((done.isEmpty() ? missing.get(0) : done.get(0)).withDigest(manifest.digest()), List.of());
+            gate.check((done.isEmpty() ? missing.get(0) : done.get(0)).withDigest(manifest.digest()), manifest, List.of());
         }
         pipeline.progress(100, "Published " + total + " tag(s)");
         return new Published(manifest, done);

@@ -9,6 +9,7 @@ import io.ecrflow.registry.RegistryTransport.Request;
 import io.ecrflow.registry.RegistryTransport.Response;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,8 @@ public final class HttpRegistryClient implements RegistryClient {
     }
 
     /**
-     * @param insecureRegistries hosts (with port, as in image references) to reach over plain HTTP
-     *                           besides the loopback ones
+     * @param insecureRegistries hosts (with port, as in image references) to reach over plain HTTP; every other
+     *                           registry is reached over HTTPS
      */
     public static HttpRegistryClient create(Set<String> insecureRegistries, Consumer<String> warnings) {
         return create(insecureRegistries, RetryPolicy.STANDARD, warnings);
@@ -123,15 +124,40 @@ public final class HttpRegistryClient implements RegistryClient {
             // Declined (the registry does not mount, or not from there): it opened an upload instead.
             upload = uploadLocation(mount, target, blob);
         } else {
-            Response head = call(target, Request.read("HEAD", "/blobs/" + blob.digest(), "*/*"));
-            if (head.answer().successful()) {
+            if (hasBlob(target, blob.digest())) {
                 return BlobTransfer.PRESENT;
             }
-            upload = uploadLocation(call(target, new Request("POST", "/blobs/uploads/", "application/json",
-                    Optional.of(EMPTY))), target, blob);
+            upload = startUpload(target, blob);
         }
         stream(source, target, blob, upload);
         return BlobTransfer.COPIED;
+    }
+
+    @Override
+    public boolean hasBlob(ImageRef repository, Digest digest) {
+        Response head = call(repository, Request.read("HEAD", "/blobs/" + digest, "*/*"));
+        if (head.status() == 404) {
+            return false;
+        }
+        head.expectSuccess("look up blob " + digest + " in " + repository.repositoryUri());
+        return true;
+    }
+
+    @Override
+    public void uploadBlob(ImageRef repository, Blob blob, InputStream content) {
+        putUpload(repository, blob, startUpload(repository, blob), content, blob.size());
+    }
+
+    private String startUpload(ImageRef target, Blob blob) {
+        return uploadLocation(call(target, new Request("POST", "/blobs/uploads/", "application/json",
+                Optional.of(EMPTY))), target, blob);
+    }
+
+    /** The one PUT of a monolithic upload: the whole blob, closing the upload the registry opened at {@code upload}. */
+    private void putUpload(ImageRef target, Blob blob, String upload, InputStream content, long length) {
+        Response put = transport.upload(target.registry(), target.repository(), "PUT",
+                upload + (upload.contains("?") ? "&" : "?") + "digest=" + blob.digest(), content, length);
+        put.expectSuccess("upload " + blob.digest() + " to " + target.repositoryUri());
     }
 
     private static String uploadLocation(Response start, ImageRef target, Blob blob) {
@@ -152,9 +178,7 @@ public final class HttpRegistryClient implements RegistryClient {
                         + ": the registry " + source.registry() + " answered " + download.status() + ".");
             }
             long length = download.length() >= 0 ? download.length() : blob.size();
-            Response put = transport.upload(target.registry(), target.repository(), "PUT",
-                    upload + (upload.contains("?") ? "&" : "?") + "digest=" + blob.digest(), download.body(), length);
-            put.expectSuccess("upload " + blob.digest() + " to " + target.repositoryUri());
+            putUpload(target, blob, upload, download.body(), length);
         } catch (IOException e) {
             throw new UserError("Copying blob " + blob.digest() + " from " + source.repositoryUri() + " to "
                     + target.repositoryUri() + " broke off (" + e.getMessage() + "); run the step again.", null, e);

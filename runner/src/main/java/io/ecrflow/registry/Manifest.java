@@ -27,6 +27,15 @@ public record Manifest(String mediaType, Digest digest, byte[] content) {
 
     /** One image of an index. */
     public record Entry(Digest digest, String os, String architecture) {
+        /** As users write it: {@code linux/arm64}. */
+        public String platform() {
+            return os + "/" + architecture;
+        }
+
+        /** BuildKit's attestation manifests sit in an index as entries of platform {@code unknown/unknown}. */
+        public boolean isImage() {
+            return !os.equals("unknown");
+        }
     }
 
     public Manifest {
@@ -36,6 +45,16 @@ public record Manifest(String mediaType, Digest digest, byte[] content) {
     @Override
     public byte[] content() {
         return content.clone();
+    }
+
+    /**
+     * Manifest bytes as a client holds them before any registry has them (an OCI image layout's blob): the digest is
+     * the bytes' own, the media type their own {@code mediaType} field or, without one, what their shape says.
+     */
+    public static Manifest of(byte[] content) {
+        String own = mediaTypeOf(content, null);
+        String mediaType = !own.isEmpty() ? own : parse(content).has("manifests") ? OCI_INDEX : OCI_IMAGE;
+        return new Manifest(mediaType, sha256(content), content);
     }
 
     public boolean isIndex() {
@@ -79,11 +98,16 @@ public record Manifest(String mediaType, Digest digest, byte[] content) {
         return entries;
     }
 
+    /** The images of an index: its entries less BuildKit's attestations. */
+    public List<Entry> images() {
+        return entries().stream().filter(Entry::isImage).toList();
+    }
+
     /** The entry for {@code linux/amd64}, else the first real platform (BuildKit adds "unknown" attestation entries). */
     public Optional<Entry> preferredEntry() {
         List<Entry> entries = entries();
         return entries.stream().filter(e -> e.os().equals("linux") && e.architecture().equals("amd64")).findFirst()
-                .or(() -> entries.stream().filter(e -> !e.os().equals("unknown")).findFirst());
+                .or(() -> entries.stream().filter(Entry::isImage).findFirst());
     }
 
     /**
@@ -111,10 +135,14 @@ public record Manifest(String mediaType, Digest digest, byte[] content) {
     }
 
     private JsonNode json() {
+        return parse(content);
+    }
+
+    private static JsonNode parse(byte[] content) {
         try {
             return JSON.readTree(content);
         } catch (IOException e) {
-            throw new IllegalStateException("manifest " + digest + " is not JSON", e);
+            throw new IllegalStateException("a manifest of " + content.length + " bytes is not JSON", e);
         }
     }
 }

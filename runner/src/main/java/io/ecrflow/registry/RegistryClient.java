@@ -1,5 +1,6 @@
 package io.ecrflow.registry;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -35,6 +36,15 @@ public interface RegistryClient {
      * registries nothing when the target has it already, else one streamed copy, never held in memory.
      */
     BlobTransfer transferBlob(ImageRef source, ImageRef target, Blob blob);
+
+    /** Whether {@code repository}'s repository already holds the blob ({@code HEAD /v2/<name>/blobs/<digest>}). */
+    boolean hasBlob(ImageRef repository, Digest digest);
+
+    /**
+     * Uploads {@code blob.size()} bytes of {@code content} into {@code repository}'s repository in one monolithic
+     * upload, streamed, never held in memory; the registry checks them against the blob's digest.
+     */
+    void uploadBlob(ImageRef repository, Blob blob, InputStream content);
 
     /** An image's config blob (JSON, with its labels under {@code config.Labels}), checked against its digest. */
     byte[] configBlob(ImageRef image, Digest config);

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Where a registry's API is. Plain HTTP is used for loopback hosts — the same rule the Docker Engine
- * applies — and for hosts the user lists as insecure; every other registry is reached over HTTPS.
+ * Where a registry's API is: over HTTPS, unless the user lists the host as insecure. Where a registry is,
+ * even on this machine, never decides it: the scheme is the registry's, as the user states it.
  */
 final class RegistryEndpoints {
     private final Set<String> insecure;
@@ -17,7 +17,7 @@ final class RegistryEndpoints {
 
     URI base(String registry) {
         RegistryHost host = RegistryHost.ofRegistry(registry);
-        boolean plain = host.isLoopback() || insecure.contains(host.name().toLowerCase(Locale.ROOT));
+        boolean plain = insecure.contains(host.name().toLowerCase(Locale.ROOT));
         return URI.create((plain ? "http" : "https") + "://" + host.apiHost());
     }
 

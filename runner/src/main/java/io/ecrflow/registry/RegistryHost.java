@@ -1,12 +1,11 @@
 package io.ecrflow.registry;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * A registry's host (with port), as image references name it: {@code 123456789012.dkr.ecr.eu-west-1.amazonaws.com},
  * {@code mcr.microsoft.com}, {@code 127.0.0.1:5000}, or {@code docker.io}. It knows what a plain string cannot:
- * where the host's API is, whether it is on this machine, and the name Docker keeps its credentials under.
+ * where the host's API is and the name Docker keeps its credentials under.
  */
 public record RegistryHost(String name) {
     static final String DOCKER_HUB = "docker.io";
@@ -44,19 +43,6 @@ public record RegistryHost(String name) {
     /** Docker Hub's API lives at {@code registry-1.docker.io}; every other registry's at its own host. */
     String apiHost() {
         return isDockerHub() ? "registry-1.docker.io" : name;
-    }
-
-    /** Loopback (localhost, 127.0.0.0/8, ::1): reached over plain HTTP, as the Docker Engine does. */
-    public boolean isLoopback() {
-        String host = name.toLowerCase(Locale.ROOT);
-        if (host.startsWith("[")) {
-            return host.startsWith("[::1]");
-        }
-        int colon = host.indexOf(':');
-        if (colon >= 0) {
-            host = host.substring(0, colon);
-        }
-        return host.equals("localhost") || host.matches("127(\\.\\d{1,3}){3}");
     }
 
     /** The key the docker CLI and the engine keep this registry's credentials under (Docker Hub: its legacy index). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
 import io.ecrflow.http.HttpCall;
+import io.ecrflow.http.UntrustedCertificate;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -364,7 +365,14 @@ final class RegistryTransport {
         }
     }
 
+    /**
+     * No answer, to be tried again. A certificate Java does not trust is thrown instead: it fails alike on every
+     * attempt, and the user's fix is a CA bundle, not patience.
+     */
     private static RegistryUnreachable unreachable(String registry, URI uri, IOException e) {
+        UntrustedCertificate.find(e, uri.getAuthority()).ifPresent(untrusted -> {
+            throw untrusted;
+        });
         // Only the host is named: a redirect target may carry a signature in its query.
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new RegistryUnreachable(registry, uri.getScheme() + "://" + uri.getAuthority(), reason, 1, e);

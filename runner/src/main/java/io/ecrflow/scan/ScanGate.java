@@ -5,10 +5,15 @@ import io.ecrflow.aws.Ecr;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.Manifest;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -35,18 +40,47 @@ public final class ScanGate implements Gate {
     }
 
     @Override
-    public void check(ImageRef image, List<ImageRef> held) {
+    public void check(ImageRef image, Manifest manifest, List<ImageRef> held) {
         pipeline.info("Scan gate: waiting for ECR's scan of " + image + " (thresholds " + settings.thresholds()
                 + ", at most " + settings.timeout().toSeconds() + " s).");
+        // ECR scans the images of an index, never the index itself; BuildKit's attestations are not images.
+        Map<String, ImageRef> scanned = new LinkedHashMap<>();
+        if (manifest.isIndex()) {
+            manifest.images().forEach(entry -> scanned.put(entry.platform() + " (" + entry.digest() + ")",
+                    image.withDigest(entry.digest())));
+        } else {
+            scanned.put(image.digestOpt().orElseThrow().toString(), image);
+        }
+        List<ScanReport> reports = new ArrayList<>();
+        scanned.forEach((label, scannedImage) -> scanOf(scannedImage, held).ifPresent(report -> {
+            pipeline.info("Scan findings of " + label + ": " + counts(report) + ".");
+            showWorst(report);
+            reports.add(report);
+        }));
+        if (reports.isEmpty()) {
+            return;
+        }
+        ScanReport total = ScanReport.total(reports);
+        if (reports.size() > 1) {
+            pipeline.info("Scan findings of the " + reports.size() + " images together: " + counts(total) + ".");
+        }
+        enforce(image, total, held);
+    }
+
+    /** The image's scan once it is done; empty when it has none and the gate may do without (it warned). */
+    private Optional<ScanReport> scanOf(ImageRef image, List<ImageRef> held) {
         ScanReport report = awaitScan(image, held);
         switch (report.state()) {
-            case COMPLETE -> judge(image, report, held);
+            case COMPLETE -> {
+                return Optional.of(report);
+            }
             case NOT_SCANNED -> noVerdict(image, held, "ECR has no scan of it: scanning is off for " + image.repository()
                     + ". Turn on scan on push (scanOnPush for a new repository) or the registry's enhanced scanning");
             case UNSUPPORTED -> noVerdict(image, held, "ECR's scanner does not support this image (" + report.description()
                     + ")");
             default -> noVerdict(image, held, "ECR's scan failed (" + report.description() + ")");
         }
+        return Optional.empty();
     }
 
     private ScanReport awaitScan(ImageRef image, List<ImageRef> held) {
@@ -64,12 +98,18 @@ public final class ScanGate implements Gate {
         }
     }
 
-    private void judge(ImageRef image, ScanReport report, List<ImageRef> held) {
-        pipeline.info("Scan findings of " + image.digestOpt().orElseThrow() + ": " + Arrays.stream(Severity.values())
-                .map(severity -> severity + " " + report.count(severity)).collect(Collectors.joining(", ")) + ".");
+    private static String counts(ScanReport report) {
+        return Arrays.stream(Severity.values()).map(severity -> severity + " " + report.count(severity))
+                .collect(Collectors.joining(", "));
+    }
+
+    private void showWorst(ScanReport report) {
         report.findings().stream().sorted(Comparator.comparing(ScanReport.Finding::severity)).limit(WORST_SHOWN)
                 .forEach(f -> pipeline.relay("  " + f.severity() + " " + f.name() + " in " + f.packageName()
                         + (f.fixedIn().isEmpty() ? " (no fixed version yet)" : " (fixed in " + f.fixedIn() + ")")));
+    }
+
+    private void enforce(ImageRef image, ScanReport report, List<ImageRef> held) {
         List<Severity> exceeded = settings.thresholds().exceededIn(report);
         if (!exceeded.isEmpty()) {
             throw new UserError("The scan of " + image + " found more than failOn allows: " + exceeded.stream()

@@ -36,6 +36,13 @@ public record ScanReport(State state, String description, Map<Severity, Integer>
         return new ScanReport(state, description, Map.of(), List.of());
     }
 
+    /** The findings of several images (an index's platforms) as one report: counts added, findings listed together. */
+    public static ScanReport total(List<ScanReport> reports) {
+        Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        reports.forEach(report -> report.counts().forEach((severity, count) -> counts.merge(severity, count, Integer::sum)));
+        return new ScanReport(State.COMPLETE, "", counts, reports.stream().flatMap(r -> r.findings().stream()).toList());
+    }
+
     public int count(Severity severity) {
         return counts.getOrDefault(severity, 0);
     }

@@ -53,12 +53,12 @@ class DevOpsConnectionTest {
     }
 
     @Test
-    void theTokenTravelsOnlyOverHttpsOrToThisMachine() {
-        assertThat(connect("http://127.0.0.1:8080/contoso/").collection().getScheme()).isEqualTo("http");
-        assertThat(connect("http://localhost:8080/contoso/").collection().getHost()).isEqualTo("localhost");
+    void theTokenTravelsOnlyOverHttpsEvenToThisMachine() {
+        assertThat(connect("https://127.0.0.1:8443/contoso/").collection().getScheme()).isEqualTo("https");
         assertThatThrownBy(() -> connect("http://tfs.example.com/tfs/DefaultCollection/")).isInstanceOf(UserError.class)
                 .hasMessageContaining("is plain HTTP, and the job's access token is sent only over HTTPS");
-        assertThatThrownBy(() -> connect("http://127.0.0.1.example.com/x/")).hasMessageContaining("plain HTTP");
+        assertThatThrownBy(() -> connect("http://127.0.0.1:8080/contoso/")).hasMessageContaining("plain HTTP");
+        assertThatThrownBy(() -> connect("http://localhost:8080/contoso/")).hasMessageContaining("plain HTTP");
         assertThatThrownBy(() -> connect("ftp://dev.azure.com/contoso/")).hasMessageContaining("not an http(s) URL");
     }
 

@@ -93,7 +93,7 @@ class BuildKitImageBuilderTest {
         List<String> argv = new BuildKitImageBuilder(BUILDX, Map.of(), temp).commandLine(request, temp.resolve("iid"));
 
         assertThat(argv).containsSubsequence("--cache-from", "type=registry,ref=" + CACHE)
-                .containsSubsequence("--cache-to", "type=registry,ref=" + CACHE + ",mode=max,image-manifest=true,oci-mediatypes=true")
+                .containsSubsequence("--cache-to", "type=registry,ref=" + CACHE + ",mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true")
                 .doesNotContain("BUILDKIT_INLINE_CACHE=1");
     }
 

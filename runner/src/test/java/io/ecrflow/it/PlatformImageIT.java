@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code platform-image} end to end, through the life of one platform image: the real runner jar, the ECR
- * test bed, the Docker Engine, a Teams webhook on loopback, and a plain distribution registry on
- * 127.0.0.1 standing in for MCR — the test pushes a new base image there to play Microsoft's update.
+ * test bed, the Docker Engine, a Teams webhook on loopback, and a distribution registry at
+ * upstream.ecrflow.test standing in for MCR — the test pushes a new base image there to play Microsoft's update.
  * The steps build on each other, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code platform-image --images-file} end to end: twenty platform images in one file, each FROM its own tag
- * of an upstream image in a plain distribution registry on 127.0.0.1 (playing MCR), published to the ECR test
+ * of an upstream image in a distribution registry at upstream.ecrflow.test (playing MCR), published to the ECR test
  * bed by the real runner jar with the Docker Engine. The steps build on each other, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

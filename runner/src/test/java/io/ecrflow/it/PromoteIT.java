@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.ecr.model.Image;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -30,8 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never changes, an index arrives whole, and an immutable tag holding another image stops the promotion.
  */
 class PromoteIT extends TestBedTest {
-    /** The sample app's config and three layers. */
-    private static final int SAMPLE_BLOBS = 4;
+    /**
+     * The sample app's config and three layers; on the current engine, the config and layer of BuildKit's provenance
+     * attestation beside it too.
+     */
+    private static final int SAMPLE_BLOBS = onCurrentEngine() ? 6 : 4;
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -54,14 +56,10 @@ class PromoteIT extends TestBedTest {
         return runner(all).env(TestBedFixture.awsEnvironment()).env("TF_BUILD", "True").in(work).run();
     }
 
-    /**
-     * The requests made since {@code before} was taken: each account's front keeps its own log in order, and
-     * the test bed lists one account's after the other's, so what is new is the log less what was there.
-     */
-    private static List<RegistryRequest> since(List<RegistryRequest> before, Predicate<RegistryRequest> filter) {
-        List<RegistryRequest> added = new ArrayList<>(testbed.registryRequests());
-        before.forEach(added::remove);
-        return added.stream().filter(filter).toList();
+    /** The requests made since {@code mark} ({@code registryRequests().size()} then) that {@code filter} lets through. */
+    private static List<RegistryRequest> since(int mark, Predicate<RegistryRequest> filter) {
+        List<RegistryRequest> all = testbed.registryRequests();
+        return all.subList(mark, all.size()).stream().filter(filter).toList();
     }
 
     private static Predicate<RegistryRequest> in(String repository) {
@@ -72,7 +70,7 @@ class PromoteIT extends TestBedTest {
     void withinARepositoryEachTagIsOneManifestPutAndNothingElseIsWritten() throws Exception {
         String repository = unique("team/promote-same");
         String digest = pushSample(repository, "1a2b3c4d");
-        List<RegistryRequest> mark = testbed.registryRequests();
+        int mark = testbed.registryRequests().size();
 
         RunResult result = promote("--source-repository", repository, "--source-tag", "1a2b3c4d", "--tags", "prod,stable");
 
@@ -94,7 +92,7 @@ class PromoteIT extends TestBedTest {
         String source = unique("team/promote-src");
         String target = unique("team/promote-dst");
         String digest = pushSample(source, "v1");
-        List<RegistryRequest> mark = testbed.registryRequests();
+        int mark = testbed.registryRequests().size();
 
         RunResult result = promote("--source-repository", source, "--source-tag", "v1", "--repository", target,
                 "--tags", "v1,latest");
@@ -107,8 +105,9 @@ class PromoteIT extends TestBedTest {
         assertThat(uploads).hasSize(SAMPLE_BLOBS)
                 .allSatisfy(mount -> assertThat(mount.method() + " " + mount.status()).isEqualTo("POST 201"));
         assertThat(since(mark, in(source))).noneMatch(r -> r.kind().equals("BLOB"));
+        // on the current engine the image is an index: its image and attestation go first, by digest
         assertThat(since(mark, in(target).and(RegistryRequest::isManifestWrite))).extracting(RegistryRequest::reference)
-                .containsExactly("v1", "latest");
+                .filteredOn(reference -> !reference.startsWith("sha256:")).containsExactly("v1", "latest");
     }
 
     @Test
@@ -116,7 +115,7 @@ class PromoteIT extends TestBedTest {
         String source = unique("team/promote-src");
         String target = unique("team/promote-nomount");
         String digest = pushSample(source, "v1");
-        List<RegistryRequest> mark = testbed.registryRequests();
+        int mark = testbed.registryRequests().size();
         testbed.declineBlobMounts(true);
         RunResult result;
         try {
@@ -139,7 +138,7 @@ class PromoteIT extends TestBedTest {
         String repository = unique("team/promote-xacct");
         String digest = pushSample(repository, "rc1");
         TestbedAccount prod = testbed.account(TestBedFixture.OTHER_ACCOUNT);
-        List<RegistryRequest> mark = testbed.registryRequests();
+        int mark = testbed.registryRequests().size();
 
         RunResult result = promote("--source-repository", repository, "--source-tag", "rc1",
                 "--registry-id", TestBedFixture.OTHER_ACCOUNT, "--tags", "1.0.0");
@@ -155,14 +154,14 @@ class PromoteIT extends TestBedTest {
                 .hasSize(SAMPLE_BLOBS);
 
         // promoting again (another tag) finds every blob there and copies nothing
-        List<RegistryRequest> again = testbed.registryRequests();
+        int again = testbed.registryRequests().size();
         RunResult second = promote("--source-repository", repository, "--source-tag", "rc1",
                 "--registry-id", TestBedFixture.OTHER_ACCOUNT, "--tags", "1.0");
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(prod.manifestDigest(repository, "1.0")).contains(digest);
         assertThat(since(again, in(repository))).noneMatch(r -> r.kind().equals("UPLOAD")
                 || r.kind().equals("BLOB") && r.method().equals("GET"));
-        assertThat(second.stdout()).contains(SAMPLE_BLOBS + " already there");
+        assertThat(second.stdout()).contains("holds " + digest + " already: nothing is copied");
     }
 
     @Test
@@ -175,7 +174,7 @@ class PromoteIT extends TestBedTest {
         RunResult promoted = promote("--source-repository", source, "--source-tag", "one", "--repository", target,
                 "--tags", "prod");
         assertThat(promoted.exitCode()).as(promoted.toString()).isZero();
-        List<RegistryRequest> mark = testbed.registryRequests();
+        int mark = testbed.registryRequests().size();
 
         RunResult refused = promote("--source-repository", source, "--source-tag", "two", "--repository", target,
                 "--tags", "prod");
@@ -184,7 +183,8 @@ class PromoteIT extends TestBedTest {
         assertThat(String.join("\n", refused.errors())).contains("immutable tags").contains("'prod'")
                 .contains(first).contains("nothing was promoted");
         assertThat(testbed.manifestDigest(target, "prod")).contains(first);
-        assertThat(since(mark, in(target))).noneMatch(r -> r.isManifestWrite() || r.kind().equals("UPLOAD"));
+        assertThat(since(mark, in(target))).as(refused.toString())
+                .noneMatch(r -> r.isManifestWrite() || r.kind().equals("UPLOAD"));
         assertThat(second).isNotEqualTo(first);
 
         RunResult again = promote("--source-repository", source, "--source-tag", "one", "--repository", target,
@@ -203,7 +203,7 @@ class PromoteIT extends TestBedTest {
         String arm64 = pushSample(repository, "arm64");
         String index = putIndex(repository, "multi", amd64, arm64);
         TestbedAccount prod = testbed.account(TestBedFixture.OTHER_ACCOUNT);
-        List<RegistryRequest> mark = testbed.registryRequests();
+        int mark = testbed.registryRequests().size();
 
         RunResult result = promote("--source-repository", repository, "--source-tag", "multi",
                 "--registry-id", TestBedFixture.OTHER_ACCOUNT, "--tags", "multi");
@@ -215,7 +215,12 @@ class PromoteIT extends TestBedTest {
         assertThat(prod.manifestDigest(repository, arm64)).contains(arm64);
         List<String> writes = since(mark, in(repository).and(RegistryRequest::isManifestWrite)).stream()
                 .map(RegistryRequest::reference).toList();
-        assertThat(writes).containsExactly(amd64, arm64, "multi");
+        if (onCurrentEngine()) {
+            // each of its images is an index itself there (the image and its attestation), written whole first
+            assertThat(writes).hasSize(7).containsSubsequence(amd64, arm64, "multi").endsWith("multi");
+        } else {
+            assertThat(writes).containsExactly(amd64, arm64, "multi");
+        }
     }
 
     /** Writes an OCI index over two images of the repository with ECR's PutImage, as a multi-arch push leaves it. */

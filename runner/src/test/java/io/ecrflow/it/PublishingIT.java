@@ -63,6 +63,17 @@ class PublishingIT extends TestBedTest {
 
         List<RegistryRequest> requests = requestsTo(repository);
         List<RegistryRequest> writes = requests.stream().filter(RegistryRequest::isManifestWrite).toList();
+        if (onCurrentEngine()) {
+            // the image went up by digest (the index's images, then the index), then each tag is one manifest write
+            List<RegistryRequest> tagWrites = writes.stream().filter(w -> !w.reference().startsWith("sha256:")).toList();
+            assertThat(tagWrites).extracting(RegistryRequest::reference).containsExactly("501", "01234567", "login");
+            List<RegistryRequest> byDigest = writes.subList(0, writes.indexOf(tagWrites.get(0)));
+            assertThat(byDigest).hasSizeGreaterThan(1).allMatch(w -> w.reference().startsWith("sha256:"));
+            assertThat(byDigest.get(byDigest.size() - 1).reference()).isEqualTo(digest);
+            assertThat(writes).extracting(RegistryRequest::status).containsOnly(201);
+            assertThat(requests.subList(requests.indexOf(tagWrites.get(0)), requests.size())).noneMatch(RegistryRequest::isBlob);
+            return;
+        }
         assertThat(writes).extracting(RegistryRequest::reference).containsExactly("501", "01234567", "login");
         assertThat(writes).extracting(RegistryRequest::status).containsOnly(201);
         // after the engine's own manifest write, nothing but the checks of what it stored (the manifest by

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.LocalRegistry;
 import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.TestbedTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,8 +169,8 @@ class RetentionIT {
 
     /** The test bed's HTTP knob: ECR's expiry now rather than within 24 hours. */
     private JsonNode expireNow() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://" + testbed.registryHost() + "/_testbed/lifecycle-expiry?repository=" + repository))
+        HttpResponse<String> response = TestbedTls.fromEnvironment().httpClient().build().send(HttpRequest.newBuilder(
+                        URI.create("https://" + testbed.registryHost() + "/_testbed/lifecycle-expiry?repository=" + repository))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());

@@ -1,5 +1,7 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.TestbedTls;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +54,14 @@ final class RunnerProcess {
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().put("HOME", System.getenv().getOrDefault("HOME", "/root"));
+        // the engine under test and its CLI (the current-engine tests name them; the classic ones use the defaults)
+        for (String engine : List.of("DOCKER_HOST", "DOCKER_CONFIG", "ECRFLOW_DOCKER_CLI")) {
+            Optional.ofNullable(System.getenv(engine)).ifPresent(value -> builder.environment().put(engine, value));
+        }
+        // the test bed's registries speak HTTPS with a test CA; the runner trusts it as the aws CLI does
+        TestbedTls tls = TestbedTls.fromEnvironment();
+        builder.environment().put("AWS_CA_BUNDLE", tls.caFile().toString());
+        builder.environment().put(TestbedTls.ENVIRONMENT_VARIABLE, tls.folder().toString());
         builder.environment().putAll(env);
         Path out = Files.createTempFile("ecrflow-it-out", ".txt");
         Path err = Files.createTempFile("ecrflow-it-err", ".txt");

@@ -1,6 +1,8 @@
 package io.ecrflow.registry;
 
+import io.ecrflow.http.CaBundle;
 import io.ecrflow.testbed.LocalRegistry;
+import io.ecrflow.testbed.TestbedTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,20 +15,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The client against the reference distribution server (Debian's docker-registry), plain HTTP on loopback. */
+/**
+ * The client against the reference distribution server (Debian's docker-registry), HTTPS with the test bed's
+ * certificate under upstream.ecrflow.test, trusted as a run trusts it: AWS_CA_BUNDLE's way.
+ */
 class HttpRegistryClientTest {
     @TempDir
     static Path folder;
     private static LocalRegistry registry;
     private static String pushedDigest;
+    private static CaBundle.Installation trust;
     private final RegistryClient client = HttpRegistryClient.create(Set.of(), line -> { });
 
     @BeforeAll
     static void startRegistryWithOneImage() throws Exception {
+        trust = CaBundle.from(Optional.empty(), Optional.of(TestbedTls.fromEnvironment().caFile().toString()), folder)
+                .orElseThrow().install();
         registry = LocalRegistry.start(folder);
         pushedDigest = push("dotnet/runtime", "6.0", "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":"
                 + "{\"org.opencontainers.image.base.digest\":\"sha256:" + "12".repeat(32) + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
@@ -37,14 +46,15 @@ class HttpRegistryClientTest {
     @AfterAll
     static void stopRegistry() throws Exception {
         registry.close();
+        trust.close();
     }
 
     /** Uploads a config blob and a manifest naming it, as a client pushing an image does. Returns the manifest digest. */
     private static String push(String repository, String tag, String config) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
         byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
         String configDigest = TokenAuthRegistry.digestOf(configBytes);
-        String base = "http://" + registry.host() + "/v2/" + repository;
+        String base = registry.url() + "/v2/" + repository;
         HttpResponse<Void> started = http.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         URI upload = URI.create(base).resolve(started.headers().firstValue("Location").orElseThrow());

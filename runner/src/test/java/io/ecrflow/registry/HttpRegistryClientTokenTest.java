@@ -23,7 +23,7 @@ class HttpRegistryClientTokenTest {
     @BeforeEach
     void start() throws Exception {
         server = new TokenAuthRegistry();
-        client = HttpRegistryClient.create(Set.of(), line -> { });
+        client = HttpRegistryClient.create(Set.of(server.host()), line -> { });
     }
 
     @AfterEach

@@ -6,16 +6,15 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Plain HTTP only where the Docker Engine uses it too: loopback, and hosts the user names as insecure. */
+/** Plain HTTP only for hosts the user names as insecure; where a registry runs never decides the scheme. */
 class RegistryEndpointsTest {
     private final RegistryEndpoints endpoints = new RegistryEndpoints(Set.of("registry.internal:5000"));
 
     @Test
-    void loopbackRegistriesAreReachedOverHttp() {
-        assertThat(endpoints.base("127.0.0.1:5000")).hasToString("http://127.0.0.1:5000");
-        assertThat(endpoints.base("127.3.4.5")).hasToString("http://127.3.4.5");
-        assertThat(endpoints.base("localhost:5000")).hasToString("http://localhost:5000");
-        assertThat(endpoints.base("[::1]:5000")).hasToString("http://[::1]:5000");
+    void loopbackRegistriesAreReachedOverHttpsLikeAnyOther() {
+        assertThat(endpoints.base("127.0.0.1:5000")).hasToString("https://127.0.0.1:5000");
+        assertThat(endpoints.base("localhost:5000")).hasToString("https://localhost:5000");
+        assertThat(endpoints.base("[::1]:5000")).hasToString("https://[::1]:5000");
     }
 
     @Test
@@ -24,6 +23,9 @@ class RegistryEndpointsTest {
         assertThat(endpoints.base("128.0.0.1:5000")).hasToString("https://128.0.0.1:5000");
         assertThat(endpoints.base("localhost.example.com")).hasToString("https://localhost.example.com");
         assertThat(endpoints.base("registry.internal:5000")).hasToString("http://registry.internal:5000");
+        assertThat(endpoints.base("Registry.Internal:5000")).hasToString("http://Registry.Internal:5000");
+        assertThat(endpoints.base("123456789012.dkr.ecr.us-east-1.ecrflow.test:8443"))
+                .hasToString("https://123456789012.dkr.ecr.us-east-1.ecrflow.test:8443");
     }
 
     @Test

@@ -15,15 +15,6 @@ class RegistryHostTest {
     }
 
     @Test
-    void loopbackHostsAreLocalWithOrWithoutAPort() {
-        assertThat(RegistryHost.of("127.0.0.1:5000").isLoopback()).isTrue();
-        assertThat(RegistryHost.of("localhost").isLoopback()).isTrue();
-        assertThat(RegistryHost.of("[::1]:5000").isLoopback()).isTrue();
-        assertThat(RegistryHost.of("127.0.0.1.example.com").isLoopback()).isFalse();
-        assertThat(RegistryHost.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com").isLoopback()).isFalse();
-    }
-
-    @Test
     void aHostIsNeverBlankNorAPath() {
         assertThatThrownBy(() -> RegistryHost.of(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RegistryHost.of("example.com/team")).isInstanceOf(IllegalArgumentException.class);

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -39,6 +40,8 @@ class RegistryRetriesTest {
     private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The test's registries serve plain HTTP, so the client is told they are insecure, as a user would. */
+    private final Set<String> insecure = new HashSet<>();
     private volatile String acceptedPassword;
     private volatile String expiredPassword;
 
@@ -98,7 +101,8 @@ class RegistryRetriesTest {
     }
 
     private RegistryClient client() {
-        return HttpRegistryClient.create(Set.of(), QUICK, warnings::add);
+        insecure.add(host());
+        return HttpRegistryClient.create(insecure, QUICK, warnings::add);
     }
 
     private static String basic(String password) {
@@ -138,6 +142,7 @@ class RegistryRetriesTest {
             down = "127.0.0.1:" + socket.getLocalPort();
         }
         String registry = down;
+        insecure.add(registry);
 
         assertThatThrownBy(() -> client().manifestDigest(ref(registry)))
                 .isInstanceOf(UserError.class)

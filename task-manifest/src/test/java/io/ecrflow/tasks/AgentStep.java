@@ -1,5 +1,6 @@
 package io.ecrflow.tasks;
 
+import io.ecrflow.testbed.TestbedTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,11 @@ final class AgentStep {
         if (System.getenv("DOCKER_HOST") != null) {
             env.put("DOCKER_HOST", System.getenv("DOCKER_HOST"));
         }
+        // the test bed's registries speak HTTPS with a test CA, which the agent machine's environment trusts
+        // the aws CLI's way (AWS_CA_BUNDLE), as a self-hosted agent behind a TLS-inspecting proxy would
+        TestbedTls tls = TestbedTls.fromEnvironment();
+        env.put("AWS_CA_BUNDLE", tls.caFile().toString());
+        env.put(TestbedTls.ENVIRONMENT_VARIABLE, tls.folder().toString());
         // hosted agents announce their JDKs this way; JAVA_HOME itself is usually a Java 8 or 11 there
         env.put("JAVA_HOME_17_X64", System.getProperty("java.home"));
         env.put("TF_BUILD", "True");

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * EcrPlatformImage@1 run as the agent runs it, as a weekly pipeline would: against the Docker Engine, the
- * ECR test server, a plain registry on 127.0.0.1 standing in for the upstream registry (MCR), and a Teams
+ * ECR test server, a docker-registry (HTTPS as upstream.ecrflow.test) standing in for the upstream registry (MCR), and a Teams
  * webhook on loopback. The second run builds on the first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -32,8 +32,8 @@ final class AccountRegistry implements AutoCloseable {
      * account's ECR Public repositories reachable through this front under that alias.
      */
     static AccountRegistry start(Optional<Path> binary, String accountId, RegistryPasswords passwords,
-            Optional<String> publicAlias) throws IOException {
-        RegistryFront front = RegistryFront.bind();
+            Optional<String> publicAlias, TestbedTls tls) throws IOException {
+        RegistryFront front = RegistryFront.bind(accountId, tls);
         DistributionRegistry registry = null;
         try {
             registry = DistributionRegistry.start(binary, front.url());

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +55,7 @@ public final class AzureDevOpsFront implements AutoCloseable {
     private record Definition(int id, String name, String folder, String defaultBranch) {
     }
 
-    private final HttpServer server;
+    private final HttpsServer server;
     private final ExecutorService executor;
     private final String organization;
     private final String project;
@@ -73,16 +72,17 @@ public final class AzureDevOpsFront implements AutoCloseable {
     private volatile int failureStatus = 503;
     private volatile int pageSize = 100;
 
-    private AzureDevOpsFront(HttpServer server, ExecutorService executor, String organization, String project) {
+    private AzureDevOpsFront(HttpsServer server, ExecutorService executor, String organization, String project) {
         this.server = server;
         this.executor = executor;
         this.organization = organization;
         this.project = project;
     }
 
-    /** A collection {@code http://127.0.0.1:<port>/<organization>/} holding the one project. */
+    /** A collection {@code https://dev.azure.ecrflow.test:<port>/<organization>/} holding the one project. */
     public static AzureDevOpsFront start(String organization, String project) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        TestbedNames.requireLoopback(TestbedNames.AZURE_DEVOPS);
+        HttpsServer server = TestbedTls.fromEnvironment().httpsServer(0);
         ExecutorService executor = DaemonThreads.pool("azure-devops-front");
         AzureDevOpsFront front = new AzureDevOpsFront(server, executor, organization, project);
         server.createContext("/", front::handle);
@@ -93,7 +93,7 @@ public final class AzureDevOpsFront implements AutoCloseable {
 
     /** {@code System.CollectionUri}. */
     public String collectionUri() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + organization + "/";
+        return "https://" + TestbedNames.AZURE_DEVOPS + ":" + server.getAddress().getPort() + "/" + organization + "/";
     }
 
     /** {@code System.TeamProject}. */

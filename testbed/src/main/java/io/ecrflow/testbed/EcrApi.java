@@ -29,7 +29,7 @@ final class EcrApi {
 
     EcrApi(Repositories repositories, DistributionRegistry registry, RegistryPasswords passwords, String registryHost) {
         this.passwords = passwords;
-        this.registryUrl = "http://" + registryHost;
+        this.registryUrl = "https://" + registryHost;
         RepositoryOperations repos = new RepositoryOperations(repositories, registry, registryHost);
         ImageOperations images = new ImageOperations(repositories, registry, repos);
         this.scans = new ImageScans(images);

@@ -13,21 +13,25 @@ import java.util.Optional;
 
 /**
  * Debian's docker-registry (the reference distribution server) on a free loopback port with its own
- * storage folder. The engine pushes to 127.0.0.0/8 over plain HTTP without extra configuration.
+ * storage folder, standing in for an upstream registry such as MCR: HTTPS under {@link TestbedNames#UPSTREAM}
+ * with the test bed's certificate ({@link TestbedTls}), so clients meet it as they meet a public registry.
  */
 public final class LocalRegistry implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
 
-    private LocalRegistry(Process process, int port) {
+    private LocalRegistry(Process process, int port, HttpClient http) {
         this.process = process;
         this.port = port;
+        this.http = http;
     }
 
     public static LocalRegistry start(Path folder) throws IOException, InterruptedException {
+        TestbedNames.requireLoopback(TestbedNames.UPSTREAM);
+        TestbedTls tls = TestbedTls.fromEnvironment();
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -43,10 +47,13 @@ public final class LocalRegistry implements AutoCloseable {
                     rootdirectory: %s
                 http:
                   addr: 127.0.0.1:%d
-                """.formatted(storage, port));
+                  tls:
+                    certificate: %s
+                    key: %s
+                """.formatted(storage, port, tls.certificateFile(), tls.keyFile()));
         Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(folder.resolve("registry.log").toFile()).start();
-        LocalRegistry registry = new LocalRegistry(process, port);
+        LocalRegistry registry = new LocalRegistry(process, port, tls.httpClient().build());
         registry.awaitReady();
         return registry;
     }
@@ -59,7 +66,7 @@ public final class LocalRegistry implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+                        HttpRequest.newBuilder(URI.create(url() + "/v2/")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -73,14 +80,20 @@ public final class LocalRegistry implements AutoCloseable {
         throw new IllegalStateException("docker-registry did not answer on " + host());
     }
 
+    /** {@code upstream.ecrflow.test:<port>}, as image references use it. */
     public String host() {
-        return "127.0.0.1:" + port;
+        return TestbedNames.UPSTREAM + ":" + port;
+    }
+
+    /** {@code https://upstream.ecrflow.test:<port>}. */
+    public String url() {
+        return "https://" + host();
     }
 
     /** The digest the registry serves for {@code repository:tag}, from its Docker-Content-Digest header. */
     public Optional<String> manifestDigest(String repository, String tag) throws IOException, InterruptedException {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://" + host() + "/v2/" + repository + "/manifests/" + tag))
+                        URI.create(url() + "/v2/" + repository + "/manifests/" + tag))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
                 .build(), HttpResponse.BodyHandlers.discarding());

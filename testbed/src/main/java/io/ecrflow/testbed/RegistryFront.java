@@ -1,12 +1,11 @@
 package io.ecrflow.testbed;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The registry endpoint clients push to. It guards the distribution registry the way ECR does
- * (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move) and
- * streams everything else through unchanged.
+ * The registry endpoint clients push to: HTTPS under the account's registry name
+ * ({@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}), as ECR's. It guards the distribution registry
+ * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move)
+ * and streams everything else through unchanged.
  */
 final class RegistryFront implements AutoCloseable {
 
@@ -41,8 +41,8 @@ final class RegistryFront implements AutoCloseable {
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
             "authorization", "date");
 
-    private final TlsProbeRefuser publicPort;
-    private final HttpServer server;
+    private final String name;
+    private final HttpsServer server;
     private final ExecutorService executor;
     private final List<DeniedRequest> denied = new CopyOnWriteArrayList<>();
     /** Numbers every front's requests in one sequence, so the requests of all accounts can be put in order. */
@@ -61,26 +61,28 @@ final class RegistryFront implements AutoCloseable {
     private RegistryPasswords passwords;
     private LifecycleExpiry lifecycle;
 
-    private RegistryFront(TlsProbeRefuser publicPort, HttpServer server, ExecutorService executor) {
-        this.publicPort = publicPort;
+    private RegistryFront(String name, HttpsServer server, ExecutorService executor) {
+        this.name = name;
         this.server = server;
         this.executor = executor;
     }
 
     /** Binds the port first: the registry must know the front's address before it starts. */
-    static RegistryFront bind() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    static RegistryFront bind(String accountId, TestbedTls tls) throws IOException {
+        String name = TestbedNames.requireLoopback(TestbedNames.registry(accountId));
+        HttpsServer server = tls.httpsServer(64);
         ExecutorService executor = DaemonThreads.pool("ecrflow-testbed-registry");
         server.setExecutor(executor);
-        return new RegistryFront(TlsProbeRefuser.bind(), server, executor);
+        return new RegistryFront(name, server, executor);
     }
 
+    /** {@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}, as image references use it. */
     String host() {
-        return "127.0.0.1:" + publicPort.port();
+        return name + ":" + server.getAddress().getPort();
     }
 
     String url() {
-        return "http://" + host();
+        return "https://" + host();
     }
 
     /** Serves the account's repositories and, when given, its ECR Public repositories under their alias. */
@@ -93,7 +95,6 @@ final class RegistryFront implements AutoCloseable {
         this.lifecycle = new LifecycleExpiry(repos, backend);
         server.createContext("/", this::handle);
         server.start();
-        publicPort.relayTo(server.getAddress().getPort());
     }
 
     LifecycleExpiry lifecycle() {
@@ -429,7 +430,6 @@ final class RegistryFront implements AutoCloseable {
 
     @Override
     public void close() {
-        publicPort.close();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A stand-in for Amazon ECR on 127.0.0.1: the ECR, ECR Public and STS APIs (SigV4-checked) and, per
- * account, a registry endpoint that authenticates, knows which repositories exist and keeps immutable
+ * A stand-in for Amazon ECR on 127.0.0.1: the ECR, ECR Public and STS APIs (SigV4-checked, plain HTTP at an
+ * explicit endpoint) and, per account, a registry endpoint (HTTPS under a registry-like name, see
+ * {@link TestbedNames} and {@link TestbedTls}) that authenticates, knows which repositories exist and keeps immutable
  * tags in place, backed by a real distribution registry. The real AWS SDK and a real Docker Engine
  * work against it. STS issues temporary credentials for configured roles (AssumeRole, and
  * AssumeRoleWithWebIdentity for trusted issuers); they sign later requests until they expire.
@@ -48,10 +49,11 @@ public final class Testbed implements AutoCloseable {
         Map<String, AccountRegistry> accounts = new LinkedHashMap<>();
         try {
             RegistryPasswords passwords = new RegistryPasswords(config.registryPasswordLifetime());
+            TestbedTls tls = config.tls();
             for (String accountId : config.allAccounts()) {
                 Optional<String> publicAlias = accountId.equals(config.accountId())
                         ? Optional.of(config.publicRegistryAlias()) : Optional.empty();
-                accounts.put(accountId, AccountRegistry.start(config.registryBinary(), accountId, passwords, publicAlias));
+                accounts.put(accountId, AccountRegistry.start(config.registryBinary(), accountId, passwords, publicAlias, tls));
             }
             SigV4Verifier verifier = new SigV4Verifier(config.credentials());
             RoleSessions sessions = new RoleSessions(verifier);
@@ -85,7 +87,10 @@ public final class Testbed implements AutoCloseable {
         return controlPlane.endpoint();
     }
 
-    /** The registry's host and port as image references use it: {@code 127.0.0.1:<port>}. */
+    /**
+     * The registry's host and port as image references use it: {@code 123456789012.dkr.ecr.us-east-1.ecrflow.test:<port>}
+     * (HTTPS with the test CA of {@link TestbedTls}).
+     */
     public String registryHost() {
         return main().registryHost();
     }

@@ -16,7 +16,7 @@ public final class TestbedAccount {
         return account.accountId();
     }
 
-    /** The registry's host and port as image references use it: {@code 127.0.0.1:<port>}. */
+    /** The registry's host and port as image references use it: {@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}. */
     public String registryHost() {
         return account.front().host();
     }

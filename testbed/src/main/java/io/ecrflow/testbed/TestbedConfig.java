@@ -119,6 +119,14 @@ public record TestbedConfig(
                 otherAccounts, roles, identityProviders, sessionLifetime, alias);
     }
 
+    /**
+     * The certificates the registry fronts serve HTTPS with: the folder {@code ECRFLOW_TESTBED_TLS} (or the system
+     * property {@code ecrflow.testbed.tls}) names; fails, saying what to run, when it is missing.
+     */
+    public TestbedTls tls() {
+        return TestbedTls.fromEnvironment();
+    }
+
     /** Every account the testbed has a registry for, its own first. */
     public List<String> allAccounts() {
         return appended(List.of(), accountId, otherAccounts);

@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs a testbed until killed, for the demo. The accepted key comes from {@code AWS_ACCESS_KEY_ID}
  * and {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN} if set), never from arguments.
- * With {@code --env-file <path>} it writes the endpoints there once ready.
+ * With {@code --env-file <path>} it writes the endpoints there once ready, and {@code AWS_CA_BUNDLE}: the test CA
+ * its registries' certificate is signed by ({@link TestbedTls}), which clients must trust.
  */
 public final class TestbedMain {
 
@@ -61,7 +62,8 @@ public final class TestbedMain {
         Files.writeString(partial, "AWS_ENDPOINT_URL_ECR=" + testbed.ecrEndpoint() + "\n"
                 + "AWS_ENDPOINT_URL_STS=" + testbed.stsEndpoint() + "\n"
                 + "AWS_ENDPOINT_URL_ECR_PUBLIC=" + testbed.ecrPublicEndpoint() + "\n"
-                + "ECRFLOW_TESTBED_REGISTRY=" + testbed.registryHost() + "\n");
+                + "ECRFLOW_TESTBED_REGISTRY=" + testbed.registryHost() + "\n"
+                + "AWS_CA_BUNDLE=" + TestbedTls.fromEnvironment().caFile() + "\n");
         Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,10 +1,9 @@
 package io.ecrflow.testbed;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,27 +18,28 @@ import java.util.concurrent.ExecutorService;
  * moment: once {@link #moveTagAfterFirstRead armed}, the first manifest request for a tag is answered as
  * the registry holds it, and every later one as if the upstream had pushed another image under that tag
  * meanwhile (the manifest of a second tag). No waiting: the move happens between two requests, always.
+ * HTTPS under {@link TestbedNames#UPSTREAM}, as the registry behind it.
  */
 public final class UpstreamFront implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
             "keep-alive", "upgrade");
 
-    private final HttpServer server;
+    private final HttpsServer server;
     private final ExecutorService executor;
     private final LocalRegistry registry;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
     /** repository/manifests/tag → the tag whose manifest it serves after its first read. */
     private final Map<String, String> moves = new ConcurrentHashMap<>();
     private final Set<String> read = ConcurrentHashMap.newKeySet();
 
-    private UpstreamFront(HttpServer server, ExecutorService executor, LocalRegistry registry) {
+    private UpstreamFront(HttpsServer server, ExecutorService executor, LocalRegistry registry) {
         this.server = server;
         this.executor = executor;
         this.registry = registry;
     }
 
     public static UpstreamFront of(LocalRegistry registry) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpsServer server = TestbedTls.fromEnvironment().httpsServer(0);
         ExecutorService executor = DaemonThreads.pool("upstream-front");
         UpstreamFront front = new UpstreamFront(server, executor, registry);
         server.createContext("/", front::handle);
@@ -48,8 +48,9 @@ public final class UpstreamFront implements AutoCloseable {
         return front;
     }
 
+    /** {@code upstream.ecrflow.test:<port>}, as image references use it. */
     public String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return TestbedNames.UPSTREAM + ":" + server.getAddress().getPort();
     }
 
     /** After the next read of {@code repository:tag}, that tag serves what {@code laterTag} holds. */
@@ -84,7 +85,7 @@ public final class UpstreamFront implements AutoCloseable {
 
     private void forward(HttpExchange exchange, String path) throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + registry.host() + path
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registry.url() + path
                         + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofMinutes(5))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.noBody());

@@ -45,8 +45,9 @@ class CrossAccountTest {
         AuthorizationData other = ecr.getAuthorizationToken(r -> r.registryIds(OTHER)).authorizationData().get(0);
         AuthorizationData own = ecr.getAuthorizationToken(r -> { }).authorizationData().get(0);
 
-        assertThat(other.proxyEndpoint()).isEqualTo("http://" + testbed.account(OTHER).registryHost());
-        assertThat(own.proxyEndpoint()).isEqualTo("http://" + testbed.registryHost());
+        assertThat(other.proxyEndpoint()).isEqualTo("https://" + testbed.account(OTHER).registryHost());
+        assertThat(own.proxyEndpoint()).isEqualTo("https://" + testbed.registryHost());
+        assertThat(testbed.account(OTHER).registryHost()).startsWith("210987654321.dkr.ecr.us-east-1.ecrflow.test:");
         assertThat(testbed.account(OTHER).registryHost()).isNotEqualTo(testbed.registryHost());
 
         var created = ecr.createRepository(r -> r.registryId(OTHER).repositoryName("shared/app")).repository();
@@ -73,7 +74,7 @@ class CrossAccountTest {
 
             assertThat(created.registryId()).isEqualTo(OTHER);
             assertThat(asRole.getAuthorizationToken(r -> { }).authorizationData().get(0).proxyEndpoint())
-                    .isEqualTo("http://" + testbed.account(OTHER).registryHost());
+                    .isEqualTo("https://" + testbed.account(OTHER).registryHost());
         }
     }
 
@@ -95,8 +96,8 @@ class CrossAccountTest {
     }
 
     private static void listTags(String host, String repository, String token) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + host + "/v2/" + repository + "/tags/list")).header("Authorization", "Basic " + token)
+        HttpResponse<String> answer = TestbedTls.fromEnvironment().httpClient().build().send(HttpRequest.newBuilder(
+                URI.create("https://" + host + "/v2/" + repository + "/tags/list")).header("Authorization", "Basic " + token)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         // the empty repository is unknown to the registry behind the front (404): what counts is that it got there
         assertThat(answer.statusCode()).as(answer.body()).isIn(200, 404);

@@ -228,7 +228,7 @@ class EcrControlPlaneTest {
         String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
         assertThat(decoded).startsWith("AWS:").hasSizeGreaterThan(20);
         assertThat(testbed.issuedRegistryPasswords()).last().isEqualTo(decoded.substring("AWS:".length()));
-        assertThat(data.proxyEndpoint()).isEqualTo("http://" + testbed.registryHost());
+        assertThat(data.proxyEndpoint()).isEqualTo("https://" + testbed.registryHost());
         assertThat(Duration.between(Instant.now(), data.expiresAt()))
                 .isBetween(Duration.ofHours(12).minusMinutes(1), Duration.ofHours(12));
     }

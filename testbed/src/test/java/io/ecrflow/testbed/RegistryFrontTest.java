@@ -1,11 +1,8 @@
 package io.ecrflow.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Random;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,7 @@ class RegistryFrontTest {
 
     private static Testbed testbed;
     private static EcrClient ecr;
-    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
 
     @BeforeAll
     static void start() {
@@ -97,7 +95,7 @@ class RegistryFrontTest {
                 .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(started.statusCode()).isEqualTo(202);
         String location = started.headers().firstValue("Location").orElseThrow();
-        assertThat(location).startsWith("http://" + testbed.registryHost() + "/v2/front/blobs/blobs/uploads/");
+        assertThat(location).startsWith("https://" + testbed.registryHost() + "/v2/front/blobs/blobs/uploads/");
 
         HttpResponse<String> patched = send(HttpRequest.newBuilder(URI.create(location)).header("Authorization", auth)
                 .header("Content-Type", "application/octet-stream")
@@ -121,17 +119,13 @@ class RegistryFrontTest {
     }
 
     @Test
-    void tlsHandshakeIsAnsweredAtOnceSoDockerFallsBackToHttp() throws Exception {
-        String[] hostAndPort = testbed.registryHost().split(":");
-        try (Socket socket = new Socket(InetAddress.getByName(hostAndPort[0]), Integer.parseInt(hostAndPort[1]))) {
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00});
-            out.flush();
-            InputStream in = socket.getInputStream();
+    void servesHttpsUnderTheAccountsRegistryNameWithTheTestCertificate() throws Exception {
+        assertThat(testbed.registryHost()).matches("123456789012\\.dkr\\.ecr\\.us-east-1\\.ecrflow\\.test:\\d+");
+        assertThat(send(request("/v2/")).statusCode()).isEqualTo(401);
 
-            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 400");
-        }
+        HttpClient untrusting = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        assertThatThrownBy(() -> untrusting.send(request("/v2/").build(), HttpResponse.BodyHandlers.discarding()))
+                .isInstanceOf(SSLHandshakeException.class);
     }
 
     private static String issuedPassword() {
@@ -144,7 +138,7 @@ class RegistryFrontTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://" + testbed.registryHost() + path));
+        return HttpRequest.newBuilder(URI.create("https://" + testbed.registryHost() + path));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

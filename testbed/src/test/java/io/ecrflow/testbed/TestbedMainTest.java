@@ -31,6 +31,7 @@ class TestbedMainTest {
         builder.environment().put("AWS_ACCESS_KEY_ID", AwsClients.KEY_ID);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", AwsClients.SECRET);
         builder.environment().remove("AWS_SESSION_TOKEN");
+        builder.environment().put(TestbedTls.ENVIRONMENT_VARIABLE, TestbedTls.fromEnvironment().folder().toString());
         Process process = builder.start();
         try {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
@@ -40,8 +41,9 @@ class TestbedMainTest {
             Map<String, String> env = parse(Files.readAllLines(envFile));
 
             assertThat(env.keySet()).containsExactly("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS",
-                    "AWS_ENDPOINT_URL_ECR_PUBLIC", "ECRFLOW_TESTBED_REGISTRY");
-            assertThat(env.get("ECRFLOW_TESTBED_REGISTRY")).matches("127\\.0\\.0\\.1:\\d+");
+                    "AWS_ENDPOINT_URL_ECR_PUBLIC", "ECRFLOW_TESTBED_REGISTRY", "AWS_CA_BUNDLE");
+            assertThat(env.get("ECRFLOW_TESTBED_REGISTRY")).matches("123456789012\\.dkr\\.ecr\\.us-east-1\\.ecrflow\\.test:\\d+");
+            assertThat(env.get("AWS_CA_BUNDLE")).isEqualTo(TestbedTls.fromEnvironment().caFile().toString());
             try (EcrClient ecr = EcrClient.builder()
                     .endpointOverride(java.net.URI.create(env.get("AWS_ENDPOINT_URL_ECR")))
                     .region(Region.US_EAST_1)
