@@ -80,7 +80,7 @@ public final class TagPublisher {
             pipeline.info("Uploading " + image.imageId() + " to " + first.repositoryUri() + " by digest");
             manifest = PhaseTimer.time(pipeline, "Push",
                     () -> new DigestUpload(pipeline, engine(), registry).upload(image.imageId(), first));
-            published = addTags(manifest, List.of(), refs, moving, gate);
+            published = tagUploaded(manifest, refs, moving, gate);
         } else {
             pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
             // the push phase is the one upload; the further tags are a manifest each
@@ -202,6 +202,23 @@ public final class TagPublisher {
             Thread.currentThread().interrupt();
             throw new UserError("The push was interrupted.");
         }
+    }
+
+    /**
+     * Tags an image uploaded by digest: the first tag is written and read back before any other, as after the
+     * engine's push of it; the gate comes first when even the first tag moves.
+     */
+    private Published tagUploaded(Manifest manifest, List<ImageRef> refs, Set<Tag> moving, Gate gate) {
+        ImageRef first = refs.get(0);
+        boolean firstMoves = moving.contains(first.tag());
+        if (firstMoves) {
+            gate.check(first.withDigest(manifest.digest()), manifest,
+                    refs.stream().filter(ref -> moving.contains(ref.tag())).toList());
+        }
+        registry.putManifest(first, manifest);
+        pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");
+        refuseOverwrittenFirstTag(first, manifest);
+        return addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, firstMoves ? Gate.OPEN : gate);
     }
 
     /**

@@ -95,7 +95,8 @@ public final class LocalRegistry implements AutoCloseable {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
                         URI.create(url() + "/v2/" + repository + "/manifests/" + tag))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+                // every type: an engine with containerd's image store pushes an index (the image and its attestation)
+                .header("Accept", String.join(", ", Manifest.ACCEPTED_TYPES))
                 .build(), HttpResponse.BodyHandlers.discarding());
         return response.statusCode() == 200 ? response.headers().firstValue("Docker-Content-Digest") : Optional.empty();
     }
