@@ -250,6 +250,10 @@ ecrflow_start_current_dockerd() {
     ecrflow_as_root rm -f "$root$ECRFLOW_CURRENT_BUNDLE"
   fi
   ecrflow_as_root rm -f "$root$ECRFLOW_CURRENT_SOCKET" "$root$ECRFLOW_CURRENT_PIDFILE"
+  # dockerd deletes its "stale" default bridge network when it starts, and the Linux bridge with it: a store
+  # left by an earlier start on another bridge would take the classic engine's docker0 away. The engine
+  # keeps no network of its own worth keeping, so it always starts with none.
+  ecrflow_as_root rm -f "$root/var/lib/docker/network/files/local-kv.db"
   mkdir -p "$ECRFLOW_CURRENT_DIR"
   printf '=== %s: dockerd in %s ===\n' "$(date '+%F %T')" "$root" >>"$log"
   ecrflow_info "starting Debian 13's dockerd, containerd image store (log: $log)"

@@ -21,6 +21,7 @@ import io.ecrflow.publish.ImageBuild;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
 import io.ecrflow.publish.RegistryLogin;
+import io.ecrflow.publish.RunIdentity;
 import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageLabels;
@@ -256,9 +257,11 @@ public final class PlatformImage {
         }
         List<Tag> existing = registry.tags(login.registry(), name);
         options.retention().ifPresent(retention -> retention.refuseForeignTags(name, existing));
-        refuseImmutableMovingTags(name, repository.get().mutability(), existing, options);
+        // only a new version moves the tags; a run that finishes the current one may find them taken by it
+        Runnable refuseStuckTags = () -> refuseImmutableMovingTags(name, repository.get().mutability(), existing, options);
         Optional<Version> highest = options.versions().highest(existing);
         if (highest.isEmpty()) {
+            refuseStuckTags.run();
             return first(options, login, upstream, "repository " + name + " has no version tag "
                     + options.versions().pattern() + " yet");
         }
@@ -267,6 +270,7 @@ public final class PlatformImage {
         Version next = current.bump(options.bump());
         pipeline.info("Current version " + currentRef.tag() + " in " + name + ".");
         if (options.forceUpdate()) {
+            refuseStuckTags.run();
             pipeline.info("Decision: new version " + next + ": forceUpdate is set, so the base image is not compared.");
             return Plan.newVersion("the update was forced", versionRef(options, login, next), next, upstream);
         }
@@ -276,7 +280,7 @@ public final class PlatformImage {
                 .map(built -> built.digest() + (built.name().equals(upstream.name()) ? "" : " (of " + built.name() + ")"))
                 .orElse("(not recorded)"));
         if (!decision.update()) {
-            List<ImageRef> unfinished = tagsBehind(plannedTags(labels, options, currentRef), labels.digest(), registry);
+            List<ImageRef> unfinished = tagsBehind(plannedTags(labels, options, currentRef), labels, currentRef, registry);
             if (unfinished.isEmpty()) {
                 pipeline.info("Decision: no update, " + decision.reason() + ". Nothing is built or pushed.");
             } else {
@@ -287,6 +291,7 @@ public final class PlatformImage {
             return new Plan(false, decision.reason(), currentRef, current, upstream, Optional.of(labels.digest()),
                     unfinished, repository);
         }
+        refuseStuckTags.run();
         pipeline.info("Decision: new version " + next + ", " + decision.reason() + ".");
         return Plan.newVersion(decision.reason(), versionRef(options, login, next), next, upstream);
     }
@@ -301,9 +306,25 @@ public final class PlatformImage {
                 .map(currentRef::withTag).toList();
     }
 
-    /** The tags that do not hold the current version's digest (yet). */
-    private static List<ImageRef> tagsBehind(List<ImageRef> planned, Digest current, RegistryClient registry) {
-        return planned.stream().filter(ref -> !registry.manifestDigest(ref).equals(Optional.of(current))).toList();
+    /**
+     * The planned tags an earlier run did not get to: the missing ones, and, in a rerun of the run that built the
+     * current version, those its earlier attempt did not move yet. A tag that holds another image after a later
+     * run is a person's choice (a rollback by hand or with promote): it stays where it is.
+     */
+    private List<ImageRef> tagsBehind(List<ImageRef> planned, ImageLabels current, ImageRef currentRef,
+                                      RegistryClient registry) {
+        boolean sameRun = RunIdentity.of(pipeline::variable).filter(run -> run.built(current.labels())).isPresent();
+        List<ImageRef> behind = new ArrayList<>();
+        for (ImageRef ref : planned) {
+            Optional<Digest> now = registry.manifestDigest(ref);
+            if (now.isEmpty() || sameRun && !now.get().equals(current.digest())) {
+                behind.add(ref);
+            } else if (!now.get().equals(current.digest())) {
+                pipeline.info(ref.tag() + " points at " + now.get() + ", not " + currentRef.tag() + ": left where it is ("
+                        + "moved there after " + currentRef.tag() + " was published, as a rollback does).");
+            }
+        }
+        return behind;
     }
 
     /** Finishes the current version's publication: its manifest under the tags an earlier run did not get to. */
@@ -411,6 +432,8 @@ public final class PlatformImage {
                              List<RegistryCredential> pullAuth) {
         Map<String, String> labels = new LinkedHashMap<>(OciLabels.from(pipeline::variable, clock));
         labels.put(OciLabels.VERSION, plan.versionRef().tag().value());
+        // which run built it: only a rerun of that run moves a tag that holds another image since (tagsBehind)
+        RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
         labels.putAll(plan.upstream().asLabels());
         labels.put(PLANNED_TAGS_LABEL, movingRefs(options, plan.versionRef()).stream().map(ref -> ref.tag().value())
                 .collect(Collectors.joining(",")));

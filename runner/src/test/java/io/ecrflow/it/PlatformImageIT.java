@@ -350,7 +350,7 @@ class PlatformImageIT {
 
     @Test
     @Order(6)
-    void aPublicationThatStoppedBeforeLatestIsFinishedByTheNextRunWithoutANewVersion() throws Exception {
+    void aPublicationThatStoppedBeforeLatestIsFinishedByItsRerunAndALaterRunLeavesARollbackAlone() throws Exception {
         String newestBase = publishUpstreamBase("2026-12-01");
         // the registry fails every attempt at latest, the last tag of the publication
         testbed.failManifestWrites(repository, "latest", 500, 5);
@@ -366,7 +366,7 @@ class PlatformImageIT {
         assertThat(testbed.manifestDigest(repository, "latest")).isNotEqualTo(java.util.Optional.of(digestOf130));
         List<String> tagsAfterFailure = testbed.tagsOf(repository);
 
-        RunResult rerun = platformImage().run();
+        RunResult rerun = rerunOfTheLastRun().run();
 
         assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
         assertThat(rerun.outputs()).containsEntry("updated", "true").containsEntry("version", "1.3.0")
@@ -387,6 +387,27 @@ class PlatformImageIT {
         assertThat(third.exitCode()).as(third.toString()).isZero();
         assertThat(third.outputs()).containsEntry("updated", "false");
         assertThat(third.stdout()).contains("Decision: no update");
+
+        // a person rolls latest back to 1.2.0 with promote: the next scheduled run leaves it there
+        String digestOf120 = testbed.manifestDigest(repository, tag("1.2.0")).orElseThrow();
+        RunResult rollback = runner("promote", "--source-repository", repository, "--source-tag", tag("1.2.0"),
+                "--tags", "latest").env(TestBedFixture.awsEnvironment()).in(work).run();
+        assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+
+        RunResult afterRollback = platformImage().run();
+
+        assertThat(afterRollback.exitCode()).as(afterRollback.toString()).isZero();
+        assertThat(afterRollback.outputs()).containsEntry("updated", "false");
+        assertThat(afterRollback.stdout()).contains("latest points at " + digestOf120 + ", not " + tag("1.3.0")
+                + ": left where it is").contains("Decision: no update").doesNotContain("Tagged ");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digestOf120);
+        assertThat(testbed.manifestDigest(repository, "6.0")).contains(digestOf130);
+    }
+
+    /** The last run again, as Azure Pipelines reruns a failed job: the same Build.BuildId. */
+    private RunnerProcess rerunOfTheLastRun(String... more) {
+        buildId--;
+        return platformImage(more);
     }
 
     @Test

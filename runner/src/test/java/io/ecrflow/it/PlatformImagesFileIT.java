@@ -102,9 +102,8 @@ class PlatformImagesFileIT {
                 # the platform team's images, checked every night
                 defaults:
                   versionPrefix: base
-                  insecureRegistries: [ "%s" ]
                 images:
-                """.formatted(mcr.host()));
+                """);
         for (String id : images) {
             yaml.append("  - id: ").append(id).append('\n')
                     .append("    repository: ").append(repositoryOf(id)).append('\n')
@@ -287,8 +286,8 @@ class PlatformImagesFileIT {
         RunResult typo = platformImages("typo.yml").run();
         RunResult badValue = platformImages("bad-value.yml").run();
 
-        // after the five lines of the head, three for each image: the 21st image starts on the line after
-        int entry = 5 + 3 * IMAGES + 1;
+        // after the four lines of the head, three for each image: the 21st image starts on the line after
+        int entry = 4 + 3 * IMAGES + 1;
         assertThat(typo.exitCode()).isNotZero();
         assertThat(typo.errors()).singleElement().asString()
                 .contains("typo.yml line " + (entry + 2) + ", image 'img21': unknown key 'versionPrefx'.")

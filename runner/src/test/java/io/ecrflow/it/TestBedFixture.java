@@ -3,6 +3,7 @@ package io.ecrflow.it;
 import io.ecrflow.testbed.IdentityProvider;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
+import io.ecrflow.testbed.TestbedTls;
 import io.ecrflow.testbed.TrustedRole;
 
 import java.nio.file.Files;
@@ -77,6 +78,8 @@ final class TestBedFixture {
         env.put("AWS_ENDPOINT_URL_ECR", testbed().ecrEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_STS", testbed().stsEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_ECR_PUBLIC", testbed().ecrPublicEndpoint().toString());
+        // the test CA the test bed's registries speak TLS with, trusted as the aws CLI trusts a company CA
+        env.put("AWS_CA_BUNDLE", TestbedTls.fromEnvironment().caFile().toString());
         return env;
     }
 
