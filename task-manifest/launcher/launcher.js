@@ -24,7 +24,7 @@ const PACKED_RUNNER = `${RUNNER_JAR}.br`;
 const CONNECTION_INPUTS = ['awsConnection', 'awsCredentials'];
 // The job's own connection: its AccessToken is the job's System.AccessToken, which the runner needs only for
 // OIDC tokens (workload identity federation) and Azure DevOps REST calls (queueing dependent pipelines,
-// tagging the run).
+// tagging the run, attaching a restricted task's run summary).
 const JOB_CONNECTION = 'SYSTEMVSSCONNECTION';
 // The same token, when a pipeline maps it into the step's env.
 const JOB_TOKEN_VARIABLE = 'SYSTEM_ACCESSTOKEN';
@@ -130,9 +130,13 @@ function runnerEnvironment(env, aws) {
 /**
  * Whether the runner calls Azure DevOps with the job's access token in this step: to queue dependent
  * pipelines (given, or maybe in an images file), to tag the run, or to ask for the OIDC token of a connection that federates (the chosen one, or
- * the one oidcServiceConnectionId names).
+ * the one oidcServiceConnectionId names); and in every step of a task in restricted command mode, to attach the run
+ * summary, since the agent refuses task.uploadsummary to such a task.
  */
 function jobTokenNeeded(env, chosen) {
+    if (taskCommandMode() === 'restricted') {
+        return true;
+    }
     const federates = chosen.some((id) => (env.get(`ENDPOINT_AUTH_SCHEME_${id}`) || '').toLowerCase() === OIDC_SCHEME);
     return federates || Boolean(env.input('oidcServiceConnectionId'))
         || JOB_TOKEN_LISTS.some((input) => env.input(input))

@@ -39,6 +39,11 @@ public interface Ecr extends AutoCloseable {
         throw new UserError("ECR Public does not scan images, so the scan gate cannot be used with 'public'.", "scanGate");
     }
 
+    /** StartImageScan: asks for a basic scan of one image (never an index); a scan already there is no error. */
+    default ScanStart startImageScan(RepositoryName name, Digest digest) {
+        throw new UserError("ECR Public does not scan images, so the scan gate cannot be used with 'public'.", "scanGate");
+    }
+
     /** Replaces the text the ECR Public Gallery shows for a repository; private registries have no gallery. */
     default void putCatalogData(RepositoryName name, PublicCatalog catalog) {
         throw new UserError("Catalog data is shown for ECR Public repositories only. Set 'public' to true to push to "

@@ -15,22 +15,26 @@ import software.amazon.awssdk.services.ecr.model.CreateRepositoryRequest;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsRequest;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
-import software.amazon.awssdk.services.ecr.model.EnhancedImageScanFinding;
-import software.amazon.awssdk.services.ecr.model.ImageScanFinding;
-import software.amazon.awssdk.services.ecr.model.ImageScanFindings;
-import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
 import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
 import software.amazon.awssdk.services.ecr.model.EncryptionType;
+import software.amazon.awssdk.services.ecr.model.EnhancedImageScanFinding;
 import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ImageScanFinding;
+import software.amazon.awssdk.services.ecr.model.ImageScanFindings;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilter;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilterType;
 import software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException;
+import software.amazon.awssdk.services.ecr.model.LimitExceededException;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
+import software.amazon.awssdk.services.ecr.model.StartImageScanRequest;
+import software.amazon.awssdk.services.ecr.model.UnsupportedImageTypeException;
+import software.amazon.awssdk.services.ecr.model.ValidationException;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -230,6 +234,27 @@ public final class SdkEcr implements Ecr {
             token = page.nextToken();
         } while (token != null);
         return new ScanReport(ScanReport.State.COMPLETE, "complete", counts, findings);
+    }
+
+    @Override
+    public ScanStart startImageScan(RepositoryName name, Digest digest) {
+        var request = StartImageScanRequest.builder().repositoryName(name.value())
+                .imageId(ImageIdentifier.builder().imageDigest(digest.toString()).build());
+        registryId.ifPresent(request::registryId);
+        try {
+            client.startImageScan(request.build());
+            return ScanStart.STARTED;
+        } catch (LimitExceededException e) {
+            // "A basic image scan can only be started once per 24 hours on an individual image" (StartImageScan)
+            return ScanStart.STARTED_EARLIER;
+        } catch (ValidationException e) {
+            // a registry whose scan type is ENHANCED refuses manual scans: Amazon Inspector scans by itself
+            return ScanStart.ENHANCED_SCANNING;
+        } catch (UnsupportedImageTypeException e) {
+            return ScanStart.UNSUPPORTED;
+        } catch (SdkException e) {
+            throw AwsErrors.explain("start a scan of " + name + "@" + digest + " (ecr:StartImageScan)", e);
+        }
     }
 
     /** Basic scanning names the package in the finding's attributes; it reports no fixed version. */

@@ -1,7 +1,9 @@
 package io.ecrflow.cli;
 
 import io.ecrflow.UserError;
+import io.ecrflow.devops.StepSummary;
 import io.ecrflow.http.ProxySettings;
+import io.ecrflow.pipeline.AzurePipeline;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.InputDefaults;
 import io.ecrflow.pipeline.Pipeline;
@@ -36,6 +38,9 @@ public final class Main implements Runnable {
     public static int run(String[] args, Environment env, Path workingDirectory, PrintStream out, PrintStream err) {
         Pipeline pipeline = Pipelines.detect(env, out, err);
         SecretEnvironment.register(env, pipeline);
+        if (pipeline instanceof AzurePipeline azure) {
+            StepSummary.of(env, pipeline::info).ifPresent(azure::attachSummariesWith);
+        }
         try {
             useProxy(ProxySettings.from(env), pipeline);
         } catch (UserError e) {

@@ -10,7 +10,8 @@ import java.time.Duration;
 public final class ScanGateOptions {
 
     @Option(names = "--scan-gate", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Wait for ECR's image scan and fail before the moving tags when it found more than failOn allows. Default: false.")
+            description = "Wait for ECR's image scan and fail before the moving tags (promote: before any tag) when it "
+                    + "found more than failOn allows. Default: false.")
     String scanGate;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY=N",
@@ -22,7 +23,8 @@ public final class ScanGateOptions {
     String scanTimeout;
 
     @Option(names = "--scan-required", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Fail when the scan gives no verdict (scanning off, an unsupported image, a failed scan). Default: true.")
+            description = "Fail when the scan gives no verdict (an unsupported image, a failed scan, enhanced scanning that leaves the "
+                    + "repository out). Default: true.")
     String scanRequired;
 
     ScanGateSettings settings() {

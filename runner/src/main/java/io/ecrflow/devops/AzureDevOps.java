@@ -21,4 +21,10 @@ public interface AzureDevOps {
 
     /** Adds a tag to a run of the project (a build). */
     void addBuildTag(String buildId, String tag);
+
+    /**
+     * Attaches a file to a step's timeline record, as the agent's {@code task.addattachment} does; a
+     * {@code Distributedtask.Core.Summary} attachment is shown on the run's Extensions tab under its name.
+     */
+    void attach(StepRecord step, String type, String name, byte[] content);
 }

@@ -42,7 +42,12 @@ public record DevOpsConnection(URI collection, String project, Secret token) {
 
     /** {@code <collection><project>/_apis/<path>?<query>}, the project's name encoded as a path segment. */
     public URI api(String path, String query) {
-        return URI.create(collection + encoded(project) + "/_apis/" + path + "?" + query);
+        return api(project, path, query);
+    }
+
+    /** {@code <collection><scope>/_apis/<path>?<query>}: the scope a project's name or id, encoded as a path segment. */
+    public URI api(String scope, String path, String query) {
+        return URI.create(collection + encoded(scope) + "/_apis/" + path + "?" + query);
     }
 
     /**

@@ -106,6 +106,19 @@ public final class RestAzureDevOps implements AzureDevOps {
     }
 
     /**
+     * Task Attachments - Create: {@code PUT {projectId}/_apis/distributedtask/hubs/{hub}/plans/{plan}/timelines/{timeline}
+     * /records/{record}/attachments/{type}/{name}}, the file as the body.
+     */
+    @Override
+    public void attach(StepRecord step, String type, String name, byte[] content) {
+        send("attach '" + name + "' to this step",
+                () -> HttpCall.to("PUT", connection.api(step.projectId(), step.path() + "/attachments/"
+                        + DevOpsConnection.encoded(type) + "/" + DevOpsConnection.encoded(name), API_VERSION))
+                        .body(content).header("Content-Type", "application/octet-stream"),
+                "Update build information", "this pipeline");
+    }
+
+    /**
      * One call, tried again on a 5xx or a lost connection.
      *
      * @param what       what the call does, for messages ("queue pipeline 42")

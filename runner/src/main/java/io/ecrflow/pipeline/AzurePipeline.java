@@ -23,7 +23,8 @@ public final class AzurePipeline implements Pipeline {
     /**
      * Set by ecrflow's task launcher to {@code restricted} when the task.json declares restricted command
      * mode: the agent then drops {@code task.uploadsummary} (and any command but a few), so the summary is
-     * handed to later steps as the {@value #SUMMARY_OUTPUT} output instead.
+     * attached through Azure DevOps REST instead (see {@link #attachSummariesWith}), and handed to later steps as the
+     * {@value #SUMMARY_OUTPUT} output.
      */
     public static final String COMMAND_MODE = "ECRFLOW_COMMAND_MODE";
     static final String SUMMARY_OUTPUT = "summaryFile";
@@ -32,10 +33,16 @@ public final class AzurePipeline implements Pipeline {
     private final PrintStream out;
     private final SecretMasker masker = new SecretMasker();
     private final RunSummary summary = new RunSummary();
+    private Optional<SummaryAttachment> attachment = Optional.empty();
 
     public AzurePipeline(Environment environment, PrintStream out) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /** How a summary reaches the run's page in restricted command mode, where task.uploadsummary is refused. */
+    public void attachSummariesWith(SummaryAttachment attachment) {
+        this.attachment = Optional.of(attachment);
     }
 
     @Override
@@ -167,7 +174,8 @@ public final class AzurePipeline implements Pipeline {
      * A script step uploads it with {@code task.uploadsummary}, which puts it on the run's Extensions tab; in
      * restricted command mode the agent refuses that command to the task itself (azure-pipelines-agent,
      * TaskCommandExtension.cs: TaskUploadSummaryCommand and TaskAddAttachmentCommand are not marked
-     * AllowedInRestrictedMode), so the file's path becomes an output for a later script step to upload.
+     * AllowedInRestrictedMode), so with the job's access token the summary is attached to the step through REST,
+     * which puts it on the same tab; the file's path becomes an output either way, for a later step to use.
      */
     private void publishSummary() {
         if (summary.isEmpty()) {
@@ -190,8 +198,19 @@ public final class AzurePipeline implements Pipeline {
         }
         if (restrictedCommands()) {
             setOutput(SUMMARY_OUTPUT, file.toString());
-            info("The run summary is in " + file + " (output " + SUMMARY_OUTPUT + "); a later script step can upload "
-                    + "it to the run's Extensions tab with the task.uploadsummary logging command (docs/security.md).");
+            String uploadLater = "a later script step can upload it to the run's Extensions tab with the "
+                    + "task.uploadsummary logging command (docs/security.md).";
+            if (attachment.isEmpty()) {
+                info("The run summary is in " + file + " (output " + SUMMARY_OUTPUT + "); " + uploadLater);
+                return;
+            }
+            Optional<String> refused = attachment.get().attach(markdown);
+            if (refused.isEmpty()) {
+                info("The run summary is on the run's Extensions tab, and in " + file + " (output " + SUMMARY_OUTPUT + ").");
+            } else {
+                warning("The run summary is not on the run's Extensions tab. " + refused.get() + " The summary is in "
+                        + "the log and in " + file + " (output " + SUMMARY_OUTPUT + "); " + uploadLater);
+            }
         } else {
             emit(LoggingCommand.of("task.uploadsummary").message(masker.mask(file.toString())));
         }

@@ -6,6 +6,7 @@ import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.HeldTags;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
 import io.ecrflow.publish.RegistryLogin;
@@ -28,8 +29,8 @@ import java.util.stream.Collectors;
  * The {@code promote} story: the image that passed its tests gets more tags, in its repository or in
  * another one, account or region, without a pull or a rebuild. Log in to both registries, read the source
  * image's manifest, make sure the target repository exists, refuse a taken immutable tag before anything
- * is written, bring the blobs (and an index's images) over, then write the very same manifest under every
- * tag, the moving ones last and only once the scan gate (when on) passed, and report. The digest never changes.
+ * is written, bring the blobs (and an index's images) over, pass the scan gate (when on) before any tag,
+ * then write the very same manifest under every tag, the moving ones last, and report. The digest never changes.
  */
 public final class Promote {
     private final Pipeline pipeline;
@@ -68,9 +69,31 @@ public final class Promote {
             }
         }
         List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
-        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing,
-                options.moving(), ScanGate.of(pipeline, targetEcr, options.scanGate()));
+        passGate(options, manifest, source, target, registry, missing);
+        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing);
         report(refs, published, repository, registry);
+    }
+
+    /**
+     * A gate on a promotion keeps every new tag off a vulnerable image, so it judges the image before the first
+     * tag, where ECR can scan it: in its own registry, the source image; in another account or region, the copy,
+     * put there by digest only (untagged), as the source account grants a promotion no more than pulls.
+     */
+    private void passGate(PromoteOptions options, Manifest manifest, ImageRef source, ImageRef target,
+                          RegistryClient registry, List<ImageRef> missing) {
+        if (!options.scanGate().enabled()) {
+            return;
+        }
+        ImageRef judged = source;
+        if (sourceEcr != targetEcr) {
+            if (registry.manifestDigest(target).isEmpty()) {
+                registry.putManifest(target, manifest);
+                pipeline.info("Put " + target + " by digest, without a tag, for the scan gate to judge it first.");
+            }
+            judged = target;
+        }
+        ScanGate.of(pipeline, targetEcr, options.scanGate())
+                .check(judged, manifest, HeldTags.every(missing));
     }
 
     private Manifest readSource(PromoteOptions options, RegistryCredential login, RegistryClient registry) {

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * What {@code promote} was asked to do, parsed once: the source image (its registry, repository and tag or
  * digest) and the target (registry, repository settings, tags in publish order with the moving ones known),
- * and the scan gate the moving tags wait for.
+ * and the scan gate every new tag waits for.
  */
 public record PromoteOptions(AwsTarget sourceRegistry, Source source, AwsTarget targetRegistry,
                              RepositorySettings repository, boolean createRepository, List<Tag> tags, Set<Tag> moving,

@@ -3,12 +3,11 @@ package io.ecrflow.publish;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
 
-import java.util.List;
-
 /**
- * A check an image must pass before the tags that move (latest, branches, extra tags) are published: it
- * runs once the digest-bound or version tags exist (a scan needs the image in the registry) and stops the
- * publication by throwing a {@link io.ecrflow.UserError}.
+ * A check an image must pass before tags are published: in build-push and platform-image before the tags
+ * that move (latest, branches, extra tags), once the digest-bound or version tags exist; in promote before
+ * any tag. The image is in the registry by then (a scan needs it there). A failure is a
+ * {@link io.ecrflow.UserError} that stops the publication.
  */
 @FunctionalInterface
 public interface Gate {
@@ -19,7 +18,7 @@ public interface Gate {
      * @param image    the published image, by digest
      * @param manifest what the digest holds: one image, or an index of images (one per platform, and BuildKit's
      *                 attestations beside them)
-     * @param held     the moving tags still to be published: what failing withholds
+     * @param held     the tags still to be published: what failing withholds
      */
-    void check(ImageRef image, Manifest manifest, List<ImageRef> held);
+    void check(ImageRef image, Manifest manifest, HeldTags held);
 }

@@ -128,7 +128,7 @@ public final class TagPublisher {
                              Gate gate) {
         List<ImageRef> done = new ArrayList<>(present);
         int total = present.size() + missing.size();
-        List<ImageRef> held = missing.stream().filter(ref -> moving.contains(ref.tag())).toList();
+        HeldTags held = HeldTags.moving(missing.stream().filter(ref -> moving.contains(ref.tag())).toList());
         boolean checked = false;
         for (ImageRef ref : missing) {
             if (!checked && moving.contains(ref.tag())) {
@@ -147,7 +147,8 @@ public final class TagPublisher {
             pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
         }
         if (!checked) {
-            gate.check((done.isEmpty() ? missing.get(0) : done.get(0)).withDigest(manifest.digest()), manifest, List.of());
+            gate.check((done.isEmpty() ? missing.get(0) : done.get(0)).withDigest(manifest.digest()), manifest,
+                    HeldTags.moving(List.of()));
         }
         pipeline.progress(100, "Published " + total + " tag(s)");
         return new Published(manifest, done);
@@ -213,7 +214,7 @@ public final class TagPublisher {
         boolean firstMoves = moving.contains(first.tag());
         if (firstMoves) {
             gate.check(first.withDigest(manifest.digest()), manifest,
-                    refs.stream().filter(ref -> moving.contains(ref.tag())).toList());
+                    HeldTags.moving(refs.stream().filter(ref -> moving.contains(ref.tag())).toList()));
         }
         registry.putManifest(first, manifest);
         pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");

@@ -4,9 +4,12 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.Gate;
+import io.ecrflow.publish.HeldTags;
+import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,12 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Stops a publication on what ECR's scan found: waits for the scan of the image (basic or enhanced), prints
- * the count per severity and the worst findings, and fails before the moving tags when a severity has more
- * findings than the thresholds allow. An image without a verdict fails the run only when the user asks.
+ * Stops a publication on what ECR's scan found: waits for the scan of the image (basic or enhanced), starting
+ * ECR's basic scan when the image has none, prints the count per severity and the worst findings, and fails
+ * before the held tags when a severity has more findings than the thresholds allow. An image ECR cannot
+ * scan (no verdict) fails the run only when the user asks.
  */
 public final class ScanGate implements Gate {
     private static final int WORST_SHOWN = 10;
@@ -27,20 +32,27 @@ public final class ScanGate implements Gate {
     private final Pipeline pipeline;
     private final Ecr ecr;
     private final ScanGateSettings settings;
+    private final Consumer<Duration> pause;
 
-    private ScanGate(Pipeline pipeline, Ecr ecr, ScanGateSettings settings) {
+    private ScanGate(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.settings = settings;
+        this.pause = pause;
     }
 
     /** The gate the settings ask for: {@link Gate#OPEN} when it is off. */
     public static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings) {
-        return settings.enabled() ? new ScanGate(pipeline, ecr, settings) : Gate.OPEN;
+        return of(pipeline, ecr, settings, ScanGate::sleep);
+    }
+
+    /** As {@link #of(Pipeline, Ecr, ScanGateSettings)}, pausing between polls with {@code pause} (tests: not at all). */
+    static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause) {
+        return settings.enabled() ? new ScanGate(pipeline, ecr, settings, pause) : Gate.OPEN;
     }
 
     @Override
-    public void check(ImageRef image, Manifest manifest, List<ImageRef> held) {
+    public void check(ImageRef image, Manifest manifest, HeldTags held) {
         pipeline.info("Scan gate: waiting for ECR's scan of " + image + " (thresholds " + settings.thresholds()
                 + ", at most " + settings.timeout().toSeconds() + " s).");
         // ECR scans the images of an index, never the index itself; BuildKit's attestations are not images.
@@ -68,14 +80,15 @@ public final class ScanGate implements Gate {
     }
 
     /** The image's scan once it is done; empty when it has none and the gate may do without (it warned). */
-    private Optional<ScanReport> scanOf(ImageRef image, List<ImageRef> held) {
+    private Optional<ScanReport> scanOf(ImageRef image, HeldTags held) {
         ScanReport report = awaitScan(image, held);
         switch (report.state()) {
             case COMPLETE -> {
                 return Optional.of(report);
             }
-            case NOT_SCANNED -> noVerdict(image, held, "ECR has no scan of it: scanning is off for " + image.repository()
-                    + ". Turn on scan on push (scanOnPush for a new repository) or the registry's enhanced scanning");
+            case NOT_SCANNED -> noVerdict(image, held, "ECR has no scan of it and takes no request for one: the "
+                    + "registry's scanning is enhanced and its filters leave " + image.repository() + " out. Add the "
+                    + "repository to the registry's enhanced scanning filters (ECR console, Private registry, Scanning)");
             case UNSUPPORTED -> noVerdict(image, held, "ECR's scanner does not support this image (" + report.description()
                     + ")");
             default -> noVerdict(image, held, "ECR's scan failed (" + report.description() + ")");
@@ -83,19 +96,49 @@ public final class ScanGate implements Gate {
         return Optional.empty();
     }
 
-    private ScanReport awaitScan(ImageRef image, List<ImageRef> held) {
+    /**
+     * Polls the image's scan until it is done. An image without a scan gets ECR's basic scan, which is done on
+     * request once a day per image; a scan started today already (by this gate in another run, or on push) is
+     * waited for. Until ECR lists the started scan it counts as in progress.
+     */
+    private ScanReport awaitScan(ImageRef image, HeldTags held) {
+        Digest digest = image.digestOpt().orElseThrow();
+        boolean started = false;
         for (long poll = 1; ; poll++) {
-            ScanReport report = ecr.scanFindings(image.repository(), image.digestOpt().orElseThrow());
-            if (report.state() != ScanReport.State.IN_PROGRESS) {
+            ScanReport report = ecr.scanFindings(image.repository(), digest);
+            if (report.state() == ScanReport.State.NOT_SCANNED && !started) {
+                Optional<ScanReport> refused = start(image, digest);
+                if (refused.isPresent()) {
+                    return refused.get();
+                }
+                started = true;
+            } else if (report.state() != ScanReport.State.IN_PROGRESS
+                    && !(report.state() == ScanReport.State.NOT_SCANNED && started)) {
                 return report;
             }
             if (poll >= settings.polls()) {
                 throw new UserError("The scan of " + image + " did not complete within " + settings.timeout().toSeconds()
-                        + " s (scanTimeout), so " + withheld(held) + ". Give the scan more time with scanTimeout, or "
+                        + " s (scanTimeout), so " + held.whenFailed() + ". Give the scan more time with scanTimeout, or "
                         + "check the repository's scanning in the ECR console.", "scanTimeout");
             }
-            pause();
+            pause.accept(settings.pollInterval());
         }
+    }
+
+    /** StartImageScan; a refusal that leaves the image without a scan comes back as the report to judge. */
+    private Optional<ScanReport> start(ImageRef image, Digest digest) {
+        switch (ecr.startImageScan(image.repository(), digest)) {
+            case STARTED -> pipeline.info("ECR had no scan of " + image + ": started its basic scan (StartImageScan).");
+            case STARTED_EARLIER -> pipeline.info("ECR has no findings of " + image + " yet and scans an image on "
+                    + "request once a day: a scan was started today, waiting for its findings.");
+            case ENHANCED_SCANNING -> {
+                return Optional.of(ScanReport.pending(ScanReport.State.NOT_SCANNED, "no scan, enhanced scanning"));
+            }
+            case UNSUPPORTED -> {
+                return Optional.of(ScanReport.pending(ScanReport.State.UNSUPPORTED, "ECR does not scan this type of image"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static String counts(ScanReport report) {
@@ -109,35 +152,29 @@ public final class ScanGate implements Gate {
                         + (f.fixedIn().isEmpty() ? " (no fixed version yet)" : " (fixed in " + f.fixedIn() + ")")));
     }
 
-    private void enforce(ImageRef image, ScanReport report, List<ImageRef> held) {
+    private void enforce(ImageRef image, ScanReport report, HeldTags held) {
         List<Severity> exceeded = settings.thresholds().exceededIn(report);
         if (!exceeded.isEmpty()) {
             throw new UserError("The scan of " + image + " found more than failOn allows: " + exceeded.stream()
                     .map(s -> report.count(s) + " " + s + " (at most " + settings.thresholds().allowed().get(s) + ")")
-                    .collect(Collectors.joining(", ")) + "; so " + withheld(held) + ". Fix the findings (update the "
+                    .collect(Collectors.joining(", ")) + "; so " + held.whenFailed() + ". Fix the findings (update the "
                     + "packages or the base image) or change failOn.", "failOn");
         }
         pipeline.info("Scan gate passed: within " + settings.thresholds() + ".");
     }
 
-    private void noVerdict(ImageRef image, List<ImageRef> held, String why) {
+    private void noVerdict(ImageRef image, HeldTags held, String why) {
         if (settings.verdictRequired()) {
-            throw new UserError("The scan gate has no verdict on " + image + ": " + why + "; so " + withheld(held)
+            throw new UserError("The scan gate has no verdict on " + image + ": " + why + "; so " + held.whenFailed()
                     + ". Set scanRequired to false to publish without a verdict.", "scanRequired");
         }
         pipeline.warning("The scan gate has no verdict on " + image + ": " + why + ". scanRequired is false, so the "
                 + "publication goes on.");
     }
 
-    private static String withheld(List<ImageRef> held) {
-        return held.isEmpty() ? "the run fails with the image published under its tags"
-                : "the tags that move (" + held.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(", "))
-                + ") were not published; the image is in the registry under the other tags";
-    }
-
-    private void pause() {
+    private static void sleep(Duration interval) {
         try {
-            Thread.sleep(settings.pollInterval().toMillis());
+            Thread.sleep(interval.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("Interrupted while waiting for the image scan.");

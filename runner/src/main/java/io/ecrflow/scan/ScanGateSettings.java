@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * The scan gate as the user set it: whether it is on, the thresholds, how long to wait for the scan, and
- * whether an image without a verdict (scanning off, an unsupported image, a failed scan) fails the run.
+ * whether an image without a verdict (an unsupported image, a failed scan, enhanced scanning that leaves the
+ * repository out) fails the run.
  */
 public record ScanGateSettings(boolean enabled, ScanThresholds thresholds, Duration timeout, boolean verdictRequired) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);

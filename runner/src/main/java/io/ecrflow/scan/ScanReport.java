@@ -15,7 +15,7 @@ public record ScanReport(State state, String description, Map<Severity, Integer>
         COMPLETE,
         /** PENDING or IN_PROGRESS: ask again. */
         IN_PROGRESS,
-        /** No scan exists: scanning is off for the repository (ScanNotFoundException). */
+        /** No scan exists (ScanNotFoundException): none was pushed with the image or started since. */
         NOT_SCANNED,
         /** UNSUPPORTED_IMAGE: the scanner does not know the image's operating system or packages. */
         UNSUPPORTED,

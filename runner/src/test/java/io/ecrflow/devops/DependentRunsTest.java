@@ -48,6 +48,11 @@ class DependentRunsTest {
         public void addBuildTag(String buildId, String tag) {
             throw new UnsupportedOperationException("dependents never tag the run");
         }
+
+        @Override
+        public void attach(StepRecord step, String type, String name, byte[] content) {
+            throw new UnsupportedOperationException("dependents attach nothing");
+        }
     }
 
     private static Dependents dependents(boolean fatal, String... lines) {

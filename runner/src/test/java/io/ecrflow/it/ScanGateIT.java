@@ -2,6 +2,7 @@ package io.ecrflow.it;
 
 import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.ScanFinding;
+import io.ecrflow.testbed.TestbedAccount;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,9 +14,11 @@ import static io.ecrflow.it.RunnerProcess.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The scan gate of {@code promote} against the test bed's DescribeImageScanFindings: findings over the
- * thresholds fail the run before the moving tag, and print; under them it publishes; a scan that never
- * completes times out. The test bed's scan completes after a number of calls, so nothing depends on timing.
+ * The scan gate against the test bed's StartImageScan and DescribeImageScanFindings: in {@code promote}
+ * findings over the thresholds fail the run before any target tag, and print; under them it publishes; a scan
+ * that never completes times out; an image without a scan gets ECR's basic scan. In {@code build-push} the
+ * gate comes before the moving tags. The test bed's scan completes after a number of calls, so nothing depends
+ * on timing.
  */
 class ScanGateIT extends TestBedTest {
     private static final List<ScanFinding> FINDINGS = List.of(
@@ -53,7 +56,7 @@ class ScanGateIT extends TestBedTest {
     }
 
     @Test
-    void findingsOverTheThresholdFailTheRunBeforeTheMovingTagAndArePrinted() throws Exception {
+    void findingsOverTheThresholdFailThePromotionBeforeAnyTagAndArePrinted() throws Exception {
         twoImages();
         testbed.enhancedScanFindings(repository, 2, FINDINGS);
 
@@ -62,7 +65,7 @@ class ScanGateIT extends TestBedTest {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(String.join("\n", result.errors())).contains("1 CRITICAL (at most 0)")
-                .contains("the tags that move (latest) were not published");
+                .contains("so none of the tags (1.0.0, latest) were published");
         assertThat(result.stdout()).contains("CRITICAL 1, HIGH 2, MEDIUM 0, LOW 1")
                 .contains("CRITICAL CVE-2024-0001 in openssl 3.0.11-1 (fixed in 3.0.13-1)")
                 .contains("HIGH CVE-2024-0003 in busybox 1.36.1");
@@ -71,7 +74,42 @@ class ScanGateIT extends TestBedTest {
             assertThat(result.stdout()).contains("Scan findings of linux/amd64 (sha256:").doesNotContain("unknown/unknown");
         }
         assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
-        assertThat(testbed.manifestDigest(repository, "1.0.0")).contains(newDigest);
+        assertThat(testbed.manifestDigest(repository, "1.0.0")).isEmpty();
+        // enhanced scanning scans by itself: nothing to start
+        assertThat(testbed.scanStarts(repository)).isEmpty();
+    }
+
+    @Test
+    void aPromotionWhoseGateFailsWritesNoTargetTagInTheSameOrAnotherRepositoryOrAccount() throws Exception {
+        twoImages();
+        testbed.scanFindings(repository, 1, FINDINGS);
+        String other = repository + "-prod";
+
+        RunResult same = promote("--source-tag", "rc", "--tags", "release,latest", "--scan-gate", "true",
+                "--scan-timeout", "2s");
+        RunResult another = promote("--source-tag", "rc", "--repository", other, "--tags", "release,latest",
+                "--scan-gate", "true", "--scan-timeout", "2s");
+
+        assertThat(same.exitCode()).isNotZero();
+        assertThat(String.join("\n", same.errors())).contains("1 CRITICAL (at most 0)")
+                .contains("so none of the tags (release, latest) were published");
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder("old", "rc", "latest");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
+        // in its own registry the gate judges the source image, which is there already
+        assertThat(another.exitCode()).isNotZero();
+        assertThat(String.join("\n", another.errors())).contains("so none of the tags (release, latest) were published");
+        assertThat(testbed.tagsOf(other)).isEmpty();
+
+        // in another account the copy is put there by digest only and judged there
+        TestbedAccount prod = testbed.account(TestBedFixture.OTHER_ACCOUNT);
+        prod.scanFindings(repository, 1, FINDINGS);
+        RunResult crossAccount = promote("--source-tag", "rc", "--registry-id", TestBedFixture.OTHER_ACCOUNT,
+                "--tags", "release", "--scan-gate", "true", "--scan-timeout", "2s");
+        assertThat(crossAccount.exitCode()).isNotZero();
+        assertThat(String.join("\n", crossAccount.errors())).contains("so none of the tags (release) were published");
+        assertThat(crossAccount.stdout()).contains("by digest, without a tag");
+        assertThat(prod.tagsOf(repository)).isEmpty();
+        assertThat(prod.scanStarts(repository)).isNotEmpty();
     }
 
     @Test
@@ -102,38 +140,67 @@ class ScanGateIT extends TestBedTest {
     }
 
     @Test
-    void anImageThatWasNeverScannedFailsOnlyWhenAVerdictIsRequired() throws Exception {
+    void anImageThatWasNeverScannedGetsABasicScanAndOneEcrCannotScanFailsOnlyWhenAVerdictIsRequired() throws Exception {
         twoImages();
+        testbed.scanEndsIn(repository, "UNSUPPORTED_IMAGE");
 
-        RunResult required = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true");
+        RunResult required = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
+                "--scan-timeout", "2s");
         assertThat(required.exitCode()).isNotZero();
-        assertThat(String.join("\n", required.errors())).contains("scanning is off");
+        assertThat(required.stdout()).contains("started its basic scan (StartImageScan)");
+        assertThat(String.join("\n", required.errors())).contains("does not support this image")
+                .contains("so none of the tags (1.0.0, latest) were published");
         assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
+        assertThat(testbed.manifestDigest(repository, "1.0.0")).isEmpty();
+        if (onCurrentEngine()) {
+            // an index: each platform image is scanned, never the index
+            assertThat(testbed.scanStarts(repository)).isNotEmpty().doesNotContain(newDigest);
+        } else {
+            assertThat(testbed.scanStarts(repository)).containsExactly(newDigest);
+        }
 
         RunResult lenient = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
-                "--scan-required", "false");
+                "--scan-required", "false", "--scan-timeout", "2s");
         assertThat(lenient.exitCode()).as(lenient.toString()).isZero();
         assertThat(lenient.stdout()).contains("no verdict");
         assertThat(testbed.manifestDigest(repository, "latest")).contains(newDigest);
     }
 
     @Test
-    void buildPushOverTheThresholdKeepsTheBranchTagWhereItWasAndPublishesTheBuildsOwnTag() throws Exception {
+    void aGatedBuildPushIntoARepositoryWithoutScanOnPushStartsAScanAndPassesOrFailsOnItsFindings() throws Exception {
         repository = "team/scan-" + UUID.randomUUID().toString().substring(0, 8);
         Path context = Files.createDirectories(work.resolve("app"));
         SampleApp.create(context, "scan-" + UUID.randomUUID());
         testbed.scanFindings(repository, 1, FINDINGS);
 
-        RunResult result = runner("build-push", "--repository", repository, "--context", "src",
-                "--tags", "$(Build.BuildId),$(Build.SourceBranchName)", "--scan-gate", "true", "--fail-on", "CRITICAL=0",
-                "--scan-timeout", "60s")
-                .env(TestBedFixture.awsEnvironment())
-                .env(TestBedFixture.azurePipelineVariables("801", "0123456789abcdef0123456789abcdef01234567"))
-                .in(context).run();
+        RunResult result = buildPush(context, "801", "CRITICAL=0");
 
         assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stdout()).contains("started its basic scan (StartImageScan)");
         assertThat(String.join("\n", result.errors())).contains("1 CRITICAL (at most 0)")
                 .contains("the tags that move (login) were not published");
+        // build-push keeps its order: the build's own tag first, the moving ones after the gate
         assertThat(testbed.tagsOf(repository)).containsExactly("801");
+        String built = testbed.manifestDigest(repository, "801").orElseThrow();
+        if (onCurrentEngine()) {
+            assertThat(testbed.scanStarts(repository)).isNotEmpty().doesNotContain(built);
+        } else {
+            assertThat(testbed.scanStarts(repository)).containsExactly(built);
+        }
+
+        RunResult passed = buildPush(context, "802", "CRITICAL=1,HIGH=2");
+
+        assertThat(passed.exitCode()).as(passed.toString()).isZero();
+        assertThat(passed.stdout()).contains("Scan gate passed");
+        assertThat(testbed.tagsOf(repository)).contains("802", "login");
+    }
+
+    private RunResult buildPush(Path context, String buildId, String failOn) throws Exception {
+        return runner("build-push", "--repository", repository, "--context", "src",
+                "--tags", "$(Build.BuildId),$(Build.SourceBranchName)", "--scan-gate", "true", "--fail-on", failOn,
+                "--scan-timeout", "2s")
+                .env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables(buildId, "0123456789abcdef0123456789abcdef01234567"))
+                .in(context).run();
     }
 }

@@ -50,6 +50,38 @@ class AzureRunSummaryTest {
     }
 
     @Test
+    void inRestrictedModeTheSummaryIsAttachedThroughRestAndStaysAnOutput() throws Exception {
+        AzurePipeline pipeline = pipeline("restricted");
+        List<String> attached = new java.util.ArrayList<>();
+        pipeline.attachSummariesWith(markdown -> {
+            attached.add(markdown);
+            return java.util.Optional.empty();
+        });
+        pipeline.summary("### ecrflow: app");
+
+        pipeline.complete(true, "");
+
+        assertThat(attached).containsExactly("### ecrflow: app\n\n");
+        assertThat(Files.readString(Path.of(outputs().get("summaryFile")))).isEqualTo("### ecrflow: app\n\n");
+        assertThat(commands()).containsExactly("task.setvariable", "task.complete");
+        assertThat(out.lines()).anyMatch(line -> line.startsWith("The run summary is on the run's Extensions tab"));
+    }
+
+    @Test
+    void anAttachmentAzureDevOpsRefusesIsOneWarningAndTheStepStillSucceeds() throws Exception {
+        AzurePipeline pipeline = pipeline("restricted");
+        pipeline.attachSummariesWith(markdown -> java.util.Optional.of("Azure DevOps refused (HTTP 403)."));
+        pipeline.summary("### ecrflow: app");
+
+        pipeline.complete(true, "");
+
+        assertThat(commands()).containsExactly("task.setvariable", "task.logissue", "task.complete");
+        assertThat(out.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue")).singleElement().asString()
+                .contains("type=warning", "not on the run's Extensions tab", "HTTP 403", "summaryFile");
+        assertThat(out.lines()).anyMatch(line -> line.startsWith("##vso[task.complete result=Succeeded"));
+    }
+
+    @Test
     void withoutRestrictionsTheSummaryIsUploadedBeforeTheStepCompletes() throws Exception {
         AzurePipeline pipeline = pipeline(null);
         pipeline.summary("### ecrflow: app");

@@ -15,19 +15,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The tasks' calls to Azure DevOps run as the agent runs the tasks: the agent hands every step the job's access
- * token as the SystemVssConnection endpoint, and the launcher passes it on to the runner only when the step
- * queues dependent pipelines (also from an images file), tags the run (or asks for an OIDC token), registering
- * it as a secret first.
+ * token as the SystemVssConnection endpoint, and the launcher passes it on to the runner, registering it as a
+ * secret first, in every step of a task in restricted command mode (which attaches its run summary through REST,
+ * the agent refusing it task.uploadsummary), and otherwise only when the step queues dependent pipelines (also
+ * from an images file), tags the run or asks for an OIDC token.
  */
 class AzureDevOpsTaskIT {
     private final Testbed testbed = SharedTestbed.get();
     private final ServiceConnection connection = ServiceConnection.withExampleKeys();
+    // what the agent tells a step about the run's plan, the job's timeline and the step's record in it
+    private static final String PLAN_ID = "a2d1e3f4-5b6c-4d7e-8f90-1a2b3c4d5e6f";
+    private static final String TIMELINE_ID = "b3e2f4a5-6c7d-4e8f-9a01-2b3c4d5e6f70";
+    private static final String TASK_INSTANCE_ID = "c4f3a5b6-7d8e-4f9a-0b12-3c4d5e6f7081";
 
     @TempDir
     Path sources;
 
     @Test
-    void theJobsTokenReachesTheRunnerOnlyInAStepThatQueuesDependents() throws Exception {
+    void theJobsTokenReachesTheRunnerRegisteredFirstAndIsShownNowhere() throws Exception {
         String repository = "dependents/task-" + UUID.randomUUID().toString().substring(0, 8);
         writePlatformImage(repository);
         try (AzureDevOpsFront devops = AzureDevOpsFront.start("contoso", "Platform Team")) {
@@ -51,16 +56,16 @@ class AzureDevOpsTaskIT {
             assertThat((queueing.stdout() + queueing.stderr()).lines().filter(line -> line.contains(devops.accessToken())))
                     .allMatch(line -> line.equals("##vso[task.setsecret]" + devops.accessToken())).isNotEmpty();
 
-            // the same job, a step without dependents: the token, even mapped into the step's env, stays behind
+            // the same job, a step without dependents: handed the token too, for its summary, and queues nothing
             StepResult plain = platformImageStep(repository, "972", devops)
                     .variable("SYSTEM_ACCESSTOKEN", devops.accessToken()).run();
 
             assertThat(plain.exitCode()).as(plain.toString()).isZero();
             assertThat(plain.outputs()).containsEntry("updated", "false").containsEntry("queuedRuns", "");
-            // the runner registers every secret it is handed: what it never registers, it was never handed
             assertThat(plain.commands("task.setsecret")).extracting(AgentCommand::message)
-                    .contains(connection.secretAccessKey()).doesNotContain(devops.accessToken());
-            assertThat(plain.stdout() + plain.stderr()).doesNotContain(devops.accessToken());
+                    .contains(connection.secretAccessKey(), devops.accessToken());
+            assertThat((plain.stdout() + plain.stderr()).lines().filter(line -> line.contains(devops.accessToken())))
+                    .allMatch(line -> line.equals("##vso[task.setsecret]" + devops.accessToken()));
             assertThat(devops.runs()).hasSize(1);
         }
     }
@@ -111,6 +116,57 @@ class AzureDevOpsTaskIT {
         }
     }
 
+    @Test
+    void aRestrictedBuildPushPutsItsSummaryWithTheDigestOnTheRunsPageWithTheJobsToken() throws Exception {
+        SampleApp.create(sources, "summary-attached");
+        String repository = "summaries/attached-" + UUID.randomUUID().toString().substring(0, 8);
+        try (AzureDevOpsFront devops = AzureDevOpsFront.start("contoso", "Platform Team")) {
+            StepResult step = jobStep(AgentStep.main("EcrBuildPush", sources), "975", devops)
+                    .input("repository", repository).input("context", "src").input("tags", "$(Build.BuildId)").run();
+
+            assertThat(step.exitCode()).as(step.toString()).isZero();
+            assertThat(RestrictedMode.violations(step, TaskManifest.named("EcrBuildPush"))).isEmpty();
+            assertThat(step.commands("task.uploadsummary")).isEmpty();
+            assertThat(devops.attachments()).singleElement().satisfies(attachment -> {
+                assertThat(attachment.hub()).isEqualTo("build");
+                assertThat(attachment.planId()).isEqualTo(PLAN_ID);
+                assertThat(attachment.timelineId()).isEqualTo(TIMELINE_ID);
+                assertThat(attachment.recordId()).isEqualTo(TASK_INSTANCE_ID);
+                assertThat(attachment.type()).isEqualTo("Distributedtask.Core.Summary");
+                assertThat(attachment.name()).isEqualTo("Build and push");
+                assertThat(attachment.contentType()).isEqualTo("application/octet-stream");
+                assertThat(attachment.text()).contains(step.outputs().get("digest"), step.outputs().get("imageUri"), "`975`")
+                        .isEqualTo(Files.readString(Path.of(step.outputs().get("summaryFile"))));
+            });
+            assertThat(devops.requests()).singleElement().satisfies(request -> assertThat(request.authorized()).isTrue());
+            assertThat(step.warnings()).noneMatch(warning -> warning.contains("summary"));
+            assertThat(step.lines()).anyMatch(line -> line.startsWith("The run summary is on the run's Extensions tab"));
+            assertThat((step.stdout() + step.stderr()).lines().filter(line -> line.contains(devops.accessToken())))
+                    .allMatch(line -> line.equals("##vso[task.setsecret]" + devops.accessToken())).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aSummaryAzureDevOpsRefusesIsOneWarningNamingThePermissionAndTheStepSucceeds() throws Exception {
+        SampleApp.create(sources, "summary-refused");
+        String repository = "summaries/refused-" + UUID.randomUUID().toString().substring(0, 8);
+        try (AzureDevOpsFront devops = AzureDevOpsFront.start("contoso", "Platform Team")) {
+            devops.denyAttachments();
+
+            StepResult step = jobStep(AgentStep.main("EcrBuildPush", sources), "976", devops)
+                    .input("repository", repository).input("context", "src").input("tags", "$(Build.BuildId)").run();
+
+            assertThat(step.exitCode()).as(step.toString()).isZero();
+            assertThat(step.outputs()).containsKeys("digest", "summaryFile");
+            assertThat(devops.attachments()).isEmpty();
+            assertThat(step.warnings()).singleElement().asString()
+                    .contains("The run summary is not on the run's Extensions tab", "HTTP 403",
+                            "\"Update build information\"", "Platform Team Build Service (contoso)", "summaryFile")
+                    .doesNotContain(devops.accessToken());
+            assertThat(step.result()).contains("Succeeded");
+        }
+    }
+
     /** A platform image on a base the test pushes to the same registry (the test bed reaches no public one). */
     private void writePlatformImage(String repository) throws Exception {
         SampleApp.create(sources, "dependents-task");
@@ -145,6 +201,12 @@ class AzureDevOpsTaskIT {
                 .variable("SYSTEM_TEAMPROJECT", devops.project())
                 .variable("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken())
                 .variable("ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION", "OAuth")
-                .variable("ENDPOINT_URL_SYSTEMVSSCONNECTION", devops.collectionUri());
+                .variable("ENDPOINT_URL_SYSTEMVSSCONNECTION", devops.collectionUri())
+                .variable("SYSTEM_TEAMPROJECTID", devops.projectId())
+                .variable("SYSTEM_HOSTTYPE", "build")
+                .variable("SYSTEM_PLANID", PLAN_ID)
+                .variable("SYSTEM_TIMELINEID", TIMELINE_ID)
+                .variable("SYSTEM_TASKINSTANCEID", TASK_INSTANCE_ID)
+                .variable("SYSTEM_TASKDISPLAYNAME", "Build and push");
     }
 }

@@ -47,6 +47,10 @@ record StepResult(int exitCode, String stdout, String stderr) {
         return commands("task.logissue").stream().filter(c -> c.property("type").equals("error")).map(AgentCommand::message).toList();
     }
 
+    List<String> warnings() {
+        return commands("task.logissue").stream().filter(c -> c.property("type").equals("warning")).map(AgentCommand::message).toList();
+    }
+
     /** The result the step reported with {@code task.complete}; empty if it reported none. */
     Optional<String> result() {
         List<AgentCommand> completes = commands("task.complete");

@@ -27,16 +27,20 @@ import java.util.regex.Pattern;
  * An Azure DevOps collection on loopback with one project, answering the Pipelines REST API (version 7.1) as
  * dev.azure.com does: Pipelines - List ({@code GET {project}/_apis/pipelines}, in pages with the next page's token
  * in {@code x-ms-continuationtoken}), Runs - Run Pipeline ({@code POST {project}/_apis/pipelines/{id}/runs}) and
- * Tags - Add Build Tag ({@code PUT {project}/_apis/build/builds/{id}/tags/{tag}}).
+ * Tags - Add Build Tag ({@code PUT {project}/_apis/build/builds/{id}/tags/{tag}}) and Task Attachments - Create
+ * ({@code PUT {projectId}/_apis/distributedtask/hubs/{hub}/plans/{plan}/timelines/{timeline}/records/{record}
+ * /attachments/{type}/{name}}, the project by its id).
  * Every request must carry the job's access token as a bearer token, or is answered 401. It records every
- * request, every run it queued and every tag it added, and has knobs: a pipeline the build service may not queue
- * and build tags it may not add (403, as Azure DevOps words them), and the next requests failing with a 5xx
+ * request, every run it queued, every tag it added and every attachment, and has knobs: a pipeline the build service
+ * may not queue, build tags and attachments it may not add (403, as Azure DevOps words them), and the next requests failing with a 5xx
  * (counted, never timed).
  */
 public final class AzureDevOpsFront implements AutoCloseable {
     private static final Pattern PIPELINES = Pattern.compile("/([^/]+)/([^/]+)/_apis/pipelines");
     private static final Pattern RUNS = Pattern.compile("/([^/]+)/([^/]+)/_apis/pipelines/(\\d+)/runs");
     private static final Pattern BUILD_TAG = Pattern.compile("/([^/]+)/([^/]+)/_apis/build/builds/(\\d+)/tags/([^/]+)");
+    private static final Pattern ATTACHMENT = Pattern.compile("/([^/]+)/([^/]+)/_apis/distributedtask/hubs/([^/]+)/plans/"
+            + "([^/]+)/timelines/([^/]+)/records/([^/]+)/attachments/([^/]+)/([^/]+)");
 
     /** A request as it arrived; {@code authorized} when it carried the job's token as a bearer token. */
     public record Request(String method, String path, String query, boolean authorized) {
@@ -52,6 +56,14 @@ public final class AzureDevOpsFront implements AutoCloseable {
                             String webUrl) {
     }
 
+    /** An attachment added to a step's timeline record; {@code content} as sent. */
+    public record Attachment(String hub, String planId, String timelineId, String recordId, String type, String name,
+                             String contentType, byte[] content) {
+        public String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+    }
+
     private record Definition(int id, String name, String folder, String defaultBranch) {
     }
 
@@ -60,6 +72,10 @@ public final class AzureDevOpsFront implements AutoCloseable {
     private final String organization;
     private final String project;
     private final String accessToken = "job-token-" + UUID.randomUUID();
+    private final String projectId = UUID.nameUUIDFromBytes(("project:" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8))
+            .toString();
+    private final List<Attachment> attachments = new CopyOnWriteArrayList<>();
+    private volatile boolean attachmentsDenied;
     private final Map<Integer, Definition> pipelines = new ConcurrentHashMap<>();
     private final Set<Integer> denied = ConcurrentHashMap.newKeySet();
     private final Map<Integer, List<String>> buildTags = new ConcurrentHashMap<>();
@@ -101,6 +117,11 @@ public final class AzureDevOpsFront implements AutoCloseable {
         return project;
     }
 
+    /** {@code System.TeamProjectId}. */
+    public String projectId() {
+        return projectId;
+    }
+
     /** The job's access token ({@code System.AccessToken}) this front accepts. */
     public String accessToken() {
         return accessToken;
@@ -119,6 +140,16 @@ public final class AzureDevOpsFront implements AutoCloseable {
     /** Adding build tags is refused with 403, as for a build service without "Edit build quality". */
     public void denyBuildTags() {
         buildTagsDenied = true;
+    }
+
+    /** Adding attachments is refused with 403, as for a token that may not update the run. */
+    public void denyAttachments() {
+        attachmentsDenied = true;
+    }
+
+    /** Every attachment added, in order. */
+    public List<Attachment> attachments() {
+        return List.copyOf(attachments);
     }
 
     /** The tags added to a run (build), in the order they were added. */
@@ -177,12 +208,16 @@ public final class AzureDevOpsFront implements AutoCloseable {
             Matcher list = PIPELINES.matcher(path);
             Matcher run = RUNS.matcher(path);
             Matcher tag = BUILD_TAG.matcher(path);
+            Matcher attachment = ATTACHMENT.matcher(path);
             if (list.matches() && exchange.getRequestMethod().equals("GET") && inProject(list)) {
                 listPipelines(exchange, parameters);
             } else if (run.matches() && exchange.getRequestMethod().equals("POST") && inProject(run)) {
                 runPipeline(exchange, Integer.parseInt(run.group(3)), body);
             } else if (tag.matches() && exchange.getRequestMethod().equals("PUT") && inProject(tag)) {
                 addBuildTag(exchange, Integer.parseInt(tag.group(3)), URLDecoder.decode(tag.group(4), StandardCharsets.UTF_8));
+            } else if (attachment.matches() && exchange.getRequestMethod().equals("PUT")
+                    && attachment.group(1).equals(organization) && attachment.group(2).equals(projectId)) {
+                addAttachment(exchange, attachment, body);
             } else {
                 send(exchange, 404, error("The resource cannot be found: " + exchange.getRequestMethod() + " " + path,
                         "NotFoundException"));
@@ -269,6 +304,30 @@ public final class AzureDevOpsFront implements AutoCloseable {
         }
         ArrayNode answer = Json.MAPPER.createArrayNode();
         tags.forEach(answer::add);
+        send(exchange, 200, answer);
+    }
+
+    /** Answered with the attachment's description, as Azure DevOps does. */
+    private void addAttachment(HttpExchange exchange, Matcher route, byte[] body) throws IOException {
+        if (attachmentsDenied) {
+            send(exchange, 403, error("Access denied. " + project + " Build Service (" + organization + ") needs Update "
+                    + "build information permissions for the plan " + route.group(4) + " in team project " + project
+                    + " to perform the action.", "AccessDeniedException"));
+            return;
+        }
+        String type = URLDecoder.decode(route.group(7), StandardCharsets.UTF_8);
+        String name = URLDecoder.decode(route.group(8), StandardCharsets.UTF_8);
+        attachments.add(new Attachment(route.group(3), route.group(4), route.group(5), route.group(6), type, name,
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse(""), body));
+        ObjectNode answer = Json.object();
+        answer.put("type", type);
+        answer.put("name", name);
+        answer.put("timelineId", route.group(5));
+        answer.put("recordId", route.group(6));
+        answer.put("createdOn", java.time.Instant.now().toString());
+        answer.putObject("_links").putObject("self").put("href", collectionUri() + projectId + "/_apis/distributedtask/hubs/"
+                + route.group(3) + "/plans/" + route.group(4) + "/timelines/" + route.group(5) + "/records/" + route.group(6)
+                + "/attachments/" + route.group(7) + "/" + route.group(8));
         send(exchange, 200, answer);
     }
 

@@ -32,7 +32,7 @@ final class EcrApi {
         this.registryUrl = "https://" + registryHost;
         RepositoryOperations repos = new RepositoryOperations(repositories, registry, registryHost);
         ImageOperations images = new ImageOperations(repositories, registry, repos);
-        this.scans = new ImageScans(images);
+        this.scans = new ImageScans(images, repositories, registry);
         this.operations = Map.ofEntries(
                 Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
                 Map.entry("CreateRepository", repos::create),
@@ -49,6 +49,7 @@ final class EcrApi {
                 Map.entry("DescribeImages", images::describeImages),
                 Map.entry("BatchGetImage", images::batchGetImage),
                 Map.entry("PutImage", images::putImage),
+                Map.entry("StartImageScan", scans::start),
                 Map.entry("DescribeImageScanFindings", scans::describe));
     }
 

@@ -3,6 +3,7 @@ package io.ecrflow.testbed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,25 +11,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * ECR's DescribeImageScanFindings for the images of repositories a test gave a scan outcome: the scan is
- * IN_PROGRESS for a number of calls (or forever), then COMPLETE with the test's findings, paged as ECR pages
- * them; or it ends in another status (FAILED, UNSUPPORTED_IMAGE). An image with no outcome was never
- * scanned, which ECR answers with ScanNotFoundException. Counting calls instead of time keeps tests
- * deterministic.
+ * ECR's StartImageScan and DescribeImageScanFindings. An image has a scan once it was started (basic
+ * scanning on request), or when a test gave its repository an outcome and the repository scans on push or
+ * the outcome is enhanced scanning's (which scans continuously, needing no start). The scan is IN_PROGRESS
+ * for a number of calls (or forever), then COMPLETE with the test's findings (none without an outcome),
+ * paged as ECR pages them; or it ends in another status (FAILED, UNSUPPORTED_IMAGE). An image without a scan
+ * is answered with ScanNotFoundException. Counting calls instead of time keeps tests deterministic.
  */
 final class ImageScans {
 
     /** What the scan of every image of one repository comes to. */
     record Outcome(List<ScanFinding> findings, int callsInProgress, String finalStatus, boolean enhanced) {
         static final int NEVER = -1;
+        /** The scan of an image started in a repository no test gave an outcome: clean, after one call. */
+        static final Outcome CLEAN = new Outcome(List.of(), 1, "COMPLETE", false);
     }
 
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** repository@digest of every image a scan was started for, in order. */
+    private final List<String> started = new ArrayList<>();
     private final ImageOperations images;
+    private final Repositories repositories;
+    private final DistributionRegistry registry;
 
-    ImageScans(ImageOperations images) {
+    ImageScans(ImageOperations images, Repositories repositories, DistributionRegistry registry) {
         this.images = images;
+        this.repositories = repositories;
+        this.registry = registry;
     }
 
     void set(String repository, Outcome outcome) {
@@ -36,14 +46,57 @@ final class ImageScans {
         calls.keySet().removeIf(key -> key.startsWith(repository + "@"));
     }
 
-    ObjectNode describe(JsonNode input, String region) {
+    /** The digests of {@code repository} a scan was started for, in order. */
+    synchronized List<String> starts(String repository) {
+        return started.stream().filter(key -> key.startsWith(repository + "@"))
+                .map(key -> key.substring(repository.length() + 1)).toList();
+    }
+
+    /**
+     * StartImageScan: a basic scan of one image, at most once a day (a scan on push counts); an index is no
+     * image, and with enhanced scanning (Amazon Inspector scans continuously) ECR refuses a manual scan.
+     */
+    ObjectNode start(JsonNode input, String region) {
         String repository = Json.requiredText(input, "repositoryName");
         String digest = images.digestOf(input);
         Outcome outcome = outcomes.get(repository);
-        if (outcome == null) {
+        if (outcome != null && outcome.enhanced()) {
+            throw new AwsError("ValidationException", "This operation is not supported for the registry's scan type "
+                    + "ENHANCED: Amazon Inspector scans its images.");
+        }
+        if (registry.manifest(repository, digest).map(m -> m.mediaType().equals(Manifest.OCI_INDEX)
+                || m.mediaType().equals(Manifest.DOCKER_LIST)).orElse(false)) {
+            throw new AwsError("UnsupportedImageTypeException", "The image with digest '" + digest + "' in the "
+                    + "repository with name '" + repository + "' is a manifest list or image index, which is not scanned.");
+        }
+        synchronized (this) {
+            // the test bed lives less than a day: every second start of an image is over the daily quota
+            if (hasScan(repository, digest, outcome)) {
+                throw new AwsError("LimitExceededException", "The scan quota per image has been exceeded. Wait and try again.");
+            }
+            started.add(repository + "@" + digest);
+        }
+        ObjectNode output = Json.object();
+        output.put("registryId", repositories.accountId()).put("repositoryName", repository);
+        output.putObject("imageId").put("imageDigest", digest);
+        output.putObject("imageScanStatus").put("status", "IN_PROGRESS").put("description", "The scan is in progress.");
+        return output;
+    }
+
+    private synchronized boolean hasScan(String repository, String digest, Outcome outcome) {
+        return started.contains(repository + "@" + digest) || outcome != null
+                && (outcome.enhanced() || repositories.find(repository).map(Repository::scanOnPush).orElse(false));
+    }
+
+    ObjectNode describe(JsonNode input, String region) {
+        String repository = Json.requiredText(input, "repositoryName");
+        String digest = images.digestOf(input);
+        Outcome set = outcomes.get(repository);
+        if (!hasScan(repository, digest, set)) {
             throw new AwsError("ScanNotFoundException", "Image scan does not exist for the image with '{imageDigest:'"
                     + digest + "', imageTag:'null'}' in the repository with name '" + repository + "'");
         }
+        Outcome outcome = set == null ? Outcome.CLEAN : set;
         int call = calls.computeIfAbsent(repository + "@" + digest, key -> new AtomicInteger()).incrementAndGet();
         ObjectNode output = Json.object();
         output.put("repositoryName", repository);

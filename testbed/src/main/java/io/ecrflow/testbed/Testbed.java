@@ -253,13 +253,17 @@ public final class Testbed implements AutoCloseable {
 
     /**
      * From now on the scan of every image in {@code repository} (this account) is in progress for
-     * {@code callsInProgress} DescribeImageScanFindings calls, then complete with these findings.
+     * {@code callsInProgress} DescribeImageScanFindings calls, then complete with these findings. An image
+     * has a scan when the repository scans on push or once StartImageScan started one.
      */
     public void scanFindings(String repository, int callsInProgress, List<ScanFinding> findings) {
-        main().scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", false));
+        main().scanFindings(repository, callsInProgress, findings);
     }
 
-    /** As {@link #scanFindings}, answered as enhanced scanning (Amazon Inspector) answers: with fixed-in versions. */
+    /**
+     * As {@link #scanFindings}, answered as enhanced scanning (Amazon Inspector) answers: with fixed-in versions,
+     * every image scanned without a start, and StartImageScan refused.
+     */
     public void enhancedScanFindings(String repository, int callsInProgress, List<ScanFinding> findings) {
         main().scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", true));
     }
@@ -272,6 +276,11 @@ public final class Testbed implements AutoCloseable {
     /** From now on the scan of every image in {@code repository} ends in {@code status}: FAILED or UNSUPPORTED_IMAGE. */
     public void scanEndsIn(String repository, String status) {
         main().scans().set(repository, new ImageScans.Outcome(List.of(), 0, status, false));
+    }
+
+    /** The digests in {@code repository} (this account) StartImageScan started a scan of, in order. */
+    public List<String> scanStarts(String repository) {
+        return main().scanStarts(repository);
     }
 
     public List<DeniedRequest> deniedRegistryRequests() {

@@ -59,6 +59,16 @@ public final class TestbedAccount {
         return account.registry().manifest(repository, tag).flatMap(Manifest::configDigest);
     }
 
+    /** As {@link Testbed#scanFindings}, for a repository of this account. */
+    public void scanFindings(String repository, int callsInProgress, List<ScanFinding> findings) {
+        scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", false));
+    }
+
+    /** The digests in {@code repository} StartImageScan started a scan of, in order. */
+    public List<String> scanStarts(String repository) {
+        return scans().starts(repository);
+    }
+
     ImageScans scans() {
         return account.ecr().scans();
     }

@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * client certificate, as a remote engine set up by the docker documentation does. The certificates come
  * from a certificate authority made for the test.
  */
-class TlsEngineTest {
+class TlsEngineIT {
     @TempDir
     Path certs;
 

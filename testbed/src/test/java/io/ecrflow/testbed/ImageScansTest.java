@@ -1,0 +1,172 @@
+package io.ecrflow.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
+import software.amazon.awssdk.services.ecr.model.LimitExceededException;
+import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ScanStatus;
+import software.amazon.awssdk.services.ecr.model.UnsupportedImageTypeException;
+import software.amazon.awssdk.services.ecr.model.ValidationException;
+
+/** StartImageScan and DescribeImageScanFindings as ECR answers them, driven by the real AWS SDK. */
+class ImageScansTest {
+    private static final List<ScanFinding> FINDINGS = List.of(
+            new ScanFinding("CVE-2024-0001", "CRITICAL", "openssl", "3.0.11-1", "3.0.13-1"));
+    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+    private static Testbed testbed;
+    private static EcrClient ecr;
+    private static final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
+
+    @BeforeAll
+    static void start() {
+        testbed = Testbed.start(AwsClients.config());
+        ecr = AwsClients.ecr(testbed);
+    }
+
+    @AfterAll
+    static void stop() {
+        ecr.close();
+        testbed.close();
+    }
+
+    @Test
+    void anImageWithoutScanOnPushHasNoScanUntilStartedThenItsScanRunsAndCompletesOncePerDay() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/basic"));
+        String digest = pushImage("scans/basic", "basic");
+        testbed.scanFindings("scans/basic", 1, FINDINGS);
+
+        assertThatThrownBy(() -> findings("scans/basic", digest)).isInstanceOf(ScanNotFoundException.class);
+        var started = ecr.startImageScan(r -> r.repositoryName("scans/basic").imageId(i -> i.imageDigest(digest)));
+
+        assertThat(started.imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
+        assertThat(started.imageId().imageDigest()).isEqualTo(digest);
+        assertThat(findings("scans/basic", digest).imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
+        DescribeImageScanFindingsResponse done = findings("scans/basic", digest);
+        assertThat(done.imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
+        assertThat(done.imageScanFindings().findings()).singleElement()
+                .satisfies(finding -> assertThat(finding.name()).isEqualTo("CVE-2024-0001"));
+        assertThat(testbed.scanStarts("scans/basic")).containsExactly(digest);
+        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/basic").imageId(i -> i.imageDigest(digest))))
+                .isInstanceOf(LimitExceededException.class);
+    }
+
+    @Test
+    void aScanStartedWhereNoTestGaveAnOutcomeFindsNothing() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/clean"));
+        String digest = pushImage("scans/clean", "clean");
+
+        ecr.startImageScan(r -> r.repositoryName("scans/clean").imageId(i -> i.imageDigest(digest)));
+
+        assertThat(findings("scans/clean", digest).imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
+        DescribeImageScanFindingsResponse done = findings("scans/clean", digest);
+        assertThat(done.imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
+        assertThat(done.imageScanFindings().findings()).isEmpty();
+    }
+
+    @Test
+    void aRepositoryThatScansOnPushHasTheScanAndCountsItAsTodaysStart() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/on-push").imageScanningConfiguration(s -> s.scanOnPush(true)));
+        String digest = pushImage("scans/on-push", "on-push");
+        testbed.scanFindings("scans/on-push", 0, FINDINGS);
+
+        assertThat(findings("scans/on-push", digest).imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
+        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/on-push").imageId(i -> i.imageDigest(digest))))
+                .isInstanceOf(LimitExceededException.class);
+        assertThat(testbed.scanStarts("scans/on-push")).isEmpty();
+    }
+
+    @Test
+    void enhancedScanningScansWithoutAStartAndRefusesOne() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/enhanced"));
+        String digest = pushImage("scans/enhanced", "enhanced");
+        testbed.enhancedScanFindings("scans/enhanced", 0, FINDINGS);
+
+        assertThat(findings("scans/enhanced", digest).imageScanStatus().statusAsString()).isEqualTo("ACTIVE");
+        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/enhanced").imageId(i -> i.imageDigest(digest))))
+                .isInstanceOf(ValidationException.class);
+    }
+
+    @Test
+    void anIndexIsNoImageToScan() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/index"));
+        String image = pushImage("scans/index", "index");
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
+                + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + manifest("index").length()
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+        String indexDigest = ecr.putImage(r -> r.repositoryName("scans/index").imageTag("multi").imageManifest(index))
+                .image().imageId().imageDigest();
+
+        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/index").imageId(i -> i.imageDigest(indexDigest))))
+                .isInstanceOf(UnsupportedImageTypeException.class);
+        assertThat(testbed.scanStarts("scans/index")).isEmpty();
+    }
+
+    private static DescribeImageScanFindingsResponse findings(String repository, String digest) {
+        return ecr.describeImageScanFindings(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest)));
+    }
+
+    /** An image of one small layer, its blobs uploaded through the registry front and its manifest put with PutImage. */
+    private static String pushImage(String repository, String marker) throws Exception {
+        upload(repository, config(marker));
+        upload(repository, marker.getBytes(StandardCharsets.UTF_8));
+        return ecr.putImage(r -> r.repositoryName(repository).imageTag(marker).imageManifest(manifest(marker)))
+                .image().imageId().imageDigest();
+    }
+
+    private static byte[] config(String marker) {
+        return ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"marker\":\"" + marker + "\"}},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + digest(marker.getBytes(StandardCharsets.UTF_8))
+                + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String manifest(String marker) {
+        byte[] config = config(marker);
+        byte[] layer = marker.getBytes(StandardCharsets.UTF_8);
+        return "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + digest(config) + "\",\"size\":" + config.length
+                + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + digest(layer)
+                + "\",\"size\":" + layer.length + "}]}";
+    }
+
+    private static void upload(String repository, byte[] blob) throws Exception {
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("AWS:" + password()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("https://" + testbed.registryHost()
+                + "/v2/" + repository + "/blobs/uploads/")).header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> finished = http.send(HttpRequest.newBuilder(URI.create(location
+                + (location.contains("?") ? "&" : "?") + "digest=" + digest(blob))).header("Authorization", auth)
+                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(finished.statusCode()).as(finished.body()).isEqualTo(201);
+    }
+
+    private static String password() {
+        String token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
+        return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring("AWS:".length());
+    }
+
+    private static String digest(byte[] content) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
