@@ -11,6 +11,8 @@ import io.ecrflow.registry.HttpRegistryClient;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.TagPlan;
+import io.ecrflow.tagging.TagSanitizer;
+import io.ecrflow.tagging.TagTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** {@code promote}: give an image already in ECR more tags, in its repository or another account or region, without rebuilding. */
@@ -34,7 +37,7 @@ public final class PromoteCommand extends RunnerCommand {
     @Option(names = "--source-repository", paramLabel = "NAME", description = "Repository of the image to promote, e.g. team/web.")
     String sourceRepository;
 
-    @Option(names = "--source-tag", paramLabel = "TAG", description = "Tag of the image to promote (or give sourceDigest).")
+    @Option(names = "--source-tag", paramLabel = "TAG", description = "Tag of the image to promote, a tag template as in build-push (e.g. $(Build.SourceVersion:8)), or give sourceDigest.")
     String sourceTag;
 
     @Option(names = "--source-digest", paramLabel = "DIGEST", description = "Digest of the image to promote, sha256:… (or give sourceTag).")
@@ -80,7 +83,7 @@ public final class PromoteCommand extends RunnerCommand {
             throw new UserError("promote works with private ECR registries only; remove 'public'.", "public");
         }
         RepositoryName from = RepositoryName.fromInput(Inputs.required(sourceRepository, "sourceRepository"), "sourceRepository");
-        PromoteOptions.Source source = source(from);
+        PromoteOptions.Source source = source(from, run.pipeline()::variable);
         RepositoryName to = Inputs.text(repository).map(name -> RepositoryName.fromInput(name, "repository")).orElse(from);
         AwsTarget target = aws.target();
         AwsTarget sourceTarget = new AwsTarget(Inputs.text(sourceRegion).map(PromoteCommand::region).or(target::region),
@@ -98,8 +101,8 @@ public final class PromoteCommand extends RunnerCommand {
                 plan.inPublishOrder(), plan.moving(), scanGate.settings());
     }
 
-    private PromoteOptions.Source source(RepositoryName from) {
-        Optional<String> tag = Inputs.text(sourceTag);
+    private PromoteOptions.Source source(RepositoryName from, Function<String, Optional<String>> variables) {
+        Optional<String> tag = Inputs.text(sourceTag).map(template -> expanded(template, variables));
         Optional<String> digest = Inputs.text(sourceDigest);
         if (tag.isPresent() == digest.isPresent()) {
             throw new UserError("Give exactly one of sourceTag and sourceDigest: the image to promote"
@@ -117,6 +120,20 @@ public final class PromoteCommand extends RunnerCommand {
             }
         });
         return new PromoteOptions.Source(from, tag.map(Tag::of), parsed);
+    }
+
+    /**
+     * The source tag as build-push wrote it from the same template: {@code $(Build.SourceVersion:8)} or
+     * {@code $(buildNumber)} expanded and made a tag the same way, so a release stage names the image as the build
+     * stage's {@code tags} did.
+     */
+    private static String expanded(String template, Function<String, Optional<String>> variables) {
+        try {
+            TagTemplate parsed = TagTemplate.parse(template);
+            return TagSanitizer.sanitize(parsed.expand(variables), parsed).value();
+        } catch (UserError e) {
+            throw new UserError(e.getMessage(), "sourceTag", e);
+        }
     }
 
     private static String account(String value) {

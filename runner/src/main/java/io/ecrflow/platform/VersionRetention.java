@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * left alone. ECR patterns have only {@code *}, so {@code <prefix>-*.*.*} also matches tags such as
  * {@code <prefix>-other-1.0.0}; {@link #refuseForeignTags} stops a run before such tags would count as versions.
  * <p>
- * A repository has one policy, and several prefixes may share it (seed 004 keeps net6 and net7 images in one
+ * A repository has one policy, and several prefixes may share it (a team may keep net6 and net7 images in one
  * repository): the rules ecrflow wrote for other prefixes are kept, each protected tag names the prefixes it is
  * kept for, and the rules are ordered by tag and pattern, so every prefix's run writes the same policy.
  *

@@ -67,12 +67,15 @@ class PromoteIT extends TestBedTest {
     }
 
     @Test
-    void withinARepositoryEachTagIsOneManifestPutAndNothingElseIsWritten() throws Exception {
+    void withinARepositoryEachTagIsOneManifestPutAndNothingElseIsWrittenTheSourceNamedByATagTemplate() throws Exception {
         String repository = unique("team/promote-same");
         String digest = pushSample(repository, "1a2b3c4d");
         int mark = testbed.registryRequests().size();
 
-        RunResult result = promote("--source-repository", repository, "--source-tag", "1a2b3c4d", "--tags", "prod,stable");
+        // the release stage names the image by the template build-push tagged the commit with
+        RunResult result = runner("promote", "--source-repository", repository, "--source-tag", "$(Build.SourceVersion:8)",
+                "--tags", "prod,stable").env(TestBedFixture.awsEnvironment()).env("TF_BUILD", "True")
+                .env("BUILD_SOURCEVERSION", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d").in(work).run();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.outputs()).containsEntry("digest", digest).containsEntry("tags", "prod,stable")

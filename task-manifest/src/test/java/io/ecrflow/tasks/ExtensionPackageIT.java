@@ -28,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExtensionPackageIT {
     private static final long MARKETPLACE_LIMIT_BYTES = 50L * 1024 * 1024;
     private static final int PATCH = 417;
+    /** A company publishing under its own Marketplace publisher id (docs/tasks/install.md). */
+    private static final String PUBLISHER = "contoso-platform";
     @TempDir
     static Path dist;
     private static Path vsix;
@@ -36,7 +38,8 @@ class ExtensionPackageIT {
     @BeforeAll
     static void packageTheExtension() throws Exception {
         Process process = new ProcessBuilder("bash", Repo.root().resolve("scripts/package.sh").toString(),
-                "--jar", Repo.runnerJar().toString(), "--out", dist.toString(), "--patch", Integer.toString(PATCH))
+                "--jar", Repo.runnerJar().toString(), "--out", dist.toString(), "--patch", Integer.toString(PATCH),
+                "--publisher", PUBLISHER)
                 .directory(Repo.root().toFile()).redirectErrorStream(true).start();
         packagingLog = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("packaging finishes in 5 minutes").isTrue();
@@ -49,10 +52,10 @@ class ExtensionPackageIT {
     }
 
     @Test
-    void tfxNamesThePackageAfterPublisherExtensionAndTheStampedVersion() {
+    void tfxNamesThePackageAfterTheGivenPublisherTheExtensionAndTheStampedVersion() {
         JsonNode manifest = ExtensionManifest.read().json();
         String[] version = manifest.path("version").asText().split("\\.");
-        assertThat(vsix.getFileName().toString()).isEqualTo(manifest.path("publisher").asText() + "." + manifest.path("id").asText()
+        assertThat(vsix.getFileName().toString()).isEqualTo(PUBLISHER + "." + manifest.path("id").asText()
                 + "-" + version[0] + "." + version[1] + "." + PATCH + ".vsix");
         assertThat(packagingLog).contains("Completed operation: create extension");
     }
@@ -103,7 +106,7 @@ class ExtensionPackageIT {
                     .containsOnlyOnce(ExtensionManifest.ENDPOINT_CONTRIBUTION);
             assertThat(taskFolders).containsExactlyInAnyOrder("task-manifest/EcrBuildPushV1", "task-manifest/EcrLoginV1",
                     "task-manifest/EcrPlatformImageV1", "task-manifest/EcrPromoteV1");
-            assertThat(text(zip, "extension.vsixmanifest")).contains("Id=\"ecrflow\"").contains("Publisher=\"ecrflow\"");
+            assertThat(text(zip, "extension.vsixmanifest")).contains("Id=\"ecrflow\"").contains("Publisher=\"" + PUBLISHER + "\"");
         }
     }
 
