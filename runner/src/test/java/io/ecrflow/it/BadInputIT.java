@@ -64,6 +64,8 @@ class BadInputIT {
         cases.add(push("no repository", List.of("--repository", " "), "Input 'repository' is required", "repository"));
         cases.add(push("repository with spaces", List.of("--repository", "team web"), "team web", "repository"));
         cases.add(push("repository starting with a dash", List.of("--repository", "-web"), "-web", "repository"));
+        cases.add(push("repository as a full image URI", List.of("--repository",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/" + REPOSITORY), "names the registry too", "repository"));
         cases.add(push("missing context", List.of("--context", "nowhere"), "nowhere", "context"));
         cases.add(push("missing Dockerfile", List.of("--dockerfile", "src/Nope.Dockerfile"), "Nope.Dockerfile", "dockerfile"));
         cases.add(push("tags of only separators", List.of("--tags", " , , "), "holds only commas", "tags"));
@@ -195,6 +197,8 @@ class BadInputIT {
         assertThat(writes).as("registry writes").isEmpty();
         assertThat(testbed.tagsOf(REPOSITORY)).isEmpty();
         assertThat(testbed.tagsOf("platform/runtime")).isEmpty();
+        assertThat(testbed.repositories()).as("no repository named after a registry host")
+                .noneMatch(repository -> repository.name().contains("amazonaws.com"));
     }
 
     private static BadInput push(String name, List<String> wrong, String says, String input) {
