@@ -1,5 +1,7 @@
 package io.ecrflow.tagging;
 
+import io.ecrflow.UserError;
+import io.ecrflow.pipeline.RunValues;
 import io.ecrflow.registry.Tag;
 
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ public record TagPlan(List<Tag> tags, List<String> notes, Set<Tag> moving) {
     private static final Set<String> BRANCH_VARIABLES = Set.of("branch", "Build.SourceBranchName", "Build.SourceBranch",
             "System.PullRequest.SourceBranch", "System.PullRequest.TargetBranch", "GITHUB_REF_NAME", "GITHUB_HEAD_REF",
             "CIRCLE_BRANCH", "CODEBUILD_WEBHOOK_HEAD_REF");
+    /** Variables whose tag moves to the next run it fits: a release line's newest, a pull request's last push, latest. */
+    private static final Set<String> MOVING_VARIABLES = Set.of(RunValues.SEMVER_MINOR, RunValues.SEMVER_MAJOR,
+            RunValues.PULL_REQUEST, RunValues.LATEST);
 
     public TagPlan {
         tags = List.copyOf(tags);
@@ -54,11 +59,37 @@ public record TagPlan(List<Tag> tags, List<String> notes, Set<Tag> moving) {
 
     private static TagPlan fromExplicit(List<String> templates, Function<String, Optional<String>> variables) {
         Builder plan = new Builder(variables);
+        List<String> leftOut = new ArrayList<>();
         for (String text : templates) {
             TagTemplate template = TagTemplate.parse(text);
+            Optional<String> notThisRun = template.variables().stream().filter(RunValues.CONDITIONAL::contains)
+                    .filter(name -> variables.apply(name).filter(v -> !v.isEmpty()).isEmpty()).findFirst();
+            if (notThisRun.isPresent()) {
+                String note = "Tag template '" + text + "' is left out: " + whyNot(notThisRun.get()) + ".";
+                leftOut.add(note);
+                plan.notes.add(note);
+                continue;
+            }
             plan.add(template, template.expand(variables));
         }
+        if (plan.tags.isEmpty()) {
+            throw new UserError("No tag fits this run. " + String.join(" ", leftOut)
+                    + " Add a tag every run gets, e.g. $(commit:8).", TagTemplate.INPUT);
+        }
         return plan.build();
+    }
+
+    /** Why a release, pull-request or default-branch tag is not this run's. */
+    private static String whyNot(String conditional) {
+        return switch (conditional) {
+            case RunValues.SEMVER -> "this run does not build a release's git tag (vX.Y.Z)";
+            case RunValues.SEMVER_MINOR, RunValues.SEMVER_MAJOR ->
+                    "this run does not build a release's git tag (vX.Y.Z), or builds a pre-release or a 0.x release, "
+                            + "which moves no minor or major tag";
+            case RunValues.PULL_REQUEST -> "this run does not build a pull request";
+            default -> "this run does not build the default branch (gitTag, pullRequest or another branch; "
+                    + RunValues.fallbackVariable(RunValues.DEFAULT_BRANCH) + " names the default branch where the CI does not)";
+        };
     }
 
     private static TagPlan fromDefaults(Function<String, Optional<String>> variables) {
@@ -114,7 +145,8 @@ public record TagPlan(List<Tag> tags, List<String> notes, Set<Tag> moving) {
          */
         private boolean moves(TagTemplate template, String expanded) {
             return expanded.equals(FALLBACK.value())
-                    || template.variables().stream().anyMatch(BRANCH_VARIABLES::contains)
+                    || template.variables().stream().anyMatch(name -> BRANCH_VARIABLES.contains(name)
+                    || MOVING_VARIABLES.contains(name))
                     || BRANCH_VARIABLES.stream().map(variables).flatMap(Optional::stream)
                     .anyMatch(branch -> branch.equals(expanded) || branch.endsWith("/" + expanded));
         }

@@ -85,6 +85,34 @@ class CiEnvironmentsIT extends TestBedTest {
     }
 
     @Test
+    void oneListOfReleaseTagRulesTagsAReleaseAPullRequestAndTheDefaultBranchEachAsItShould() throws Exception {
+        SampleApp.create(work, "release");
+        String repository = "release-" + UUID.randomUUID().toString().substring(0, 8);
+        String rules = "$(semver),$(semver.minor),$(semver.major),pr-$(pullRequest),$(latest),$(commit:8)";
+        String shortCommit = COMMIT.substring(0, 8);
+
+        RunResult release = runner("build-push", "--repository", repository, "--context", "src", "--tags", rules)
+                .env(TestBedFixture.awsEnvironment()).env(Map.of("GITHUB_ACTIONS", "true", "GITHUB_SHA", COMMIT,
+                        "GITHUB_REF", "refs/tags/v1.4.2", "GITHUB_REF_NAME", "v1.4.2")).in(work).run();
+        assertThat(release.exitCode()).as(release.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder("1.4.2", "1.4", "1", shortCommit);
+        assertThat(release.stdout()).contains("Tag template 'pr-$(pullRequest)' is left out: this run does not build a pull request.");
+
+        RunResult pull = runner("build-push", "--repository", repository, "--context", "src", "--tags", rules)
+                .env(TestBedFixture.awsEnvironment()).env(Map.of("GITHUB_ACTIONS", "true", "GITHUB_SHA", COMMIT,
+                        "GITHUB_REF", "refs/pull/42/merge", "GITHUB_REF_NAME", "42/merge")).in(work).run();
+        assertThat(pull.exitCode()).as(pull.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder("1.4.2", "1.4", "1", shortCommit, "pr-42");
+
+        RunResult main = runner("build-push", "--repository", repository, "--context", "src", "--tags", rules)
+                .env(TestBedFixture.awsEnvironment()).env(Map.of("GITHUB_ACTIONS", "true", "GITHUB_SHA", COMMIT,
+                        "GITHUB_REF", "refs/heads/main", "GITHUB_REF_NAME", "main")).in(work).run();
+        assertThat(main.exitCode()).as(main.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactlyInAnyOrder("1.4.2", "1.4", "1", shortCommit, "pr-42", "latest");
+        DockerCli.removeLocal(List.of(testbed.registryHost() + "/" + repository + ":" + shortCommit));
+    }
+
+    @Test
     void onCircleCiTheNextRunStepGetsDockerConfigAndTheOutputsFromBashEnv() throws Exception {
         SampleApp.create(work, "circleci");
         String repository = "circle-" + UUID.randomUUID().toString().substring(0, 8);
