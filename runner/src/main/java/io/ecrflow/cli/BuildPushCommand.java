@@ -13,6 +13,7 @@ import io.ecrflow.docker.BuildTimeout;
 import io.ecrflow.docker.BuilderChoice;
 import io.ecrflow.docker.DockerJavaEngine;
 import io.ecrflow.docker.ImageBuilder;
+import io.ecrflow.docker.TargetPlatform;
 import io.ecrflow.publish.Published;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
@@ -75,6 +76,12 @@ public final class BuildPushCommand extends RunnerCommand {
 
     @Option(names = "--labels", paramLabel = "K=V", description = "Extra image labels, comma- or newline-separated.")
     List<String> labels;
+
+    @Option(names = "--arguments", paramLabel = "DOCKER BUILD OPTIONS",
+            description = "Docker@2's arguments: docker build options on one line, read as the inputs they stand for "
+                    + "(--build-arg, --label, --target, --platform, --no-cache, --pull, --file); any other is an error "
+                    + "naming the input to use.")
+    String arguments;
 
     @Option(names = "--oci-labels", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Add org.opencontainers.image.* labels from the pipeline (revision, source, created, version). Default: true.")
@@ -147,18 +154,35 @@ public final class BuildPushCommand extends RunnerCommand {
     }
 
     private ImageSource.Dockerfile dockerfileBuild(RunContext run, RepositoryName name, TagPlan plan) {
-        BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
-                "context", "dockerfile");
+        DockerArguments extra = DockerArguments.parse(Inputs.text(arguments));
+        BuildFiles files = BuildFiles.find(Inputs.text(context), either("dockerfile", Inputs.text(dockerfile), extra.dockerfile()),
+                run.workingDirectory(), "context", "dockerfile");
         Map<String, String> imageLabels = new LinkedHashMap<>();
         if (Inputs.bool(ociLabels, true, "ociLabels")) {
             imageLabels.putAll(OciLabels.from(run.pipeline()::variable, Clock.systemUTC()));
         }
         imageLabels.putAll(KeyValues.parse(Inputs.list(labels), "labels"));
+        imageLabels.putAll(KeyValues.parse(extra.labels(), DockerArguments.INPUT));
+        Map<String, String> buildArgs = new LinkedHashMap<>(build.buildArgs());
+        extra.buildArgs().forEach((key, value) -> either("buildArgs " + key, Optional.ofNullable(buildArgs.get(key)),
+                Optional.of(value)).ifPresent(agreed -> buildArgs.put(key, agreed)));
+        Optional<String> platform = either("platform", build.platform(),
+                extra.platform().map(text -> TargetPlatform.parse(text, DockerArguments.INPUT).toString()));
         CacheRef cache = build.cacheRef(name);
         build.checkRegistryCache(cache, name, plan.tags(), "tags");
-        return new ImageSource.Dockerfile(files.context(), files.dockerfile(), build.buildArgs(), Inputs.text(target),
-                imageLabels, build.platform(), build.noCache(), Inputs.bool(pull, false, "pull"), build.builder(),
+        return new ImageSource.Dockerfile(files.context(), files.dockerfile(), buildArgs,
+                either("target", Inputs.text(target), extra.target()), imageLabels, platform,
+                build.noCache() || extra.noCache(), Inputs.bool(pull, false, "pull") || extra.pull(), build.builder(),
                 build.registryCache(), cache, buildSecrets(run), sshForwards());
+    }
+
+    /** A setting given both as an input and in Docker@2's arguments must say the same thing once. */
+    private static Optional<String> either(String input, Optional<String> given, Optional<String> inArguments) {
+        if (given.isPresent() && inArguments.isPresent() && !given.get().equals(inArguments.get())) {
+            throw new UserError("Input '" + input + "' says '" + given.get() + "' and input 'arguments' says '"
+                    + inArguments.get() + "': give it once.", DockerArguments.INPUT);
+        }
+        return given.or(() -> inArguments);
     }
 
     /**
@@ -178,6 +202,7 @@ public final class BuildPushCommand extends RunnerCommand {
         Inputs.text(dockerfile).ifPresent(v -> given.add("dockerfile"));
         Inputs.text(context).ifPresent(v -> given.add("context"));
         Inputs.text(target).ifPresent(v -> given.add("target"));
+        Inputs.text(arguments).ifPresent(v -> given.add(DockerArguments.INPUT));
         if (!Inputs.list(labels).isEmpty()) {
             given.add("labels");
         }

@@ -20,9 +20,16 @@ public final class KeyValues {
      */
     public static Map<String, String> parse(List<String> items, String inputName) {
         Map<String, String> pairs = new LinkedHashMap<>();
+        String previousKey = null;
         for (String item : items) {
             int equals = item.indexOf('=');
             String key = equals < 0 ? "" : item.substring(0, equals).trim();
+            if (key.isEmpty() && equals < 0 && previousKey != null) {
+                // most likely the rest of the previous value, cut at a comma: a value may be a credential, never shown
+                throw new UserError("Input " + inputName + " has an item without '=' after " + previousKey + "=...: a value "
+                        + "cannot hold a comma (items are separated by commas and new lines), or the item lacks its =value. "
+                        + "Write each item as KEY=value.", inputName);
+            }
             if (key.isEmpty()) {
                 // Only the part before '=' is shown: a value may be a credential.
                 String shown = equals < 0 ? item : "=...";
@@ -31,6 +38,7 @@ public final class KeyValues {
                         inputName);
             }
             pairs.put(key, item.substring(equals + 1));
+            previousKey = key;
         }
         return Collections.unmodifiableMap(pairs);
     }

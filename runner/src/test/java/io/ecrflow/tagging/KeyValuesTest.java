@@ -34,10 +34,20 @@ class KeyValuesTest {
 
     @Test
     void namesTheInputAndTheItemWithoutEquals() {
-        assertThatThrownBy(() -> KeyValues.parse(List.of("A=1", "VERSION"), "buildArgs"))
+        assertThatThrownBy(() -> KeyValues.parse(List.of("VERSION", "A=1"), "buildArgs"))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("Input buildArgs has 'VERSION', which is not KEY=value")
                 .satisfies(e -> assertThat(((UserError) e).input()).contains("buildArgs"));
+    }
+
+    @Test
+    void anItemWithoutEqualsAfterAValueIsTheValueCutAtACommaAndIsNeverShown() {
+        // buildArgs: TOKEN=hunter2,rest — split at the comma
+        assertThatThrownBy(() -> KeyValues.parse(List.of("TOKEN=hunter2", "rest"), "buildArgs"))
+                .isInstanceOf(UserError.class)
+                .hasMessage("Input buildArgs has an item without '=' after TOKEN=...: a value cannot hold a comma (items "
+                        + "are separated by commas and new lines), or the item lacks its =value. Write each item as KEY=value.")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("rest");
     }
 
     @Test

@@ -67,11 +67,11 @@ final class AgentStep {
         return new AgentStep(TaskManifest.named(taskName), "postjobexecution", sources);
     }
 
+    /** An input as a pipeline's YAML gives it: by its name or an alias, which the agent maps to the input's name. */
     AgentStep input(String name, String value) {
-        if (task.input(name).isEmpty()) {
-            throw new IllegalArgumentException(task + " has no input " + name);
-        }
-        inputs.put(name, value);
+        TaskInput input = task.inputNamedInYaml(name)
+                .orElseThrow(() -> new IllegalArgumentException(task + " has no input " + name));
+        inputs.put(input.name(), value);
         return this;
     }
 

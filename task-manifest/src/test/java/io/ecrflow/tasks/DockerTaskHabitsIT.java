@@ -72,6 +72,44 @@ class DockerTaskHabitsIT {
         assertThat(step.stdout()).contains("from the Docker Engine (removeLocalImage)");
     }
 
+    @Test
+    void docker2sInputNamesAndArgumentsCarryOver() throws Exception {
+        SampleApp.create(sources, "docker2-inputs");
+        String repository = unique("team/docker2-inputs");
+
+        // the inputs as a Docker@2 step has them: Dockerfile, buildContext, arguments
+        StepResult step = push(repository).input("Dockerfile", "src/Dockerfile").input("buildContext", "src")
+                .input("arguments", "--build-arg GREETING=hello --label team=web --no-cache --pull").run();
+
+        assertThat(step.exitCode()).as(step.toString()).isZero();
+        assertThat(testbed.tagsOf(repository)).containsExactly("91");
+        String labels = inspect(step.outputs().get("imageUri"), "{{json .Config.Labels}}");
+        assertThat(labels).contains("\"team\":\"web\"");
+    }
+
+    @Test
+    void anArgumentEcrflowHasAnInputForIsRefusedNamingTheInput() throws Exception {
+        SampleApp.create(sources, "docker2-refused");
+        String repository = unique("team/docker2-refused");
+
+        StepResult step = push(repository).input("dockerfile", "src/Dockerfile").input("arguments", "-t web:1 --quiet").run();
+
+        assertThat(step.exitCode()).isNotZero();
+        assertThat(step.errors()).singleElement().asString()
+                .contains("-t (give the tags in 'tags'; the repository in 'repository')")
+                .contains("--quiet (ecrflow shows the build's log in a group of its own)");
+        assertThat(testbed.repository(repository)).as("nothing was built or pushed").isEmpty();
+    }
+
+    /** What {@code docker image inspect --format} says of an image the agent's engine has. */
+    private static String inspect(String image, String format) throws Exception {
+        Process inspect = new ProcessBuilder("docker", "image", "inspect", "--format", format, image)
+                .redirectErrorStream(true).start();
+        String out = new String(inspect.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(inspect.waitFor()).as(out).isZero();
+        return out;
+    }
+
     /** Whether the agent's Docker Engine has an image of this name (docker image inspect, as a user would ask). */
     private static boolean engineKnows(String image) throws Exception {
         Process inspect = new ProcessBuilder("docker", "image", "inspect", image).redirectErrorStream(true)

@@ -58,13 +58,29 @@ record TaskManifest(Path folder, JsonNode json) {
             input.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
             inputs.add(new TaskInput(input.path("name").asText(), input.path("type").asText(), input.path("label").asText(),
                     input.path("defaultValue").asText(""), input.path("required").asBoolean(false),
-                    text(input, "groupName"), text(input, "visibleRule"), options, input.path("helpMarkDown").asText("")));
+                    text(input, "groupName"), text(input, "visibleRule"), options, input.path("helpMarkDown").asText(""),
+                    aliases(input)));
         }
         return inputs;
     }
 
     Optional<TaskInput> input(String name) {
         return inputs().stream().filter(input -> input.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The input a pipeline's YAML names, as the agent finds it: by its name or one of its {@code aliases}, in any case
+     * (Docker@2's {@code buildContext} is EcrBuildPush's {@code context}).
+     */
+    Optional<TaskInput> inputNamedInYaml(String name) {
+        return inputs().stream().filter(input -> input.name().equalsIgnoreCase(name)
+                || input.aliases().stream().anyMatch(name::equalsIgnoreCase)).findFirst();
+    }
+
+    private static List<String> aliases(JsonNode input) {
+        List<String> aliases = new ArrayList<>();
+        input.path("aliases").forEach(alias -> aliases.add(alias.asText()));
+        return aliases;
     }
 
     List<String> groupNames() {
