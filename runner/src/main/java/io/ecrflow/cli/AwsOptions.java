@@ -39,7 +39,8 @@ public final class AwsOptions {
     String endpoint;
 
     @Option(names = "--public", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Use ECR Public (public.ecr.aws, API in us-east-1) instead of a private registry. Default: false.")
+            description = "Use ECR Public (public.ecr.aws, API in us-east-1) instead of a private registry; "
+                    + "platform-image and promote refuse it (private registries only). Default: false.")
     String publicRegistry;
 
     @Option(names = "--registry-alias", paramLabel = "ALIAS",

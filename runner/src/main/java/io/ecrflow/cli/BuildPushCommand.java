@@ -65,7 +65,8 @@ public final class BuildPushCommand extends RunnerCommand {
 
     @Option(names = "--tags", paramLabel = "TEMPLATES",
             description = "Tag templates, comma- or newline-separated; $(Variable) and $(Variable:N) expand pipeline "
-                    + "variables. Default: $(Build.BuildId), $(Build.SourceBranchName), $(Build.SourceVersion:8).")
+                    + "variables. Default: $(buildNumber), $(branch), $(commit:8), the CI's own values (in Azure "
+                    + "Pipelines Build.BuildId, Build.SourceBranchName, Build.SourceVersion:8).")
     List<String> tags;
 
     @Mixin
