@@ -105,6 +105,40 @@ public final class BuildPush {
         return published;
     }
 
+    /**
+     * {@code --push false}, a pull request's validation: the image is built as a publishing run would build it, under
+     * every tag of the run in the engine, and nothing reaches ECR — no repository is created, no tag is written, no
+     * registry cache is exported. ECR is logged in to only to name the image and for a FROM it holds.
+     *
+     * @return the built image
+     */
+    public BuiltImage buildOnly(BuildPushOptions options) {
+        engine.ping();
+        if (!(options.source() instanceof ImageSource.Dockerfile dockerfile)) {
+            throw new IllegalArgumentException("an image built earlier is pushed or left alone, not built");
+        }
+        RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
+        List<ImageRef> refs = options.tags().stream()
+                .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
+                .toList();
+        if (dockerfile.registryCache()) {
+            pipeline.info("push is false: the registry cache is neither read nor written.");
+        }
+        ImageSource.Dockerfile noCache = new ImageSource.Dockerfile(dockerfile.context(), dockerfile.dockerfile(),
+                dockerfile.buildArgs(), dockerfile.target(), dockerfile.labels(), dockerfile.platform(), dockerfile.noCache(),
+                dockerfile.pull(), dockerfile.builder(), false, dockerfile.cacheRef(), dockerfile.secrets(), dockerfile.ssh());
+        BuiltImage image = build(noCache, builderChoice.get(), refs.get(0), login);
+        refs.stream().skip(1).forEach(ref -> engine.tag(image.imageId(), ref));
+        pipeline.info("push is false: built " + image.imageId() + " as " + refs.stream().map(ImageRef::toString)
+                .collect(Collectors.joining(", ")) + " in the Docker Engine; nothing is published (no repository created, "
+                + "no tag pushed).");
+        pipeline.setOutput("registry", login.registry());
+        pipeline.setOutput("imageUri", refs.get(0).toString());
+        pipeline.setOutput("imageUris", refs.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
+        pipeline.setOutput("tags", options.tags().stream().map(Tag::value).collect(Collectors.joining(",")));
+        return image;
+    }
+
     /** The image an earlier step left in the engine; checked before anything is asked of AWS. */
     private BuiltImage localImage(ImageSource.LocalImage local) {
         ImageInfo found = engine.inspectImage(local.name()).orElseThrow(() -> new UserError("The Docker Engine at "

@@ -106,6 +106,11 @@ public final class BuildPushCommand extends RunnerCommand {
             description = "Always pull newer base images. Default: false.")
     String pull;
 
+    @Option(names = "--push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Publish the image. false builds it (every tag in the Docker Engine) and publishes nothing, for "
+                    + "a pull request's validation: no repository created, no tag pushed. Default: true.")
+    String push;
+
     @Mixin
     CreatedRepositoryOptions newRepository;
 
@@ -133,11 +138,38 @@ public final class BuildPushCommand extends RunnerCommand {
                         throw new IllegalStateException("an image built earlier is pushed, not built");
                     };
             try (Ecr ecr = run.registry(aws.target())) {
-                Published published = new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of(),
-                        run.pipeline()::warning), engine, builder, ScanGate.of(run.pipeline(), ecr, gate)).run(options);
+                BuildPush story = new BuildPush(run.pipeline(), ecr, HttpRegistryClient.create(Set.of(),
+                        run.pipeline()::warning), engine, builder, ScanGate.of(run.pipeline(), ecr, gate));
+                if (!publishes(options, gate, run)) {
+                    story.buildOnly(options);
+                    return;
+                }
+                Published published = story.run(options);
                 tags.tag(published.refs().get(0), published.digest());
             }
         }
+    }
+
+    /**
+     * Whether the run publishes ({@code push}): a build-only run has nothing to gate, to tag the run with, or to take
+     * out of the engine, so those inputs are refused with it rather than silently doing nothing.
+     */
+    private boolean publishes(BuildPushOptions options, ScanGateSettings gate, RunContext run) {
+        if (Inputs.bool(push, true, "push")) {
+            return true;
+        }
+        if (options.source() instanceof ImageSource.LocalImage) {
+            throw new UserError("Input 'push' is false and 'image' names an image an earlier step built: with nothing to "
+                    + "build and nothing to push there is nothing to do. Remove 'image', or set push to true.", "push");
+        }
+        if (options.removeLocalImage()) {
+            throw new UserError("Input 'push' is false, so the image stays in the Docker Engine for later steps; "
+                    + "removeLocalImage would remove the only copy. Remove one of them.", "push");
+        }
+        if (gate.enabled()) {
+            run.pipeline().info("push is false: the scan gate judges published images only, so it does not run.");
+        }
+        return false;
     }
 
     BuildPushOptions options(RunContext run) {

@@ -197,6 +197,31 @@ class BuildPushIT extends TestBedTest {
     }
 
     @Test
+    void pushFalseBuildsEveryTagInTheEngineAndPublishesNothing() throws Exception {
+        SampleApp.create(work, "validate");
+        String repository = uniqueRepository("validate");
+        int requestsBefore = testbed.registryRequests().size();
+
+        RunResult result = azureStep("1100", "build-push", "--repository", repository, "--context", "src",
+                "--tags", "pr-7,$(Build.BuildId)", "--push", "false", "--registry-cache", "true", "--scan-gate", "true").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(testbed.repository(repository)).as("no repository created").isEmpty();
+        assertThat(testbed.registryRequests().subList(requestsBefore, testbed.registryRequests().size()))
+                .as("nothing written to the registry")
+                .noneMatch(request -> !request.method().equals("GET") && !request.method().equals("HEAD"));
+        String first = testbed.registryHost() + "/" + repository + ":pr-7";
+        String second = testbed.registryHost() + "/" + repository + ":1100";
+        assertThat(result.outputs()).containsEntry("imageUri", first).containsEntry("tags", "pr-7,1100")
+                .doesNotContainKey("digest");
+        assertThat(result.stdout()).contains("nothing is published (no repository created, no tag pushed)",
+                "the scan gate judges published images only", "the registry cache is neither read nor written");
+        assertThat(DockerCli.imageId(first)).as("both tags name the built image in the engine")
+                .isPresent().isEqualTo(DockerCli.imageId(second));
+        DockerCli.removeLocal(List.of(first, second));
+    }
+
+    @Test
     void theEnginesOwnBuilderProducesTheSameResult() throws Exception {
         SampleApp.create(work, "engine");
         String repository = uniqueRepository("engine");

@@ -31,6 +31,12 @@ final class DockerCli {
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
+    /** The id of the image the engine knows by this name; empty when it knows none. */
+    static java.util.Optional<String> imageId(String reference) throws IOException, InterruptedException {
+        Result inspect = run(Map.of(), "image", "inspect", "--format", "{{.Id}}", reference);
+        return inspect.exitCode() == 0 ? java.util.Optional.of(inspect.output().trim()) : java.util.Optional.empty();
+    }
+
     /** Removes every local name of the image, so that a later pull must really fetch it. */
     static void removeLocal(List<String> references) throws IOException, InterruptedException {
         for (String reference : references) {
