@@ -110,6 +110,9 @@ public final class EcrConnector {
 
     Region resolveRegion(AwsTarget target) {
         Optional<String> named = target.region()
+                // the service connection's default region: the step's own input wins
+                .or(() -> target.credentials().serviceConnection().flatMap(choice ->
+                        Environment.of(env).endpointData(choice.id(), "region")).filter(s -> !s.isBlank()))
                 .or(() -> Optional.ofNullable(env.get("AWS_REGION")).filter(s -> !s.isBlank()))
                 // the AWS CLI's variable, which the SDK for Java does not read on its own
                 .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")).filter(s -> !s.isBlank()));
@@ -121,8 +124,8 @@ public final class EcrConnector {
             target.credentials().profile().ifPresent(chain::profileName);
             return checkedRegion(chain.build().getRegion().id(), target.unlistedRegion());
         } catch (SdkClientException e) {
-            throw new UserError("No AWS region is set. Give one with --region (task input 'region') or the "
-                    + "AWS_REGION environment variable.", "region", e);
+            throw new UserError("No AWS region is set. Give one with --region (task input 'region'), as the AWS "
+                    + "service connection's default region, or with the AWS_REGION environment variable.", "region", e);
         }
     }
 

@@ -24,6 +24,20 @@ class EcrConnectorTest {
     }
 
     @Test
+    void theServiceConnectionsDefaultRegionServesAStepWithoutOneAndTheStepsOwnWins() {
+        Map<String, String> agent = Map.of("ENDPOINT_DATA_C0FFEE_REGION", "eu-central-1", "AWS_REGION", "us-east-1");
+        CredentialSettings connection = new CredentialSettings(Optional.empty(), Optional.empty(),
+                CredentialSettings.DEFAULT_COMMAND_TIMEOUT, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new ServiceConnectionChoice("awsConnection", "C0FFEE")));
+        EcrConnector connector = new EcrConnector(agent, PIPELINE);
+
+        assertThat(connector.resolveRegion(new AwsTarget(Optional.empty(), Optional.empty(), Optional.empty(), connection,
+                false, Optional.empty()))).isEqualTo(Region.EU_CENTRAL_1);
+        assertThat(connector.resolveRegion(new AwsTarget(Optional.of("eu-west-1"), Optional.empty(), Optional.empty(),
+                connection, false, Optional.empty()))).isEqualTo(Region.EU_WEST_1);
+    }
+
+    @Test
     void theAwsCliDefaultRegionVariableIsHonoured() {
         EcrConnector connector = new EcrConnector(Map.of("AWS_DEFAULT_REGION", "ap-southeast-2"), PIPELINE);
         assertThat(connector.resolveRegion(new AwsTarget(Optional.empty(), Optional.empty(), Optional.empty())))

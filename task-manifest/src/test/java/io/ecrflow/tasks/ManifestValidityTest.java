@@ -164,9 +164,9 @@ class ManifestValidityTest {
     @ParameterizedTest
     @MethodSource("tasks")
     void everyFieldOfTheServiceConnectionsDataIsATaskInputItCanFillIn(TaskManifest task) {
-        // the runner takes the connection's role fields for the task inputs of the same name left empty
+        // the runner takes the connection's region and role fields for the task inputs of the same name left empty
         Map<String, JsonNode> data = byId(ExtensionManifest.read().endpointType().path("inputDescriptors"));
-        assertThat(data).containsOnlyKeys("roleArn", "externalId", "roleSessionName");
+        assertThat(data).containsOnlyKeys("region", "roleArn", "externalId", "roleSessionName");
         data.forEach((id, field) -> {
             assertThat(field.path("isConfidential").asBoolean()).as("%s is no secret", id).isFalse();
             assertThat(task.input(id)).as("%s: input %s", task, id).isPresent();

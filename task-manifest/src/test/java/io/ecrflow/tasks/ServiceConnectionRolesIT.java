@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +42,20 @@ class ServiceConnectionRolesIT {
         assertThat(calls).filteredOn(c -> c.service().equals("ecr")).isNotEmpty()
                 .allSatisfy(c -> assertThat(c.accessKeyId()).as("ECR is called as the role").isPresent()
                         .hasValueSatisfying(key -> assertThat(key).isNotEqualTo(connection.accessKeyId())));
+    }
+
+    @Test
+    void theConnectionsDefaultRegionServesAStepWithoutRegionOnAnAgentWithoutOne() throws Exception {
+        ServiceConnection connection = ServiceConnection.withExampleKeys().withData("region", "us-east-1");
+        Map<String, String> agent = new java.util.LinkedHashMap<>(SharedTestbed.endpointVariables());
+        agent.remove("AWS_REGION");
+
+        StepResult step = AgentStep.main("EcrLogin", sources).serviceConnection(connection)
+                .variables(Pipelines.build("33", "main")).variables(agent)
+                .run();
+
+        assertThat(step.exitCode()).as(step.toString()).isZero();
+        assertThat(step.outputs().get("registry")).isEqualTo(testbed.registryHost());
     }
 
     @Test
