@@ -185,6 +185,11 @@ final class RegistryFront implements AutoCloseable {
                     putManifest(exchange, route.get(), repository.get());
                     return;
                 }
+                if (route.get().kind() == RegistryRoute.Kind.MANIFEST
+                        && (exchange.getRequestMethod().equals("GET") || exchange.getRequestMethod().equals("HEAD"))) {
+                    readManifest(exchange, route.get(), repository.get());
+                    return;
+                }
                 if (route.get().kind() == RegistryRoute.Kind.UPLOAD && uploadFaults.armed(route.get().repository())
                         && carriesBlobData(exchange)) {
                     uploadWithFaults(exchange, route.get());
@@ -288,6 +293,26 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
+    /**
+     * A manifest read: an archived image cannot be pulled (404, archive-image.html), and a GET that reads one is the
+     * image's last pull (DescribeImages' lastRecordedPullTime).
+     */
+    private void readManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
+        Optional<String> digest = registry.digestOf(route.repository(), route.reference());
+        if (digest.isPresent() && repository.archived(digest.get())) {
+            record(exchange, route, 404);
+            deny(exchange, 404, "MANIFEST_UNKNOWN", "The image " + route.reference() + " in repository '"
+                    + route.repository() + "' is archived and cannot be pulled. Restore it first.");
+            return;
+        }
+        forward(exchange, HttpRequest.BodyPublishers.noBody(), status -> {
+            record(exchange, route, status);
+            if (status == 200 && exchange.getRequestMethod().equals("GET")) {
+                digest.ifPresent(read -> repository.recordPull(read, Instant.now()));
+            }
+        });
+    }
+
     /** A PATCH with data, or the PUT of a monolithic upload: the requests that carry a blob's bytes. */
     private static boolean carriesBlobData(HttpExchange exchange) {
         String method = exchange.getRequestMethod();
@@ -331,7 +356,10 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
-    /** Answers the images expired: [{"imageDigest": ..., "imageTags": [...], "rulePriority": n}], oldest first. */
+    /**
+     * Answers the images expired or archived, oldest first:
+     * [{"imageDigest": ..., "imageTags": [...], "rulePriority": n, "action": "expire" or "transition"}].
+     */
     private void runLifecyclePolicy(HttpExchange exchange) throws IOException {
         String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
         Optional<String> name = java.util.Arrays.stream(query.split("&")).filter(p -> p.startsWith("repository="))
@@ -341,10 +369,11 @@ final class RegistryFront implements AutoCloseable {
             return;
         }
         com.fasterxml.jackson.databind.node.ArrayNode expired = Json.MAPPER.createArrayNode();
-        for (LifecyclePolicyEvaluator.Expiry expiry : lifecycle.run(name.get(), Instant.now())) {
-            var image = expired.addObject().put("imageDigest", expiry.image().digest());
-            expiry.image().tags().forEach(image.putArray("imageTags")::add);
-            image.put("rulePriority", expiry.rulePriority());
+        for (LifecyclePolicyEvaluator.Action action : lifecycle.run(name.get(), Instant.now())) {
+            var image = expired.addObject().put("imageDigest", action.image().digest());
+            action.image().tags().forEach(image.putArray("imageTags")::add);
+            image.put("rulePriority", action.rulePriority());
+            image.put("action", action.kind() == LifecyclePolicyEvaluator.Kind.TRANSITION ? "transition" : "expire");
         }
         byte[] body = Json.MAPPER.writeValueAsBytes(expired);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -128,6 +128,64 @@ class RegistryFrontTest {
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
+    @Test
+    void anArchivedImageIsDescribedButCannotBePulledUntilItIsPushedAgain() throws Exception {
+        testbed.createRepository("front/archive");
+        String auth = basic("AWS", issuedPassword());
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        String configDigest = sha256(config);
+        HttpResponse<String> started = send(request("/v2/front/archive/blobs/uploads/")
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()));
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(send(HttpRequest.newBuilder(URI.create(location + (location.contains("?") ? "&" : "?") + "digest="
+                + configDigest)).header("Authorization", auth).PUT(HttpRequest.BodyPublishers.ofByteArray(config)))
+                .statusCode()).isEqualTo(201);
+        String v1 = manifest(configDigest, "1");
+        String v2 = manifest(configDigest, "2");
+        assertThat(putManifest(auth, "v1", v1).statusCode()).isEqualTo(201);
+        assertThat(putManifest(auth, "v2", v2).statusCode()).isEqualTo(201);
+        assertThat(send(request("/v2/front/archive/manifests/v2").header("Authorization", auth)
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(200);
+        ecr.putLifecyclePolicy(r -> r.repositoryName("front/archive").lifecyclePolicyText("""
+                {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"],
+                 "countType": "imageCountMoreThan", "countNumber": 1},
+                 "action": {"type": "transition", "targetStorageClass": "archive"}}]}"""));
+
+        assertThat(testbed.runLifecyclePolicy("front/archive")).as("archived, not expired").isEmpty();
+
+        assertThat(testbed.imageStatus("front/archive", "v1")).contains("ARCHIVED");
+        assertThat(testbed.imageStatus("front/archive", "v2")).contains("ACTIVE");
+        HttpResponse<String> pull = send(request("/v2/front/archive/manifests/v1").header("Authorization", auth)
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json"));
+        assertThat(pull.statusCode()).isEqualTo(404);
+        assertThat(pull.body()).contains("MANIFEST_UNKNOWN").contains("archived");
+        var listed = ecr.describeImages(r -> r.repositoryName("front/archive")).imageDetails();
+        assertThat(listed).as("without an imageStatus filter, only ACTIVE images")
+                .extracting(detail -> detail.imageTags().get(0)).containsExactly("v2");
+        assertThat(listed.get(0).lastRecordedPullTime()).as("the GET of v2 was a pull").isNotNull();
+
+        assertThat(putManifest(auth, "v1", v1).statusCode()).isEqualTo(201);
+        assertThat(testbed.imageStatus("front/archive", "v1")).as("a push restores it").contains("ACTIVE");
+        assertThat(send(request("/v2/front/archive/manifests/v1").header("Authorization", auth)
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(200);
+    }
+
+    private static String manifest(String configDigest, String revision) {
+        return "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{"
+                + "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":2},\"layers\":[],\"annotations\":{\"revision\":\"" + revision + "\"}}";
+    }
+
+    private static HttpResponse<String> putManifest(String auth, String tag, String manifest) throws Exception {
+        return send(request("/v2/front/archive/manifests/" + tag).header("Authorization", auth)
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(manifest)));
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
     private static String issuedPassword() {
         String token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
         return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring("AWS:".length());
