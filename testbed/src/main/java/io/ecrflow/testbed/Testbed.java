@@ -202,6 +202,14 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
+     * The next {@code calls} calls of the ECR {@code operation} (e.g. {@code DescribeRepositories}), whatever their
+     * repository, are answered with ECR's throttling error: HTTP 400, {@code __type} ThrottlingException.
+     */
+    public void throttleEcr(String operation, int calls) {
+        controlPlane.throttling().throttleNext("ecr", operation, calls);
+    }
+
+    /**
      * Every repository-scoped request the registry fronts of all accounts answered, oldest first: a request
      * made later always comes later, so {@code subList(mark, size())} is what came after a mark.
      */
