@@ -48,6 +48,7 @@ import java.util.stream.Collectors;
  * kept for, and the rules are ordered by tag and pattern, so every prefix's run writes the same policy.
  *
  * @param protectedTags latest and the extra tags that move to each new version, the registry cache's tag
+ * @param old           what happens to the versions past the newest {@code keep}: expired, or archived
  */
 public record VersionRetention(VersionTags versions, int keep, List<Tag> protectedTags, OldVersions old) {
     public static final String INPUT = "keepVersions";
