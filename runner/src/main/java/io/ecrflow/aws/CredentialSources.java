@@ -246,6 +246,7 @@ final class CredentialSources {
     private StsClient sts(AwsCredentialsProvider credentials) {
         return keep(StsClient.builder()
                 .httpClientBuilder(AwsHttpClient.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30)))
+                .overrideConfiguration(c -> ThrottlingRetries.configure(c, "STS", pipeline::info))
                 .credentialsProvider(credentials)
                 .region(region)
                 .build());

@@ -4,7 +4,6 @@ import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.Pipeline;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -25,12 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class EcrConnector {
     private static final Pattern REGION_SHAPE = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d{1,2}");
-    /**
-     * The AWS SDKs' standard retry mode: 3 attempts, exponential backoff with jitter (base 100 ms, 1 s for throttling,
-     * at most 20 s), on 5xx, throttling and connection errors. AWS_RETRY_MODE or the profile's retry_mode choose
-     * another, as everywhere in the SDK (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
-     */
-    private static final RetryMode RETRY_MODE = RetryMode.resolver().defaultRetryMode(RetryMode.STANDARD).resolve();
 
     private final Map<String, String> env;
     private final Pipeline pipeline;
@@ -78,8 +71,8 @@ public final class EcrConnector {
         var builder = EcrClient.builder()
                 .httpClientBuilder(httpClient())
                 .credentialsProvider(credentials)
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new IdentityReportInterceptor(identity))
-                        .retryStrategy(RETRY_MODE))
+                .overrideConfiguration(c -> ThrottlingRetries.configure(
+                        c.addExecutionInterceptor(new IdentityReportInterceptor(identity)), "ECR", pipeline::info))
                 .region(region);
         target.endpoint().ifPresent(builder::endpointOverride);
         return new SdkEcr(builder.build(), target.registryId(), resources);
@@ -90,8 +83,8 @@ public final class EcrConnector {
         var builder = EcrPublicClient.builder()
                 .httpClientBuilder(httpClient())
                 .credentialsProvider(credentials)
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new IdentityReportInterceptor(identity))
-                        .retryStrategy(RETRY_MODE))
+                .overrideConfiguration(c -> ThrottlingRetries.configure(
+                        c.addExecutionInterceptor(new IdentityReportInterceptor(identity)), "ECR Public", pipeline::info))
                 .region(Region.US_EAST_1);
         target.endpoint().ifPresent(builder::endpointOverride);
         return new SdkEcrPublic(builder.build(), target.registryAlias(), resources);

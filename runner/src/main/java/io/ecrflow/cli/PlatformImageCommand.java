@@ -25,6 +25,7 @@ import io.ecrflow.platform.PlatformImageOptions.Notifications;
 import io.ecrflow.platform.PlatformImageOptions.UpstreamLogin;
 import io.ecrflow.platform.TestApp;
 import io.ecrflow.platform.Version;
+import io.ecrflow.platform.OldVersions;
 import io.ecrflow.platform.VersionRetention;
 import io.ecrflow.platform.VersionTags;
 import io.ecrflow.registry.CacheRef;
@@ -173,6 +174,17 @@ public final class PlatformImageCommand extends RunnerCommand {
                     + ". Not with lifecyclePolicy. Default: no policy.")
     String keepVersions;
 
+    @Option(names = "--retention-action", paramLabel = "expire|archive",
+            description = "With keepVersions: what happens to the versions past the newest N. expire deletes them; "
+                    + "archive moves them to ECR's archive storage class (cheaper, tags kept, not pullable until "
+                    + "restored). Default: expire.")
+    String retentionAction;
+
+    @Option(names = "--archive-days", paramLabel = "N",
+            description = "With retentionAction archive: expire archived versions N days after they were archived "
+                    + "(90 or more, ECR's minimum). Default: archived versions stay.")
+    String archiveDays;
+
     @Mixin
     NewRepositoryOptions newRepository;
 
@@ -320,16 +332,27 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     /** keepVersions: the lifecycle policy that keeps the newest N versions and whatever the moving tags point at. */
     private Optional<VersionRetention> retention(VersionTags versions, List<Tag> moving) {
+        OldVersions.Action action = Inputs.choice(retentionAction, OldVersions.Action.class, OldVersions.Action.EXPIRE,
+                OldVersions.ACTION_INPUT);
+        Optional<Integer> days = Inputs.text(archiveDays)
+                .map(given -> number(given, 0, 1, Integer.MAX_VALUE, OldVersions.DAYS_INPUT));
         if (Inputs.text(keepVersions).isEmpty()) {
+            if (action == OldVersions.Action.ARCHIVE || days.isPresent()) {
+                throw new UserError((days.isPresent() ? "archiveDays" : "retentionAction archive") + " applies to the "
+                        + "versions keepVersions retires, but keepVersions is not set. Set keepVersions, or leave "
+                        + (days.isPresent() ? "archiveDays" : "retentionAction") + " out.",
+                        days.isPresent() ? OldVersions.DAYS_INPUT : OldVersions.ACTION_INPUT);
+            }
             return Optional.empty();
         }
+        OldVersions old = new OldVersions(action, days);
         int keep = number(keepVersions, 0, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT);
         if (newRepository.lifecyclePolicyGiven()) {
             throw new UserError("keepVersions and lifecyclePolicy both set the repository's lifecycle policy. Use "
                     + "keepVersions to keep the newest " + keep + " " + versions.pattern() + " versions with the policy "
                     + "ecrflow generates, or lifecyclePolicy for rules of your own; not both.", VersionRetention.INPUT);
         }
-        return Optional.of(new VersionRetention(versions, keep, moving));
+        return Optional.of(new VersionRetention(versions, keep, moving, old));
     }
 
     /**

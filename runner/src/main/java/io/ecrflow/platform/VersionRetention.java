@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrflow.UserError;
+import io.ecrflow.aws.LifecyclePolicy;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 
@@ -32,7 +33,10 @@ import java.util.stream.Collectors;
  *     an extra tag was moved back to (a rollback with promote) stays, though ECR dates it by its first push;</li>
  * <li>a version rule keeps the {@code keep} newest images with a version tag, newest by push time. A version
  *     image that is also protected still counts among them, so {@code keep} versions plus the protected ones
- *     remain.</li>
+ *     remain. The older ones are expired, or, with {@link OldVersions} archive, moved to the archive storage class;
+ *     a rule counts the images of one storage class only, so archived versions no longer count;</li>
+ * <li>with archiveDays, one more rule per prefix selects its archived versions and expires them that many days
+ *     after they were archived.</li>
  * </ul>
  * Nothing else is selected: other tags, untagged manifests (ECR lists the per-platform and attestation manifests
  * of an image index as untagged images, and expiring them would break the index) and images no rule selects are
@@ -44,14 +48,17 @@ import java.util.stream.Collectors;
  * kept for, and the rules are ordered by tag and pattern, so every prefix's run writes the same policy.
  *
  * @param protectedTags latest and the extra tags that move to each new version, the registry cache's tag
+ * @param old           what happens to the versions past the newest {@code keep}: expired, or archived
  */
-public record VersionRetention(VersionTags versions, int keep, List<Tag> protectedTags) {
+public record VersionRetention(VersionTags versions, int keep, List<Tag> protectedTags, OldVersions old) {
     public static final String INPUT = "keepVersions";
     /** ECR's quota of rules in one lifecycle policy. */
     static final int MAX_RULES = 50;
     private static final String DESCRIPTION = "ecrflow keepVersions: ";
     private static final String PROTECTS = DESCRIPTION + "never expire the image tagged ";
     private static final String KEEPS = DESCRIPTION + "keep the newest ";
+    private static final String ARCHIVES = ", archive older ones";
+    private static final String EXPIRES_ARCHIVED = DESCRIPTION + "expire archived ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public VersionRetention {
@@ -70,8 +77,11 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         return value.startsWith(start) && value.substring(start.length()).chars().filter(c -> c == '.').count() >= 2;
     }
 
-    /** One prefix's share of the policy: how many versions it keeps, and the tags it protects (filled in as read). */
-    private record Family(int keep, Set<String> protectedTags) {
+    /**
+     * One prefix's share of the policy: how many versions it keeps, what happens to older ones, and the tags it
+     * protects (filled in as read).
+     */
+    private record Family(int keep, OldVersions old, Set<String> protectedTags) {
     }
 
     /** The policy for this prefix alone, as indented JSON. */
@@ -85,23 +95,26 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
      */
     public String policyWith(Optional<String> current) {
         Map<String, Family> families = new TreeMap<>(current.map(VersionRetention::familiesIn).orElseGet(TreeMap::new));
-        families.put(pattern(), new Family(keep, protectedTags.stream().map(Tag::value)
+        families.put(pattern(), new Family(keep, old, protectedTags.stream().map(Tag::value)
                 .collect(Collectors.toCollection(TreeSet::new))));
         Map<String, Set<String>> ownersByTag = new TreeMap<>();
         families.forEach((pattern, family) -> family.protectedTags()
                 .forEach(tag -> ownersByTag.computeIfAbsent(tag, t -> new TreeSet<>()).add(pattern)));
-        if (ownersByTag.size() + families.size() > MAX_RULES) {
+        long archiveRules = families.values().stream().filter(family -> family.old().archiveDays().isPresent()).count();
+        if (ownersByTag.size() + families.size() + archiveRules > MAX_RULES) {
             throw new UserError("keepVersions needs a lifecycle rule for each of the " + ownersByTag.size()
-                    + " tags that move to new versions and one per version prefix (" + families.size()
-                    + "), but ECR takes at most " + MAX_RULES + " rules in a policy. Use fewer extra tags, or write "
-                    + "lifecyclePolicy yourself.", INPUT);
+                    + " tags that move to new versions, one per version prefix (" + families.size()
+                    + ") and one per prefix whose archived versions expire (" + archiveRules + "), but ECR takes at most "
+                    + MAX_RULES + " rules in a policy. Use fewer extra tags, or write lifecyclePolicy yourself.", INPUT);
         }
         ObjectNode policy = JSON.createObjectNode();
         ArrayNode rules = policy.putArray("rules");
-        ownersByTag.forEach((tag, owners) -> rule(rules, PROTECTS + tag + " (for " + String.join(", ", owners) + ")",
-                tag, 1));
-        families.forEach((pattern, family) -> rule(rules, KEEPS + family.keep() + " " + pattern + " versions",
-                pattern, family.keep()));
+        ownersByTag.forEach((tag, owners) -> keepRule(rules, PROTECTS + tag + " (for " + String.join(", ", owners) + ")",
+                tag, 1, false));
+        families.forEach((pattern, family) -> keepRule(rules, KEEPS + family.keep() + " " + pattern + " versions"
+                + (family.old().archives() ? ARCHIVES : ""), pattern, family.keep(), family.old().archives()));
+        families.forEach((pattern, family) -> family.old().archiveDays().ifPresent(days -> expireArchivedRule(rules,
+                EXPIRES_ARCHIVED + pattern + " versions " + days + " days after they were archived", pattern, days)));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy);
         } catch (JsonProcessingException e) {
@@ -109,7 +122,8 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         }
     }
 
-    private static void rule(ArrayNode rules, String description, String pattern, int keep) {
+    /** A rule that keeps the newest {@code keep} images of a pattern and expires, or archives, the others. */
+    private static void keepRule(ArrayNode rules, String description, String pattern, int keep, boolean archive) {
         ObjectNode rule = rules.addObject();
         rule.put("rulePriority", rules.size());
         rule.put("description", description);
@@ -118,6 +132,26 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         selection.putArray("tagPatternList").add(pattern);
         selection.put("countType", "imageCountMoreThan");
         selection.put("countNumber", keep);
+        ObjectNode action = rule.putObject("action");
+        if (archive) {
+            action.put("type", "transition").put("targetStorageClass", "archive");
+        } else {
+            action.put("type", "expire");
+        }
+    }
+
+    /** A rule that expires a pattern's archived images {@code days} after they were archived. */
+    private static void expireArchivedRule(ArrayNode rules, String description, String pattern, int days) {
+        ObjectNode rule = rules.addObject();
+        rule.put("rulePriority", rules.size());
+        rule.put("description", description);
+        ObjectNode selection = rule.putObject("selection");
+        selection.put("tagStatus", "tagged");
+        selection.putArray("tagPatternList").add(pattern);
+        selection.put("storageClass", "archive");
+        selection.put("countType", "sinceImageTransitioned");
+        selection.put("countUnit", "days");
+        selection.put("countNumber", days);
         rule.putObject("action").put("type", "expire");
     }
 
@@ -130,11 +164,22 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         } catch (JsonProcessingException e) {
             return families;
         }
+        Map<String, Integer> archiveDays = new TreeMap<>();
+        for (JsonNode rule : rules) {
+            String pattern = rule.path("selection").path("tagPatternList").path(0).asText("");
+            if (rule.path("description").asText("").startsWith(EXPIRES_ARCHIVED) && !pattern.isEmpty()) {
+                archiveDays.put(pattern, rule.path("selection").path("countNumber").asInt(LifecyclePolicy.MIN_ARCHIVE_DAYS));
+            }
+        }
         for (JsonNode rule : rules) {
             String description = rule.path("description").asText("");
             String pattern = rule.path("selection").path("tagPatternList").path(0).asText("");
             if (description.startsWith(KEEPS) && !pattern.isEmpty()) {
-                families.put(pattern, new Family(rule.path("selection").path("countNumber").asInt(1), new TreeSet<>()));
+                boolean archives = rule.path("action").path("type").asText("").equals("transition");
+                OldVersions old = archives
+                        ? new OldVersions(OldVersions.Action.ARCHIVE, Optional.ofNullable(archiveDays.get(pattern)))
+                        : OldVersions.EXPIRE;
+                families.put(pattern, new Family(rule.path("selection").path("countNumber").asInt(1), old, new TreeSet<>()));
             }
         }
         for (JsonNode rule : rules) {

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class HttpRegistryClient implements RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest tag list page ECR serves. */
+    static final int MAX_TAGS_PAGE = 1000;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final String CONFIG_ACCEPT = "application/vnd.oci.image.config.v1+json, "
             + "application/vnd.docker.container.image.v1+json, */*";
@@ -199,7 +201,8 @@ public final class HttpRegistryClient implements RegistryClient {
     @Override
     public List<Tag> tags(String registry, RepositoryName repository) {
         List<Tag> tags = new ArrayList<>();
-        String next = "/tags/list?n=1000";
+        // ECR refuses a page larger than 1000 (400 UNSUPPORTED) and writes the next page's Link as a whole URL
+        String next = "/tags/list?n=" + MAX_TAGS_PAGE;
         while (next != null) {
             Response response = transport.call(registry, repository, Request.read("GET", next, "application/json"));
             if (response.status() == 404) {
@@ -217,6 +220,12 @@ public final class HttpRegistryClient implements RegistryClient {
                         + " with something that is not JSON.");
             }
             next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find).map(m -> m.group(1)).orElse(null);
+            if (next != null && !transport.onRegistry(registry, next)) {
+                throw new UserError("The registry " + registry + " pointed the next page of the tag list of " + repository
+                        + " at another host (" + java.net.URI.create(next).getAuthority() + "), where ecrflow does not "
+                        + "send the registry's login. Check that the registry address is the registry's own, not a "
+                        + "proxy's.");
+            }
         }
         return tags;
     }

@@ -21,6 +21,12 @@ final class RegistryEndpoints {
         return URI.create((plain ? "http" : "https") + "://" + host.apiHost());
     }
 
+    /** Whether {@code url} (a whole URL, or a path) is on {@code registry}'s own host. */
+    boolean onRegistry(String registry, String url) {
+        URI uri = URI.create(url);
+        return !uri.isAbsolute() || base(registry).getAuthority().equalsIgnoreCase(uri.getAuthority());
+    }
+
     /**
      * The URI of {@code path}: below {@code /v2/<name>}, or absolute from {@code /v2/} on, or a whole URL. A
      * registry named with a path, as ECR Public's {@code public.ecr.aws/<alias>}, puts that path in front of

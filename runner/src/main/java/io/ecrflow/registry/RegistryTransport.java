@@ -94,6 +94,11 @@ final class RegistryTransport {
     record Body(String contentType, byte[] content) {
     }
 
+    /** Whether a URL a registry sent (a Link, say) is on that registry, so that its login may go with it. */
+    boolean onRegistry(String registry, String url) {
+        return endpoints.onRegistry(registry, url);
+    }
+
     /** One API call, answering an authentication challenge once. */
     Response call(String registry, RepositoryName repository, Request request) {
         URI uri = endpoints.uri(registry, repository, request.path());
@@ -228,7 +233,9 @@ final class RegistryTransport {
                     Optional<Duration> retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"));
                     String said = readWhole ? errorTextOf(response, registry) : "";
                     closeQuietly(response);
-                    pause(attempt, retryAfter, "answered " + response.status() + said, request, uri);
+                    // ECR throttles with 429 TOOMANYREQUESTS and no Retry-After: the backoff decides
+                    String throttled = response.status() == 429 ? ", the registry is throttling requests" : "";
+                    pause(attempt, retryAfter, "answered " + response.status() + said + throttled, request, uri);
                     continue;
                 }
                 if (!readWhole) {

@@ -4,6 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.InputDefaults;
 import io.ecrflow.pipeline.PlainPipeline;
+import io.ecrflow.platform.OldVersions;
 import io.ecrflow.platform.PlatformImageOptions;
 import io.ecrflow.platform.Version;
 import io.ecrflow.registry.Tag;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -148,6 +150,31 @@ class PlatformImageCommandTest {
         assertThatThrownBy(() -> parse(concat(base, "5", "--lifecycle-policy", "{\"rules\":[]}")))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("keepVersions and lifecyclePolicy both set");
+    }
+
+    @Test
+    void retentionActionArchivesOlderVersionsAndArchiveDaysExpiresThemLater() {
+        String[] base = {"--repository", "runtime", "--context", "platform-images/net6/runtime", "--keep-versions", "3"};
+        assertThat(parse(base).retention()).hasValueSatisfying(retention ->
+                assertThat(retention.old()).isEqualTo(OldVersions.EXPIRE));
+        env.put("INPUT_RETENTIONACTION", "archive");
+        assertThat(parse(base).retention()).hasValueSatisfying(retention ->
+                assertThat(retention.old()).isEqualTo(new OldVersions(OldVersions.Action.ARCHIVE, Optional.empty())));
+        assertThat(parse(concat(base, "--archive-days", "180")).retention()).hasValueSatisfying(retention ->
+                assertThat(retention.old().archiveDays()).contains(180));
+        assertThatThrownBy(() -> parse(concat(base, "--archive-days", "30"))).isInstanceOf(UserError.class)
+                .hasMessageContaining("ECR keeps archived images at least 90 days")
+                .satisfies(e -> assertThat(((UserError) e).input()).hasValue("archiveDays"));
+        assertThatThrownBy(() -> parse(concat(base, "--retention-action", "delete"))).isInstanceOf(UserError.class)
+                .hasMessageContaining("Input 'retentionAction' is 'delete'");
+        assertThatThrownBy(() -> parse(concat(base, "--retention-action", "expire", "--archive-days", "120")))
+                .isInstanceOf(UserError.class).hasMessageContaining("Set retentionAction to archive");
+        assertThatThrownBy(() -> parse("--repository", "runtime", "--context", "platform-images/net6/runtime"))
+                .as("archive without keepVersions").isInstanceOf(UserError.class)
+                .hasMessageContaining("keepVersions is not set");
+        env.put("INPUT_RETENTIONACTION", "expire");
+        assertThat(parse("--repository", "runtime", "--context", "platform-images/net6/runtime").retention())
+                .as("the task's default, without keepVersions").isEmpty();
     }
 
     @Test

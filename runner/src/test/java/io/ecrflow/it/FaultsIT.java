@@ -1,5 +1,6 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.ControlPlaneCall;
 import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.WebhookReceiver;
@@ -18,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Faults in the middle of a run, injected by the test bed's knobs (counted, never timed): a registry killed
  * during the engine's push, a login that expires between the first tag and the next, a Docker Engine that is not
- * there. Each either is survived or fails with one error that says what happened; transient manifest failures and
- * throttling are in {@link PublishingIT}.
+ * there, ECR's API throttling the run. Each either is survived or fails with one error that says what happened;
+ * transient manifest failures and the registry's throttling are in {@link PublishingIT}.
  */
 class FaultsIT {
     @TempDir
@@ -55,6 +56,33 @@ class FaultsIT {
                 .doesNotContain("Retrying in");
         assertThat(result.lines()).filteredOn(line -> line.contains("the Docker Engine is trying again")).hasSizeLessThanOrEqualTo(1);
         assertThat(testbed.tagsOf(repository)).isEmpty();
+    }
+
+    @Test
+    void threeThrottledCallsOfEachEcrOperationAreRiddenOutAndTheLogSaysSo() throws Exception {
+        String repository = "faults/throttled-" + System.nanoTime();
+        List<String> operations = List.of("GetAuthorizationToken", "DescribeRepositories", "CreateRepository");
+        int before = testbed.calls().size();
+        operations.forEach(operation -> testbed.throttleEcr(operation, 3));
+
+        RunResult result = buildPush(repository, "903").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        List<ControlPlaneCall> calls = testbed.calls().subList(before, testbed.calls().size());
+        for (String operation : operations) {
+            assertThat(calls).filteredOn(call -> call.operation().equals(operation))
+                    .filteredOn(call -> call.errorCode().filter("ThrottlingException"::equals).isPresent())
+                    .as("%s was throttled three times", operation).hasSize(3);
+            // answered, then: DescribeRepositories of a repository to be created answers RepositoryNotFoundException
+            assertThat(calls).filteredOn(call -> call.operation().equals(operation))
+                    .filteredOn(call -> !call.errorCode().filter("ThrottlingException"::equals).isPresent())
+                    .as("and then answered").isNotEmpty();
+            for (int attempt = 2; attempt <= 4; attempt++) {
+                assertThat(result.lines()).as(result.toString())
+                        .contains("AWS is throttling ECR " + operation + "; retrying (attempt " + attempt + " of 8).");
+            }
+        }
+        assertThat(testbed.manifestDigest(repository, "903")).isPresent();
     }
 
     @Test

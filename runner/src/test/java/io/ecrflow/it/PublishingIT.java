@@ -113,7 +113,8 @@ class PublishingIT extends TestBedTest {
         assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]PUT ")
                 && line.contains("/manifests/login answered 503")).hasSize(2);
         assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]PUT ")
-                && line.contains("/manifests/01234567 answered 429") && line.contains("(attempt 2 of 5)")).hasSize(1);
+                && line.contains("/manifests/01234567 answered 429 (TOOMANYREQUESTS: Rate exceeded), the registry is "
+                + "throttling requests") && line.contains("(attempt 2 of 5)")).hasSize(1);
         String digest = testbed.manifestDigest(repository, "515").orElseThrow();
         assertThat(testbed.manifestDigest(repository, "login")).contains(digest);
     }

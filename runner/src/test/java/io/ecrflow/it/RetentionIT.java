@@ -44,6 +44,7 @@ class RetentionIT {
     private LocalRegistry mcr;
     private Path work;
     private int buildId = 200;
+    private int otherBuildId = 600;
 
     @BeforeAll
     void startTheWorld() throws Exception {
@@ -70,8 +71,11 @@ class RetentionIT {
     @AfterAll
     void stopTheWorld() throws Exception {
         mcr.close();
-        for (String tag : testbed.tagsOf(repository)) {
-            DockerCli.run(Map.of(), "rmi", "--force", testbed.registryHost() + "/" + repository + ":" + tag);
+        for (String published : testbed.repositories().stream().map(r -> r.name())
+                .filter(name -> name.startsWith("platform/retained-") || name.startsWith("platform/archived")).toList()) {
+            for (String tag : testbed.tagsOf(published)) {
+                DockerCli.run(Map.of(), "rmi", "--force", testbed.registryHost() + "/" + published + ":" + tag);
+            }
         }
         try (Stream<Path> paths = Files.walk(work)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -82,11 +86,22 @@ class RetentionIT {
 
     /** One scheduled run of the seed's layout: 6.0 or 7.0 and the build number as extra tags. */
     private RunResult platformImage(String prefix, String extraTag, int keep, boolean force) throws Exception {
-        buildId++;
-        RunResult result = runner("platform-image", "--repository", repository, "--context", "platform",
-                "--version-prefix", prefix, "--extra-tags", extraTag + ",$(Build.BuildNumber)",
-                "--force-update", Boolean.toString(force), "--build-args", "RELEASE=" + buildId,
-                "--keep-versions", Integer.toString(keep))
+        return platformImage(repository, ++buildId, prefix, extraTag, force, "--keep-versions", Integer.toString(keep));
+    }
+
+    /** A run of another test, with build ids of its own: the tags the first test expects name its builds. */
+    private RunResult platformImage(String repository, String prefix, String extraTag, boolean force, String... more)
+            throws Exception {
+        return platformImage(repository, ++otherBuildId, prefix, extraTag, force, more);
+    }
+
+    private RunResult platformImage(String repository, int buildId, String prefix, String extraTag, boolean force,
+                                    String... more) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("platform-image", "--repository", repository, "--context",
+                "platform", "--version-prefix", prefix, "--extra-tags", extraTag + ",$(Build.BuildNumber)",
+                "--force-update", Boolean.toString(force), "--build-args", "RELEASE=" + buildId));
+        arguments.addAll(List.of(more));
+        RunResult result = runner(arguments.toArray(String[]::new))
                 .env(TestBedFixture.awsEnvironment())
                 .env(TestBedFixture.azurePipelineVariables(Integer.toString(buildId), "0123456789abcdef0123456789abcdef01234567"))
                 .in(work)
@@ -160,6 +175,62 @@ class RetentionIT {
         assertThat(cli.has("lastEvaluatedAt")).isTrue();
     }
 
+    @Test
+    void anArchiveLifecyclePolicyOfOnesOwnIsAppliedExactlyAsGiven() throws Exception {
+        String own = "platform/archived-by-hand-" + UUID.randomUUID().toString().substring(0, 8);
+        String policy = """
+                {
+                  "rules": [
+                    {"rulePriority": 1, "description": "Archive images not pulled in 90 days",
+                     "selection": {"tagStatus": "any", "countType": "sinceImagePulled", "countUnit": "days", "countNumber": 90},
+                     "action": {"type": "transition", "targetStorageClass": "archive"}},
+                    {"rulePriority": 2, "description": "Expire images archived for more than 365 days",
+                     "selection": {"tagStatus": "any", "storageClass": "archive", "countType": "sinceImageTransitioned",
+                                   "countUnit": "days", "countNumber": 365},
+                     "action": {"type": "expire"}}
+                  ]
+                }
+                """;
+        Files.writeString(work.resolve("archive-policy.json"), policy);
+
+        platformImage(own, PREFIX, "6.0", true, "--lifecycle-policy", "archive-policy.json");
+
+        JsonNode cli = awsCli("ecr", "get-lifecycle-policy", "--repository-name", own);
+        assertThat(cli.path("lifecyclePolicyText").asText()).as("the text as written, not rewritten").isEqualTo(policy);
+        assertThat(testbed.imageStatus(own, PREFIX + "-1.0.0")).contains("ACTIVE");
+    }
+
+    @Test
+    void keepVersionsWithRetentionActionArchiveArchivesTheOlderVersions() throws Exception {
+        String archived = "platform/archived-" + UUID.randomUUID().toString().substring(0, 8);
+        String[] keepOneArchiveTheRest = {"--keep-versions", "1", "--retention-action", "archive", "--archive-days", "120"};
+        RunResult first = platformImage(archived, PREFIX, "6.0", true, keepOneArchiveTheRest);
+        assertThat(first.stdout()).contains("keep the newest 1 " + PREFIX + "-*.*.* versions, archive older ones")
+                .contains("\"targetStorageClass\" : \"archive\"")
+                .contains("expire archived " + PREFIX + "-*.*.* versions 120 days after they were archived");
+        platformImage(archived, PREFIX, "6.0", true, keepOneArchiveTheRest);
+        platformImage(archived, PREFIX, "6.0", true, keepOneArchiveTheRest);
+
+        JsonNode acted = expireNow(archived);
+
+        assertThat(acted).hasSize(2);
+        acted.forEach(image -> assertThat(image.path("action").asText()).isEqualTo("transition"));
+        assertThat(testbed.imageStatus(archived, tag("1.0.0"))).contains("ARCHIVED");
+        assertThat(testbed.imageStatus(archived, tag("1.1.0"))).contains("ARCHIVED");
+        assertThat(testbed.imageStatus(archived, tag("1.2.0"))).as("the newest version").contains("ACTIVE");
+        assertThat(testbed.imageStatus(archived, "6.0")).contains("ACTIVE");
+        assertThat(testbed.tagsOf(archived)).as("archived versions keep their tags").contains(tag("1.0.0"), tag("1.1.0"));
+        DockerCli.Result pull = DockerCli.run(Map.of(), "pull", testbed.registryHost() + "/" + archived + ":" + tag("1.0.0"));
+        assertThat(pull.exitCode()).as("an archived image cannot be pulled: " + pull.output()).isNotZero();
+
+        RunResult next = platformImage(archived, PREFIX, "6.0", true, keepOneArchiveTheRest);
+        assertThat(next.stdout()).as("a run after the archive").contains(tag("1.3.0"))
+                .contains("Lifecycle policy of " + archived + " is up to date.");
+        JsonNode policy = JSON.readTree(awsCli("ecr", "get-lifecycle-policy", "--repository-name", archived)
+                .path("lifecyclePolicyText").asText());
+        assertThat(policy.toString()).contains("\"type\":\"transition\"").contains("\"sinceImageTransitioned\"");
+    }
+
     /** The tags' digests as the registry holds them now. */
     private Map<String, String> digests() {
         Map<String, String> digests = new LinkedHashMap<>();
@@ -169,6 +240,10 @@ class RetentionIT {
 
     /** The test bed's HTTP knob: ECR's expiry now rather than within 24 hours. */
     private JsonNode expireNow() throws Exception {
+        return expireNow(repository);
+    }
+
+    private JsonNode expireNow(String repository) throws Exception {
         HttpResponse<String> response = TestbedTls.fromEnvironment().httpClient().build().send(HttpRequest.newBuilder(
                         URI.create("https://" + testbed.registryHost() + "/_testbed/lifecycle-expiry?repository=" + repository))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

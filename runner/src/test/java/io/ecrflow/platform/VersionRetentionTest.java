@@ -31,7 +31,7 @@ class VersionRetentionTest {
 
     @Test
     void eachMovingTagIsProtectedFirstAndTheVersionRuleComesLast() throws Exception {
-        VersionRetention retention = new VersionRetention(NET6, 5, tags("latest", "6.0", "buildcache"));
+        VersionRetention retention = new VersionRetention(NET6, 5, tags("latest", "6.0", "buildcache"), OldVersions.EXPIRE);
 
         JsonNode rules = rules(retention);
 
@@ -56,8 +56,8 @@ class VersionRetentionTest {
 
     @Test
     void prefixesSharingARepositoryKeepEachOthersRulesAndWriteTheSamePolicy() throws Exception {
-        VersionRetention net6 = new VersionRetention(NET6, 5, tags("latest", "6.0"));
-        VersionRetention net7 = new VersionRetention(VersionTags.withPrefix("7.0-bullseye-slim"), 3, tags("latest", "7.0"));
+        VersionRetention net6 = new VersionRetention(NET6, 5, tags("latest", "6.0"), OldVersions.EXPIRE);
+        VersionRetention net7 = new VersionRetention(VersionTags.withPrefix("7.0-bullseye-slim"), 3, tags("latest", "7.0"), OldVersions.EXPIRE);
 
         String afterNet6 = net6.policyWith(Optional.empty());
         String afterNet7 = net7.policyWith(Optional.of(afterNet6));
@@ -73,13 +73,13 @@ class VersionRetentionTest {
 
     @Test
     void aPrefixsOwnRulesFollowItsSettingsAndHandWrittenRulesAreDropped() throws Exception {
-        String before = new VersionRetention(NET6, 5, tags("latest", "6.0")).policyWith(Optional.empty());
+        String before = new VersionRetention(NET6, 5, tags("latest", "6.0"), OldVersions.EXPIRE).policyWith(Optional.empty());
         String handWritten = new ObjectMapper().readTree(before).deepCopy().toString()
                 .replace("\"rules\":[", "\"rules\":[{\"rulePriority\":99,\"description\":\"mine\",\"selection\":"
                         + "{\"tagStatus\":\"untagged\",\"countType\":\"imageCountMoreThan\",\"countNumber\":1},"
                         + "\"action\":{\"type\":\"expire\"}},");
 
-        String after = new VersionRetention(NET6, 2, tags("latest", "6")).policyWith(Optional.of(handWritten));
+        String after = new VersionRetention(NET6, 2, tags("latest", "6"), OldVersions.EXPIRE).policyWith(Optional.of(handWritten));
 
         JsonNode rules = new ObjectMapper().readTree(after).path("rules");
         assertThat(rules).extracting(rule -> rule.path("selection").path("tagPatternList").path(0).asText())
@@ -89,7 +89,7 @@ class VersionRetentionTest {
 
     @Test
     void theGeneratedPolicyIsOneEcrAccepts() {
-        String text = new VersionRetention(VersionTags.withPrefix(""), 3, tags("latest")).policyText();
+        String text = new VersionRetention(VersionTags.withPrefix(""), 3, tags("latest"), OldVersions.EXPIRE).policyText();
 
         assertThatCode(() -> LifecyclePolicy.parse(text, "the generated policy")).doesNotThrowAnyException();
         assertThat(text).contains("\"*.*.*\"").contains("\n");
@@ -97,20 +97,20 @@ class VersionRetentionTest {
 
     @Test
     void thePatternMatchesWhatEcrsWildcardsMatch() {
-        VersionRetention retention = new VersionRetention(NET6, 5, List.of());
+        VersionRetention retention = new VersionRetention(NET6, 5, List.of(), OldVersions.EXPIRE);
 
         assertThat(retention.matchesPattern(Tag.of("6.0-bullseye-slim-1.4.0"))).isTrue();
         assertThat(retention.matchesPattern(Tag.of("6.0-bullseye-slim-lts-1.0.0"))).isTrue();
         assertThat(retention.matchesPattern(Tag.of("6.0-bullseye-slim-1.4"))).isFalse();
         assertThat(retention.matchesPattern(Tag.of("6.0"))).isFalse();
         assertThat(retention.matchesPattern(Tag.of("7.0-bullseye-slim-1.0.0"))).isFalse();
-        assertThat(new VersionRetention(VersionTags.withPrefix(""), 5, List.of()).matchesPattern(Tag.of("6.0-bullseye-slim-1.0.0")))
+        assertThat(new VersionRetention(VersionTags.withPrefix(""), 5, List.of(), OldVersions.EXPIRE).matchesPattern(Tag.of("6.0-bullseye-slim-1.0.0")))
                 .as("without a prefix, *.*.* matches any tag with two dots").isTrue();
     }
 
     @Test
     void tagsOfAnotherFamilyThatThePatternWouldCountAreRefused() {
-        VersionRetention retention = new VersionRetention(VersionTags.withPrefix("6.0"), 5, tags("latest", "6.0-lts.x.y"));
+        VersionRetention retention = new VersionRetention(VersionTags.withPrefix("6.0"), 5, tags("latest", "6.0-lts.x.y"), OldVersions.EXPIRE);
 
         assertThatCode(() -> retention.refuseForeignTags(RUNTIME,
                 tags("6.0-1.0.0", "6.0-1.1.0", "latest", "6.0-lts.x.y", "7.0-1.0.0", "buildcache")))
@@ -124,13 +124,54 @@ class VersionRetentionTest {
     }
 
     @Test
+    void archiveMovesOlderVersionsToTheArchiveAndArchiveDaysExpiresThemFromThere() throws Exception {
+        VersionRetention retention = new VersionRetention(NET6, 5, tags("latest"),
+                new OldVersions(OldVersions.Action.ARCHIVE, Optional.of(180)));
+
+        JsonNode rules = rules(retention);
+
+        assertThat(rules).hasSize(3);
+        assertThat(rules.get(0).path("action").path("type").asText()).as("a protecting rule acts on nothing").isEqualTo("expire");
+        JsonNode versions = rules.get(1);
+        assertThat(versions.path("action").toString()).isEqualTo("{\"type\":\"transition\",\"targetStorageClass\":\"archive\"}");
+        assertThat(versions.path("description").asText()).endsWith("versions, archive older ones");
+        JsonNode archived = rules.get(2);
+        assertThat(archived.path("rulePriority").intValue()).isEqualTo(3);
+        assertThat(archived.path("selection").path("storageClass").asText()).isEqualTo("archive");
+        assertThat(archived.path("selection").path("countType").asText()).isEqualTo("sinceImageTransitioned");
+        assertThat(archived.path("selection").path("countUnit").asText()).isEqualTo("days");
+        assertThat(archived.path("selection").path("countNumber").intValue()).isEqualTo(180);
+        assertThat(archived.path("selection").path("tagPatternList").toString()).isEqualTo("[\"6.0-bullseye-slim-*.*.*\"]");
+        assertThat(archived.path("action").path("type").asText()).isEqualTo("expire");
+        assertThatCode(() -> LifecyclePolicy.parse(retention.policyText(), "keepVersions")).as("ECR accepts it")
+                .doesNotThrowAnyException();
+        assertThat(rules(new VersionRetention(NET6, 5, tags("latest"),
+                new OldVersions(OldVersions.Action.ARCHIVE, Optional.empty())))).as("without archiveDays they stay").hasSize(2);
+    }
+
+    @Test
+    void anotherPrefixsArchiveRulesAreReadBackAndKept() throws Exception {
+        VersionRetention net7 = new VersionRetention(VersionTags.withPrefix("7.0-bullseye-slim"), 3, tags("latest"),
+                new OldVersions(OldVersions.Action.ARCHIVE, Optional.of(365)));
+        VersionRetention net6 = new VersionRetention(NET6, 5, tags("latest"), OldVersions.EXPIRE);
+
+        String both = net6.policyWith(Optional.of(net7.policyText()));
+
+        assertThat(both).isEqualTo(net7.policyWith(Optional.of(both)));
+        assertThat(both).contains("keep the newest 3 7.0-bullseye-slim-*.*.* versions, archive older ones")
+                .contains("expire archived 7.0-bullseye-slim-*.*.* versions 365 days after they were archived")
+                .contains("keep the newest 5 6.0-bullseye-slim-*.*.* versions\"");
+        assertThatCode(() -> LifecyclePolicy.parse(both, "keepVersions")).doesNotThrowAnyException();
+    }
+
+    @Test
     void moreMovingTagsThanEcrHasRulesForAreAnError() {
         List<Tag> many = new ArrayList<>();
         IntStream.range(0, VersionRetention.MAX_RULES).forEach(i -> many.add(Tag.of("extra" + i)));
 
-        assertThatThrownBy(() -> new VersionRetention(NET6, 5, many).policyText()).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> new VersionRetention(NET6, 5, many, OldVersions.EXPIRE).policyText()).isInstanceOf(UserError.class)
                 .hasMessageContaining("at most 50 rules");
-        assertThatCode(() -> new VersionRetention(NET6, 5, many.subList(0, VersionRetention.MAX_RULES - 1)).policyText())
+        assertThatCode(() -> new VersionRetention(NET6, 5, many.subList(0, VersionRetention.MAX_RULES - 1), OldVersions.EXPIRE).policyText())
                 .doesNotThrowAnyException();
     }
 }

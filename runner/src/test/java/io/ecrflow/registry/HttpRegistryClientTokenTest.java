@@ -98,6 +98,23 @@ class HttpRegistryClientTokenTest {
     }
 
     @Test
+    void aNextPageLinkThatIsAWholeUrlOfTheRegistryIsFollowed() {
+        server.linkHost = "http://" + server.host();
+
+        assertThat(client.tags(server.host(), new RepositoryName("dotnet/runtime")))
+                .extracting(Tag::value).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aNextPageLinkToAnotherHostIsNotFollowedWithTheRegistrysLogin() {
+        server.linkHost = "http://127.0.0.2:9";
+
+        assertThatThrownBy(() -> client.tags(server.host(), new RepositoryName("dotnet/runtime")))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("pointed the next page of the tag list of dotnet/runtime at another host (127.0.0.2:9)");
+    }
+
+    @Test
     void aMissingTagIsEmptyNotAnError() {
         assertThat(client.manifestDigest(ref("dotnet/runtime", "9.9"))).isEmpty();
     }

@@ -38,6 +38,8 @@ class RegistryRetriesTest {
     private HttpServer server;
     /** Statuses the server answers with, one per request, then 200. */
     private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
+    /** 429 as ECR's registry answers it: TOOMANYREQUESTS, no Retry-After. */
+    private volatile boolean ecrThrottling;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     /** The test's registries serve plain HTTP, so the client is told they are insecure, as a user would. */
@@ -78,10 +80,12 @@ class RegistryRetriesTest {
         }
         Integer failure = failures.poll();
         if (failure != null) {
-            if (failure == 429) {
+            if (failure == 429 && !ecrThrottling) {
                 exchange.getResponseHeaders().add("Retry-After", "0");
             }
-            byte[] body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"try later\"}]}".getBytes(StandardCharsets.UTF_8);
+            byte[] body = (failure == 429 && ecrThrottling
+                    ? "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"Rate exceeded\"}]}"
+                    : "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"try later\"}]}").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(failure, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -121,6 +125,22 @@ class RegistryRetriesTest {
         assertThat(warnings.get(0)).isEqualTo("HEAD http://" + host() + "/v2/team/web/manifests/v1 answered 503; "
                 + "trying again in 1 ms (attempt 2 of 4).");
         assertThat(warnings.get(1)).contains("answered 429").endsWith("(attempt 3 of 4).");
+    }
+
+    @Test
+    void ecrsThrottlingIsRiddenOutWithBackoffAndTheWarningSaysTheRegistryIsThrottling() {
+        ecrThrottling = true;
+        failures.addAll(List.of(429, 429, 429));
+        Manifest manifest = new Manifest(Manifest.OCI_IMAGE, Digest.parse(DIGEST), "{}".getBytes(StandardCharsets.UTF_8));
+
+        client().putManifest(ref(host()), manifest);
+
+        assertThat(requests).hasSize(4);
+        assertThat(warnings).hasSize(3);
+        assertThat(warnings.get(0)).isEqualTo("PUT http://" + host() + "/v2/team/web/manifests/v1 answered 429 "
+                + "(TOOMANYREQUESTS: Rate exceeded), the registry is throttling requests; trying again in 1 ms (attempt 2 of 4).");
+        assertThat(warnings.get(2)).contains("the registry is throttling requests").contains("trying again in 4 ms")
+                .endsWith("(attempt 4 of 4).");
     }
 
     @Test

@@ -32,6 +32,8 @@ final class TokenAuthRegistry implements AutoCloseable {
     final List<String> storageAuthorizations = new CopyOnWriteArrayList<>();
     final List<String> acceptHeaders = new CopyOnWriteArrayList<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    /** The host the next-page Link of a tag list names: none (a path, as distribution writes it) or a whole URL's. */
+    volatile String linkHost = "";
     final byte[] index;
     final byte[] image;
     final byte[] config = "{\"config\":{\"Labels\":{\"org.opencontainers.image.base.name\":\"upstream/os:1\"}}}"
@@ -112,10 +114,16 @@ final class TokenAuthRegistry implements AutoCloseable {
             send(exchange, 307, "text/plain", new byte[0]);
         } else if (path.endsWith("/tags/list")) {
             String query = exchange.getRequestURI().getQuery();
-            if (query != null && query.contains("last=b")) {
+            java.util.regex.Matcher n = java.util.regex.Pattern.compile("(?:^|&)n=(\\d+)").matcher(query == null ? "" : query);
+            if (n.find() && Integer.parseInt(n.group(1)) > 1000) {
+                // as ECR answers a page larger than it serves
+                send(exchange, 400, "application/json", ("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"Invalid "
+                        + "parameter at 'maxResults' failed to satisfy constraint: 'Member must have value less than or "
+                        + "equal to 1000'\"}]}").getBytes(StandardCharsets.UTF_8));
+            } else if (query != null && query.contains("last=b")) {
                 send(exchange, 200, "application/json", "{\"name\":\"x\",\"tags\":[\"c\"]}".getBytes(StandardCharsets.UTF_8));
             } else {
-                exchange.getResponseHeaders().set("Link", "</v2/" + repository + "/tags/list?n=1000&last=b>; rel=\"next\"");
+                exchange.getResponseHeaders().set("Link", "<" + linkHost + "/v2/" + repository + "/tags/list?n=1000&last=b>; rel=\"next\"");
                 send(exchange, 200, "application/json", "{\"name\":\"x\",\"tags\":[\"a\",\"b\"]}".getBytes(StandardCharsets.UTF_8));
             }
         } else {

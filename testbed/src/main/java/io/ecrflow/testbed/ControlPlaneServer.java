@@ -44,6 +44,7 @@ final class ControlPlaneServer implements AutoCloseable {
     private final StsApi sts;
     private final List<ControlPlaneCall> calls = new CopyOnWriteArrayList<>();
     private final OperationRendezvous rendezvous = new OperationRendezvous();
+    private final OperationThrottling throttling = new OperationThrottling();
 
     private ControlPlaneServer(HttpServer server, ExecutorService executor, SigV4Verifier verifier,
             Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic, StsApi sts) {
@@ -72,6 +73,10 @@ final class ControlPlaneServer implements AutoCloseable {
 
     OperationRendezvous rendezvous() {
         return rendezvous;
+    }
+
+    OperationThrottling throttling() {
+        return throttling;
     }
 
     List<ControlPlaneCall> calls() {
@@ -117,6 +122,7 @@ final class ControlPlaneServer implements AutoCloseable {
             recorded = jsonParameters(input);
             EcrApi.Operation operation = lookup.find(input, caller.accessKeyId().orElseThrow()).orElseThrow(() ->
                     new AwsError("UnknownOperationException", "The operation '" + operationName + "' is not supported."));
+            throttling.check(service, operationName);
             rendezvous.arrive(operationName, Json.text(input, "repositoryName")
                     .or(() -> input.path("repositoryNames").isArray() && !input.path("repositoryNames").isEmpty()
                             ? Optional.of(input.path("repositoryNames").get(0).asText()) : Optional.empty())

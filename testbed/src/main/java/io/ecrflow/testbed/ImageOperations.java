@@ -37,10 +37,13 @@ final class ImageOperations {
                 digests.add(resolve(name, imageId).orElseThrow(() -> imageNotFound(name, imageId)));
             }
         } else {
+            // without an imageStatus filter, only ACTIVE images are listed (API_DescribeImagesFilter)
             String tagStatus = input.path("filter").path("tagStatus").asText("ANY");
+            String imageStatus = input.path("filter").path("imageStatus").asText("ACTIVE");
             for (String digest : registry.manifestDigests(name)) {
                 boolean tagged = tagsByDigest.containsKey(digest);
-                if (tagStatus.equals("ANY") || tagged == tagStatus.equals("TAGGED")) {
+                boolean statusMatches = imageStatus.equals("ANY") || imageStatus.equals(repository.imageStatus(digest));
+                if ((tagStatus.equals("ANY") || tagged == tagStatus.equals("TAGGED")) && statusMatches) {
                     digests.add(digest);
                 }
             }
@@ -62,6 +65,10 @@ final class ImageOperations {
             detail.put("imagePushedAt", Json.epochSeconds(repository.pushedAt(digest, registry)));
             detail.put("imageManifestMediaType", manifest.mediaType());
             manifest.configMediaType().ifPresent(type -> detail.put("artifactMediaType", type));
+            detail.put("imageStatus", repository.imageStatus(digest));
+            repository.lastPulledAt(digest).ifPresent(at -> detail.put("lastRecordedPullTime", Json.epochSeconds(at)));
+            repository.lastArchivedAt(digest).ifPresent(at -> detail.put("lastArchivedAt", Json.epochSeconds(at)));
+            repository.lastActivatedAt(digest).ifPresent(at -> detail.put("lastActivatedAt", Json.epochSeconds(at)));
         }
         return output;
     }

@@ -1,12 +1,15 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.LifecyclePolicyEvaluator.StorageClass;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs a repository's lifecycle policy now, instead of within 24 hours as ECR does: the images it expires are
- * deleted with all their tags. A test knob, reached from {@link Testbed#runLifecyclePolicy} and over HTTP.
+ * deleted with all their tags, the images it transitions move to the archive storage class (they keep their tags,
+ * are described as ARCHIVED and cannot be pulled). A test knob, reached from {@link Testbed#runLifecyclePolicy} and
+ * over HTTP.
  */
 final class LifecycleExpiry {
 
@@ -18,8 +21,8 @@ final class LifecycleExpiry {
         this.registry = registry;
     }
 
-    /** The images expired, oldest first; none when the repository has no policy. */
-    List<LifecyclePolicyEvaluator.Expiry> run(String repositoryName, Instant now) {
+    /** The images expired or archived, oldest first; none when the repository has no policy. */
+    List<LifecyclePolicyEvaluator.Action> run(String repositoryName, Instant now) {
         Repository repository = repositories.get(repositoryName);
         synchronized (repository.manifestWrites()) {
             String policy = repository.lifecyclePolicy().orElse(null);
@@ -29,15 +32,23 @@ final class LifecycleExpiry {
             Map<String, List<String>> tags = registry.tagsByDigest(repositoryName);
             List<LifecyclePolicyEvaluator.Image> images = registry.manifestDigests(repositoryName).stream()
                     .map(digest -> new LifecyclePolicyEvaluator.Image(digest, tags.getOrDefault(digest, List.of()),
-                            repository.pushedAt(digest, registry)))
+                            repository.pushedAt(digest, registry),
+                            repository.archived(digest) ? StorageClass.ARCHIVE : StorageClass.STANDARD,
+                            repository.lastPulledAt(digest), repository.lastArchivedAt(digest),
+                            repository.lastActivatedAt(digest)))
                     .toList();
-            List<LifecyclePolicyEvaluator.Expiry> expired = LifecyclePolicyEvaluator.parse(policy).expired(images, now);
-            for (LifecyclePolicyEvaluator.Expiry expiry : expired) {
-                registry.deleteManifest(repositoryName, expiry.image().digest());
-                repository.forgetPush(expiry.image().digest());
+            List<LifecyclePolicyEvaluator.Action> actions = LifecyclePolicyEvaluator.parse(policy).actions(images, now);
+            for (LifecyclePolicyEvaluator.Action action : actions) {
+                String digest = action.image().digest();
+                if (action.kind() == LifecyclePolicyEvaluator.Kind.TRANSITION) {
+                    repository.archive(digest, now);
+                } else {
+                    registry.deleteManifest(repositoryName, digest);
+                    repository.forgetPush(digest);
+                }
             }
             repository.lifecycleEvaluated(now);
-            return expired;
+            return actions;
         }
     }
 }

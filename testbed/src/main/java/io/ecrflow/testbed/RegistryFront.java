@@ -40,6 +40,13 @@ final class RegistryFront implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
             "authorization", "date");
+    /** A tag list's Link is the front's own. */
+    private static final Set<String> TAG_LIST_DROPPED = java.util.stream.Stream.concat(HOP_BY_HOP.stream(),
+            java.util.stream.Stream.of("link")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** ECR's largest tag list page (n); a larger one is refused. */
+    static final int MAX_TAGS_PAGE = 1000;
+    /** ECR's tag list page without n. */
+    static final int DEFAULT_TAGS_PAGE = 100;
 
     private final String name;
     private final HttpsServer server;
@@ -179,10 +186,24 @@ final class RegistryFront implements AutoCloseable {
                     Optional<Integer> fault = faults.take(route.get().repository(), route.get().reference());
                     if (fault.isPresent()) {
                         record(exchange, route.get(), fault.get());
+                        if (fault.get() == 429) {
+                            // ECR's registry throttles with 429 TOOMANYREQUESTS and no Retry-After
+                            deny(exchange, 429, "TOOMANYREQUESTS", "Rate exceeded");
+                            return;
+                        }
                         deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
                         return;
                     }
                     putManifest(exchange, route.get(), repository.get());
+                    return;
+                }
+                if (route.get().kind() == RegistryRoute.Kind.TAGS && exchange.getRequestMethod().equals("GET")) {
+                    listTags(exchange, route.get());
+                    return;
+                }
+                if (route.get().kind() == RegistryRoute.Kind.MANIFEST
+                        && (exchange.getRequestMethod().equals("GET") || exchange.getRequestMethod().equals("HEAD"))) {
+                    readManifest(exchange, route.get(), repository.get());
                     return;
                 }
                 if (route.get().kind() == RegistryRoute.Kind.UPLOAD && uploadFaults.armed(route.get().repository())
@@ -288,6 +309,83 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
+    /**
+     * A manifest read: an archived image cannot be pulled (404, archive-image.html), and a GET that reads one is the
+     * image's last pull (DescribeImages' lastRecordedPullTime).
+     */
+    private void readManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
+        Optional<String> digest = registry.digestOf(route.repository(), route.reference());
+        if (digest.isPresent() && repository.archived(digest.get())) {
+            record(exchange, route, 404);
+            deny(exchange, 404, "MANIFEST_UNKNOWN", "The image " + route.reference() + " in repository '"
+                    + route.repository() + "' is archived and cannot be pulled. Restore it first.");
+            return;
+        }
+        forward(exchange, HttpRequest.BodyPublishers.noBody(), status -> {
+            record(exchange, route, status);
+            if (status == 200 && exchange.getRequestMethod().equals("GET")) {
+                digest.ifPresent(read -> repository.recordPull(read, Instant.now()));
+            }
+        });
+    }
+
+    /**
+     * A tag list as ECR pages it: {@code n} above 1000 is refused as ECR refuses it (400 UNSUPPORTED, "Invalid
+     * parameter at 'maxResults' …"), a list without {@code n} comes in pages of 100, and the next page's Link is an
+     * absolute URL of the registry, as ECR writes it (see docs/testbed.md for the sources). The registry behind
+     * lists every tag in one answer, so the front pages its sorted list itself; {@code last} is the last tag of the
+     * page before (ECR's is an opaque token, which clients only ever take from the Link).
+     */
+    private void listTags(HttpExchange exchange, RegistryRoute route) throws IOException {
+        String query = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        Map<String, String> parameters = new java.util.HashMap<>();
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                parameters.put(pair.substring(0, equals),
+                        java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String n = parameters.getOrDefault("n", Integer.toString(DEFAULT_TAGS_PAGE));
+        if (!n.matches("\\d{1,9}") || Integer.parseInt(n) > MAX_TAGS_PAGE) {
+            record(exchange, route, 400);
+            deny(exchange, 400, "UNSUPPORTED", "Invalid parameter at 'maxResults' failed to satisfy constraint: "
+                    + "'Member must have value less than or equal to " + MAX_TAGS_PAGE + "'");
+            return;
+        }
+        URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath());
+        HttpResponse<InputStream> response = Forwarding.send(registry.http(),
+                HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(1)).GET(), exchange, HOP_BY_HOP);
+        record(exchange, route, response.statusCode());
+        if (response.statusCode() != 200) {
+            Forwarding.relay(exchange, response, TAG_LIST_DROPPED);
+            return;
+        }
+        List<String> all = new java.util.ArrayList<>();
+        try (InputStream body = response.body()) {
+            Json.MAPPER.readTree(body).path("tags").forEach(tag -> all.add(tag.asText()));
+        }
+        all.sort(java.util.Comparator.naturalOrder());
+        Optional<String> last = Optional.ofNullable(parameters.get("last"));
+        List<String> after = all.stream().filter(tag -> last.map(l -> tag.compareTo(l) > 0).orElse(true)).toList();
+        int size = Integer.parseInt(n);
+        List<String> page = after.subList(0, Math.min(size, after.size()));
+        if (after.size() > page.size() && !page.isEmpty()) {
+            exchange.getResponseHeaders().set("Link", "<" + url() + "/v2/" + route.repository() + "/tags/list?last="
+                    + java.net.URLEncoder.encode(page.get(page.size() - 1), StandardCharsets.UTF_8) + "&n=" + size
+                    + ">; rel=\"next\"");
+        }
+        var answer = Json.MAPPER.createObjectNode().put("name", route.repository());
+        page.forEach(answer.putArray("tags")::add);
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(answer);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     /** A PATCH with data, or the PUT of a monolithic upload: the requests that carry a blob's bytes. */
     private static boolean carriesBlobData(HttpExchange exchange) {
         String method = exchange.getRequestMethod();
@@ -331,7 +429,10 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
-    /** Answers the images expired: [{"imageDigest": ..., "imageTags": [...], "rulePriority": n}], oldest first. */
+    /**
+     * Answers the images expired or archived, oldest first:
+     * [{"imageDigest": ..., "imageTags": [...], "rulePriority": n, "action": "expire" or "transition"}].
+     */
     private void runLifecyclePolicy(HttpExchange exchange) throws IOException {
         String query = Optional.ofNullable(exchange.getRequestURI().getQuery()).orElse("");
         Optional<String> name = java.util.Arrays.stream(query.split("&")).filter(p -> p.startsWith("repository="))
@@ -341,10 +442,11 @@ final class RegistryFront implements AutoCloseable {
             return;
         }
         com.fasterxml.jackson.databind.node.ArrayNode expired = Json.MAPPER.createArrayNode();
-        for (LifecyclePolicyEvaluator.Expiry expiry : lifecycle.run(name.get(), Instant.now())) {
-            var image = expired.addObject().put("imageDigest", expiry.image().digest());
-            expiry.image().tags().forEach(image.putArray("imageTags")::add);
-            image.put("rulePriority", expiry.rulePriority());
+        for (LifecyclePolicyEvaluator.Action action : lifecycle.run(name.get(), Instant.now())) {
+            var image = expired.addObject().put("imageDigest", action.image().digest());
+            action.image().tags().forEach(image.putArray("imageTags")::add);
+            image.put("rulePriority", action.rulePriority());
+            image.put("action", action.kind() == LifecyclePolicyEvaluator.Kind.TRANSITION ? "transition" : "expire");
         }
         byte[] body = Json.MAPPER.writeValueAsBytes(expired);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

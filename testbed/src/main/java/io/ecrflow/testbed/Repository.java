@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One ECR repository's settings and metadata; the images themselves live in the registry. */
@@ -13,6 +14,11 @@ final class Repository {
     private final String region;
     private final Instant createdAt;
     private final Map<String, Instant> pushedAt = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastPulledAt = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastArchivedAt = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastActivatedAt = new ConcurrentHashMap<>();
+    /** The images in the archive storage class, by digest: they are described, but cannot be pulled. */
+    private final Set<String> archived = ConcurrentHashMap.newKeySet();
     private final Object manifestWrites = new Object();
     private TagMutabilityRule mutability;
     private boolean scanOnPush;
@@ -111,8 +117,10 @@ final class Repository {
         lifecycleEvaluatedAt = at;
     }
 
+    /** A manifest written; an archived image written again is restored. */
     void recordPush(String digest, Instant at) {
         pushedAt.putIfAbsent(digest, at);
+        restoreOnPush(digest, at);
     }
 
     /**
@@ -128,6 +136,49 @@ final class Repository {
     /** An image deleted: pushed again, it is new. */
     void forgetPush(String digest) {
         pushedAt.remove(digest);
+        lastPulledAt.remove(digest);
+        lastArchivedAt.remove(digest);
+        lastActivatedAt.remove(digest);
+        archived.remove(digest);
+    }
+
+    /** A manifest read through the registry front: ECR's lastRecordedPullTime. */
+    void recordPull(String digest, Instant at) {
+        lastPulledAt.put(digest, at);
+    }
+
+    /** A lifecycle rule moved the image to the archive storage class. */
+    void archive(String digest, Instant at) {
+        archived.add(digest);
+        lastArchivedAt.put(digest, at);
+    }
+
+    /** Pushing an archived image again restores it at once, as ECR does (archive-image.html). */
+    void restoreOnPush(String digest, Instant at) {
+        if (archived.remove(digest)) {
+            lastActivatedAt.put(digest, at);
+        }
+    }
+
+    boolean archived(String digest) {
+        return archived.contains(digest);
+    }
+
+    Optional<Instant> lastPulledAt(String digest) {
+        return Optional.ofNullable(lastPulledAt.get(digest));
+    }
+
+    Optional<Instant> lastArchivedAt(String digest) {
+        return Optional.ofNullable(lastArchivedAt.get(digest));
+    }
+
+    Optional<Instant> lastActivatedAt(String digest) {
+        return Optional.ofNullable(lastActivatedAt.get(digest));
+    }
+
+    /** DescribeImages' imageStatus: ARCHIVED or ACTIVE (a restore is immediate here, so never ACTIVATING). */
+    String imageStatus(String digest) {
+        return archived(digest) ? "ARCHIVED" : "ACTIVE";
     }
 
     synchronized RepositoryState snapshot(String accountId, String registryHost) {

@@ -144,6 +144,11 @@ public final class Testbed implements AutoCloseable {
         return main().manifestDigest(repository, tag);
     }
 
+    /** DescribeImages' imageStatus of the image a tag points to: ACTIVE, or ARCHIVED once a lifecycle rule archived it. */
+    public Optional<String> imageStatus(String repository, String tag) {
+        return main().imageStatus(repository, tag);
+    }
+
     /** The config blob digest of the image a tag points to (the local image id it was pushed from); empty for an index. */
     public Optional<String> configDigest(String repository, String tag) {
         return main().configDigest(repository, tag);
@@ -173,11 +178,13 @@ public final class Testbed implements AutoCloseable {
 
     /**
      * Runs {@code repository}'s lifecycle policy now, as ECR does within 24 hours of PutLifecyclePolicy: the images
-     * it expires are deleted with their tags. Returns their digests, oldest first (none without a policy).
+     * it expires are deleted with their tags, the images it transitions are archived (see {@link #imageStatus}).
+     * Returns the digests of the images expired, oldest first (none without a policy).
      */
     public List<String> runLifecyclePolicy(String repository) {
         return accounts.get(config.accountId()).front().lifecycle().run(repository, java.time.Instant.now()).stream()
-                .map(expiry -> expiry.image().digest()).toList();
+                .filter(action -> action.kind() == LifecyclePolicyEvaluator.Kind.EXPIRE)
+                .map(action -> action.image().digest()).toList();
     }
 
     /** Every ECR, ECR Public and STS request so far, in order, including refused ones. */
@@ -192,6 +199,14 @@ public final class Testbed implements AutoCloseable {
      */
     public void rendezvous(String operation, String repository, int parties) {
         controlPlane.rendezvous().meet(operation, repository, parties);
+    }
+
+    /**
+     * The next {@code calls} calls of the ECR {@code operation} (e.g. {@code DescribeRepositories}), whatever their
+     * repository, are answered with ECR's throttling error: HTTP 400, {@code __type} ThrottlingException.
+     */
+    public void throttleEcr(String operation, int calls) {
+        controlPlane.throttling().throttleNext("ecr", operation, calls);
     }
 
     /**

@@ -54,6 +54,12 @@ public final class TestbedAccount {
         return account.registry().digestOf(repository, tag);
     }
 
+    /** DescribeImages' imageStatus of the image a tag points to: ACTIVE or ARCHIVED; empty for a missing tag. */
+    public Optional<String> imageStatus(String repository, String tag) {
+        return account.repositories().find(repository).flatMap(repo -> manifestDigest(repository, tag)
+                .map(repo::imageStatus));
+    }
+
     /** The config blob digest of the image a tag points to; empty for a missing tag or an index. */
     public Optional<String> configDigest(String repository, String tag) {
         return account.registry().manifest(repository, tag).flatMap(Manifest::configDigest);

@@ -128,6 +128,98 @@ class RegistryFrontTest {
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
+    @Test
+    void anArchivedImageIsDescribedButCannotBePulledUntilItIsPushedAgain() throws Exception {
+        testbed.createRepository("front/archive");
+        String auth = basic("AWS", issuedPassword());
+        String configDigest = uploadConfig(auth, "front/archive");
+        String v1 = manifest(configDigest, "1");
+        String v2 = manifest(configDigest, "2");
+        assertThat(putManifest(auth, "front/archive", "v1", v1).statusCode()).isEqualTo(201);
+        assertThat(putManifest(auth, "front/archive", "v2", v2).statusCode()).isEqualTo(201);
+        assertThat(send(request("/v2/front/archive/manifests/v2").header("Authorization", auth)
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(200);
+        ecr.putLifecyclePolicy(r -> r.repositoryName("front/archive").lifecyclePolicyText("""
+                {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"],
+                 "countType": "imageCountMoreThan", "countNumber": 1},
+                 "action": {"type": "transition", "targetStorageClass": "archive"}}]}"""));
+
+        assertThat(testbed.runLifecyclePolicy("front/archive")).as("archived, not expired").isEmpty();
+
+        assertThat(testbed.imageStatus("front/archive", "v1")).contains("ARCHIVED");
+        assertThat(testbed.imageStatus("front/archive", "v2")).contains("ACTIVE");
+        HttpResponse<String> pull = send(request("/v2/front/archive/manifests/v1").header("Authorization", auth)
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json"));
+        assertThat(pull.statusCode()).isEqualTo(404);
+        assertThat(pull.body()).contains("MANIFEST_UNKNOWN").contains("archived");
+        var listed = ecr.describeImages(r -> r.repositoryName("front/archive")).imageDetails();
+        assertThat(listed).as("without an imageStatus filter, only ACTIVE images")
+                .extracting(detail -> detail.imageTags().get(0)).containsExactly("v2");
+        assertThat(listed.get(0).lastRecordedPullTime()).as("the GET of v2 was a pull").isNotNull();
+
+        assertThat(putManifest(auth, "front/archive", "v1", v1).statusCode()).isEqualTo(201);
+        assertThat(testbed.imageStatus("front/archive", "v1")).as("a push restores it").contains("ACTIVE");
+        assertThat(send(request("/v2/front/archive/manifests/v1").header("Authorization", auth)
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(200);
+    }
+
+    private static String manifest(String configDigest, String revision) {
+        return "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{"
+                + "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":2},\"layers\":[],\"annotations\":{\"revision\":\"" + revision + "\"}}";
+    }
+
+    @Test
+    void tagListsArePagedAsEcrPagesThemWithAnAbsoluteNextLink() throws Exception {
+        testbed.createRepository("front/tags");
+        String auth = basic("AWS", issuedPassword());
+        String configDigest = uploadConfig(auth, "front/tags");
+        for (String tag : new String[] {"a", "b", "c"}) {
+            assertThat(putManifest(auth, "front/tags", tag, manifest(configDigest, tag)).statusCode()).isEqualTo(201);
+        }
+
+        HttpResponse<String> tooMany = send(request("/v2/front/tags/tags/list?n=1001").header("Authorization", auth));
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("UNSUPPORTED").contains("less than or equal to 1000");
+
+        HttpResponse<String> first = send(request("/v2/front/tags/tags/list?n=2").header("Authorization", auth));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("\"a\"").contains("\"b\"").doesNotContain("\"c\"");
+        String link = first.headers().firstValue("Link").orElseThrow();
+        assertThat(link).startsWith("<https://" + testbed.registryHost() + "/v2/front/tags/tags/list?").endsWith("rel=\"next\"");
+        HttpResponse<String> second = send(HttpRequest.newBuilder(URI.create(link.substring(1, link.indexOf('>'))))
+                .header("Authorization", auth));
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("\"c\"").doesNotContain("\"a\"");
+        assertThat(second.headers().firstValue("Link")).isEmpty();
+        assertThat(send(request("/v2/front/tags/tags/list?n=1000").header("Authorization", auth)).body())
+                .contains("\"a\"").contains("\"c\"");
+    }
+
+    /** Uploads the empty config "{}" to {@code repository}; its digest. */
+    private static String uploadConfig(String auth, String repository) throws Exception {
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        String configDigest = sha256(config);
+        HttpResponse<String> started = send(request("/v2/" + repository + "/blobs/uploads/")
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()));
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(send(HttpRequest.newBuilder(URI.create(location + (location.contains("?") ? "&" : "?") + "digest="
+                + configDigest)).header("Authorization", auth).PUT(HttpRequest.BodyPublishers.ofByteArray(config)))
+                .statusCode()).isEqualTo(201);
+        return configDigest;
+    }
+
+    private static HttpResponse<String> putManifest(String auth, String repository, String tag, String manifest)
+            throws Exception {
+        return send(request("/v2/" + repository + "/manifests/" + tag).header("Authorization", auth)
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(manifest)));
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
     private static String issuedPassword() {
         String token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
         return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring("AWS:".length());
