@@ -127,6 +127,9 @@ class ScanGateTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL");
         assertThat(ecr.calls).filteredOn(call -> call.startsWith("start"))
                 .containsExactly("start " + amd64, "start " + arm64);
+        // ECR has no scan of an index (and StartImageScan refuses one): the gate never asks about it
+        assertThat(ecr.calls).noneMatch(call -> call.endsWith(index.digest().toString()))
+                .noneMatch(call -> call.endsWith(attestation.toString()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the outcome is enhanced scanning's (which scans continuously, needing no start). The scan is IN_PROGRESS
  * for a number of calls (or forever), then COMPLETE with the test's findings (none without an outcome),
  * paged as ECR pages them; or it ends in another status (FAILED, UNSUPPORTED_IMAGE). An image without a scan
- * is answered with ScanNotFoundException. Counting calls instead of time keeps tests deterministic.
+ * is answered with ScanNotFoundException. An image index (or manifest list) is never scanned, only the images it
+ * lists: basic scanning has no scan of it (ScanNotFoundException; StartImageScan refuses it as ECR does, "An artifact
+ * with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned"), and enhanced scanning reports it
+ * UNSUPPORTED_IMAGE (ImageScanStatus: "its media type ... isn't supported"). Counting calls instead of time keeps
+ * tests deterministic.
  */
 final class ImageScans {
 
@@ -64,10 +69,10 @@ final class ImageScans {
             throw new AwsError("ValidationException", "This operation is not supported for the registry's scan type "
                     + "ENHANCED: Amazon Inspector scans its images.");
         }
-        if (registry.manifest(repository, digest).map(m -> m.mediaType().equals(Manifest.OCI_INDEX)
-                || m.mediaType().equals(Manifest.DOCKER_LIST)).orElse(false)) {
-            throw new AwsError("UnsupportedImageTypeException", "The image with digest '" + digest + "' in the "
-                    + "repository with name '" + repository + "' is a manifest list or image index, which is not scanned.");
+        Optional<String> index = indexType(repository, digest);
+        if (index.isPresent()) {
+            throw new AwsError("UnsupportedImageTypeException", "An artifact with media type '" + index.get()
+                    + "' cannot be scanned. For more information, see the Amazon ECR documentation.");
         }
         synchronized (this) {
             // the test bed lives less than a day: every second start of an image is over the daily quota
@@ -88,11 +93,25 @@ final class ImageScans {
                 && (outcome.enhanced() || repositories.find(repository).map(Repository::scanOnPush).orElse(false));
     }
 
+    /** The media type of the manifest when it is an index or a manifest list; empty for an image. */
+    private Optional<String> indexType(String repository, String digest) {
+        return registry.manifest(repository, digest).filter(Manifest::isIndex).map(Manifest::mediaType);
+    }
+
     ObjectNode describe(JsonNode input, String region) {
         String repository = Json.requiredText(input, "repositoryName");
         String digest = images.digestOf(input);
         Outcome set = outcomes.get(repository);
-        if (!hasScan(repository, digest, set)) {
+        boolean index = indexType(repository, digest).isPresent();
+        if (index && set != null && set.enhanced()) {
+            ObjectNode output = Json.object();
+            output.put("repositoryName", repository);
+            output.putObject("imageId").put("imageDigest", digest);
+            output.putObject("imageScanStatus").put("status", "UNSUPPORTED_IMAGE")
+                    .put("description", "The image's media type is not supported for scanning.");
+            return output;
+        }
+        if (index || !hasScan(repository, digest, set)) {
             throw new AwsError("ScanNotFoundException", "Image scan does not exist for the image with '{imageDigest:'"
                     + digest + "', imageTag:'null'}' in the repository with name '" + repository + "'");
         }

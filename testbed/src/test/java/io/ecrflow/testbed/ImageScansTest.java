@@ -103,18 +103,41 @@ class ImageScansTest {
     }
 
     @Test
-    void anIndexIsNoImageToScan() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/index"));
+    void anIndexIsNoImageToScanEvenWhereItsImagesAreScannedOnPush() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/index").imageScanningConfiguration(s -> s.scanOnPush(true)));
         String image = pushImage("scans/index", "index");
-        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
-                + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + manifest("index").length()
-                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
-        String indexDigest = ecr.putImage(r -> r.repositoryName("scans/index").imageTag("multi").imageManifest(index))
-                .image().imageId().imageDigest();
+        String indexDigest = pushIndex("scans/index", image, "index");
+        testbed.scanFindings("scans/index", 0, FINDINGS);
 
         assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/index").imageId(i -> i.imageDigest(indexDigest))))
-                .isInstanceOf(UnsupportedImageTypeException.class);
+                .isInstanceOf(UnsupportedImageTypeException.class)
+                .hasMessageContaining("An artifact with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned");
+        assertThatThrownBy(() -> findings("scans/index", indexDigest)).isInstanceOf(ScanNotFoundException.class);
+        assertThat(findings("scans/index", image).imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
         assertThat(testbed.scanStarts("scans/index")).isEmpty();
+    }
+
+    @Test
+    void enhancedScanningReportsAnIndexAsAnUnsupportedImage() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/enhanced-index"));
+        String image = pushImage("scans/enhanced-index", "enhanced-index");
+        String indexDigest = pushIndex("scans/enhanced-index", image, "enhanced-index");
+        testbed.enhancedScanFindings("scans/enhanced-index", 0, FINDINGS);
+
+        DescribeImageScanFindingsResponse index = findings("scans/enhanced-index", indexDigest);
+
+        assertThat(index.imageScanStatus().status()).isEqualTo(ScanStatus.UNSUPPORTED_IMAGE);
+        assertThat(index.imageScanFindings()).isNull();
+        assertThat(findings("scans/enhanced-index", image).imageScanStatus().statusAsString()).isEqualTo("ACTIVE");
+    }
+
+    /** An OCI index of the one image {@code image} (pushed with {@code marker}), put with PutImage under "multi". */
+    private static String pushIndex(String repository, String image, String marker) {
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
+                + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + manifest(marker).length()
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+        return ecr.putImage(r -> r.repositoryName(repository).imageTag("multi").imageManifest(index))
+                .image().imageId().imageDigest();
     }
 
     private static DescribeImageScanFindingsResponse findings(String repository, String digest) {
