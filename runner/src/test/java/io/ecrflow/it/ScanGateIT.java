@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static io.ecrflow.it.RunnerProcess.runner;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +81,31 @@ class ScanGateIT extends TestBedTest {
         assertThat(testbed.manifestDigest(repository, "1.0.0")).isEmpty();
         // enhanced scanning scans by itself: nothing to start
         assertThat(testbed.scanStarts(repository)).isEmpty();
+    }
+
+    @Test
+    void anEnhancedScansEarlyCompleteWithoutFindingsIsReadAgainAndTheSettledFindingsFailThePromotion() throws Exception {
+        twoImages();
+        testbed.enhancedScanFindings(repository, 0, FINDINGS);
+        // Amazon Inspector's first answer: COMPLETE, no findings yet, which alone would pass CRITICAL=0
+        testbed.enhancedScanSettlesAfter(repository, 1);
+        int mark = testbed.calls().size();
+
+        RunResult result = promote("--source-tag", "rc", "--tags", "1.0.0,latest", "--scan-gate", "true",
+                "--fail-on", "CRITICAL=0", "--scan-timeout", "60s");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stdout()).contains("The registry's scanning is enhanced")
+                .contains("until two reads agree").contains("CRITICAL 1, HIGH 2, MEDIUM 0, LOW 1");
+        assertThat(String.join("\n", result.errors())).contains("1 CRITICAL (at most 0)")
+                .contains("so none of the tags (1.0.0, latest) were published");
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(oldDigest);
+        assertThat(testbed.manifestDigest(repository, "1.0.0")).isEmpty();
+        // per image: the early read, the findings, and the read that agrees with them
+        Map<String, Long> reads = RunAssertions.callsSince(testbed, mark).stream()
+                .filter(call -> call.operation().equals("DescribeImageScanFindings"))
+                .collect(Collectors.groupingBy(call -> call.parameter("imageDigest").orElseThrow(), Collectors.counting()));
+        assertThat(reads).isNotEmpty().allSatisfy((digest, count) -> assertThat(count).isEqualTo(3));
     }
 
     @Test

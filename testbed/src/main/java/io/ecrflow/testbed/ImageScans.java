@@ -3,6 +3,7 @@ package io.ecrflow.testbed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +26,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ImageScans {
 
-    /** What the scan of every image of one repository comes to. */
-    record Outcome(List<ScanFinding> findings, int callsInProgress, String finalStatus, boolean enhanced) {
+    /**
+     * What the scan of every image of one repository comes to. {@code earlyReads}: after the calls in progress, so
+     * many calls answer COMPLETE with no findings before the findings are in, as Amazon Inspector does right after a
+     * scan (enhanced scanning only).
+     */
+    record Outcome(List<ScanFinding> findings, int callsInProgress, String finalStatus, boolean enhanced, int earlyReads) {
         static final int NEVER = -1;
         /** The scan of an image started in a repository no test gave an outcome: clean, after one call. */
-        static final Outcome CLEAN = new Outcome(List.of(), 1, "COMPLETE", false);
+        static final Outcome CLEAN = new Outcome(List.of(), 1, "COMPLETE", false, 0);
+
+        Outcome(List<ScanFinding> findings, int callsInProgress, String finalStatus, boolean enhanced) {
+            this(findings, callsInProgress, finalStatus, enhanced, 0);
+        }
     }
 
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** repository@digest → when its scan first answered complete (imageScanCompletedAt). */
+    private final Map<String, Instant> completions = new ConcurrentHashMap<>();
     /** repository@digest of every image a scan was started for, in order. */
     private final List<String> started = new ArrayList<>();
     private final ImageOperations images;
@@ -49,6 +60,35 @@ final class ImageScans {
     void set(String repository, Outcome outcome) {
         outcomes.put(repository, outcome);
         calls.keySet().removeIf(key -> key.startsWith(repository + "@"));
+        completions.keySet().removeIf(key -> key.startsWith(repository + "@"));
+    }
+
+    /** The enhanced scans of {@code repository} answer COMPLETE with no findings {@code reads} times before their findings. */
+    void settleAfter(String repository, int reads) {
+        Outcome outcome = outcomes.get(repository);
+        if (outcome == null || !outcome.enhanced()) {
+            throw new IllegalStateException("Give " + repository + " enhanced scan findings first (enhancedScanFindings).");
+        }
+        set(repository, new Outcome(outcome.findings(), outcome.callsInProgress(), outcome.finalStatus(), true, reads));
+    }
+
+    /**
+     * GetRegistryScanningConfiguration: ENHANCED, with a continuous-scan rule naming each repository a test gave
+     * enhanced scanning, once there is one; BASIC before. The test bed decides enhanced scanning per repository,
+     * which the rules' repository filters express.
+     */
+    ObjectNode registryScanningConfiguration(JsonNode input, String region) {
+        List<String> enhanced = outcomes.entrySet().stream().filter(entry -> entry.getValue().enhanced())
+                .map(Map.Entry::getKey).sorted().toList();
+        ObjectNode output = Json.object().put("registryId", repositories.accountId());
+        ObjectNode configuration = output.putObject("scanningConfiguration")
+                .put("scanType", enhanced.isEmpty() ? "BASIC" : "ENHANCED");
+        ArrayNode rules = configuration.putArray("rules");
+        if (!enhanced.isEmpty()) {
+            ArrayNode filters = rules.addObject().put("scanFrequency", "CONTINUOUS_SCAN").putArray("repositoryFilters");
+            enhanced.forEach(name -> filters.addObject().put("filter", name).put("filterType", "WILDCARD"));
+        }
+        return output;
     }
 
     /** The digests of {@code repository} a scan was started for, in order. */
@@ -125,6 +165,15 @@ final class ImageScans {
             status.put("status", "IN_PROGRESS").put("description", "The scan is in progress.");
             return output;
         }
+        Instant completedAt = completions.computeIfAbsent(repository + "@" + digest, key -> Instant.now());
+        if (outcome.finalStatus().equals("COMPLETE") && call <= Math.max(0, outcome.callsInProgress()) + outcome.earlyReads()) {
+            // Amazon Inspector's first answers after a scan: complete, before its findings are in
+            status.put("status", "COMPLETE").put("description", "The scan was completed successfully.");
+            ObjectNode none = output.putObject("imageScanFindings").put("imageScanCompletedAt", Json.epochSeconds(completedAt));
+            none.putObject("findingSeverityCounts");
+            none.putArray("enhancedFindings");
+            return output;
+        }
         // Enhanced scanning (Amazon Inspector) reports an image it watches as ACTIVE rather than COMPLETE.
         status.put("status", outcome.enhanced() && outcome.finalStatus().equals("COMPLETE") ? "ACTIVE" : outcome.finalStatus());
         if (!outcome.finalStatus().equals("COMPLETE")) {
@@ -137,7 +186,7 @@ final class ImageScans {
         int start = Json.text(input, "nextToken").map(Integer::parseInt).orElse(0);
         int page = input.path("maxResults").asInt(100);
         List<ScanFinding> all = outcome.findings();
-        ObjectNode findings = output.putObject("imageScanFindings");
+        ObjectNode findings = output.putObject("imageScanFindings").put("imageScanCompletedAt", Json.epochSeconds(completedAt));
         Map<String, Integer> counts = new TreeMap<>();
         all.forEach(finding -> counts.merge(finding.severity(), 1, Integer::sum));
         ObjectNode severityCounts = findings.putObject("findingSeverityCounts");

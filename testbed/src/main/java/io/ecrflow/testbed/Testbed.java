@@ -268,6 +268,15 @@ public final class Testbed implements AutoCloseable {
         main().scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", true));
     }
 
+    /**
+     * As Amazon Inspector answers right after a scan: the first {@code reads} DescribeImageScanFindings of each image
+     * of {@code repository} (after those in progress) answer COMPLETE with no findings, later ones the findings
+     * {@link #enhancedScanFindings} gave. Counted, not timed.
+     */
+    public void enhancedScanSettlesAfter(String repository, int reads) {
+        main().scans().settleAfter(repository, reads);
+    }
+
     /** From now on the scan of every image in {@code repository} never completes. */
     public void scanNeverCompletes(String repository) {
         main().scans().set(repository, new ImageScans.Outcome(List.of(), ImageScans.Outcome.NEVER, "COMPLETE", false));
