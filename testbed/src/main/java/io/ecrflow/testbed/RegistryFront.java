@@ -59,6 +59,7 @@ final class RegistryFront implements AutoCloseable {
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
     private final PushFaults pushFaults = new PushFaults();
     private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
+    private final Referrers referrers = new Referrers();
     /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
     private volatile boolean declineMounts;
     /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
@@ -213,6 +214,10 @@ final class RegistryFront implements AutoCloseable {
                             + "' does not exist in the registry with id '" + repositories.accountId() + "'");
                     return;
                 }
+                if (route.get().kind() == RegistryRoute.Kind.REFERRERS) {
+                    sendReferrers(exchange, route.get());
+                    return;
+                }
                 if (route.get().kind() == RegistryRoute.Kind.MANIFEST && exchange.getRequestMethod().equals("PUT")) {
                     Optional<Integer> fault = faults.take(route.get().repository(), route.get().reference());
                     if (fault.isPresent()) {
@@ -344,6 +349,16 @@ final class RegistryFront implements AutoCloseable {
             return;
         }
         String digest = Manifest.digestOf(manifest);
+        Optional<Referrers.Subject> subject = Referrers.subjectOf(manifest);
+        if (subject.isPresent() && subject.get().isIndex()) {
+            record(exchange, route, 405);
+            deny(exchange, 405, "UNSUPPORTED", "The manifest's subject is an image index, which cannot be the subject "
+                    + "of a referrer.");
+            return;
+        }
+        String mediaType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type"))
+                .map(type -> type.split(";")[0].trim()).or(() -> Manifest.declaredMediaType(manifest))
+                .orElse(Manifest.OCI_MANIFEST);
         synchronized (repository.manifestWrites()) {
             if (route.isTaggedManifest() && repository.immutable(route.reference())) {
                 Optional<String> current = registry.digestOf(route.repository(), route.reference());
@@ -361,6 +376,11 @@ final class RegistryFront implements AutoCloseable {
                     return;
                 }
                 repository.recordPush(digest, Instant.now());
+                subject.ifPresent(named -> {
+                    referrers.record(route.repository(), named, manifest, mediaType);
+                    // OCI distribution 1.1: the registry says it keeps the referrer, so clients need no referrers tag
+                    exchange.getResponseHeaders().set("OCI-Subject", named.digest());
+                });
                 if (pushFaults.expiresAfterWrite(route.repository(), route.reference())) {
                     tokens.orElse(passwords).expireAll();
                 }
@@ -370,6 +390,40 @@ final class RegistryFront implements AutoCloseable {
                     registry.putManifest(route.repository(), route.reference(), other.content(), other.mediaType());
                 }
             });
+        }
+    }
+
+    /**
+     * The referrers API (OCI distribution 1.1, served by ECR since 2024-06): 200 and an image index for any digest of
+     * an existing repository (none listed when nothing refers to it), filtered by {@code ?artifactType=} with
+     * {@code OCI-Filters-Applied: artifactType} saying so.
+     */
+    private void sendReferrers(HttpExchange exchange, RegistryRoute route) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            record(exchange, route, 405);
+            deny(exchange, 405, "UNSUPPORTED", "The referrers API answers GET only.");
+            return;
+        }
+        if (!route.reference().matches("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+")) {
+            record(exchange, route, 400);
+            deny(exchange, 400, "DIGEST_INVALID", "'" + route.reference() + "' is not a digest.");
+            return;
+        }
+        Optional<String> artifactType = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).stream()
+                .flatMap(query -> java.util.Arrays.stream(query.split("&")))
+                .filter(pair -> pair.startsWith("artifactType="))
+                .map(pair -> java.net.URLDecoder.decode(pair.substring("artifactType=".length()), StandardCharsets.UTF_8))
+                .findFirst();
+        byte[] body = Json.MAPPER.writeValueAsBytes(referrers.index(route.repository(), route.reference(), artifactType));
+        record(exchange, route, 200);
+        exchange.getResponseHeaders().set("Content-Type", Manifest.OCI_INDEX);
+        exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
+        if (artifactType.isPresent()) {
+            exchange.getResponseHeaders().set("OCI-Filters-Applied", "artifactType");
+        }
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
