@@ -13,7 +13,10 @@ import java.util.Optional;
  * See docs/build-push.md#scan-gate for the numbers and where they come from.
  */
 record FindingsSettle(Duration interval, Duration settledAfter) {
-    /** Findings measured to be complete within 15 s of the scan's completion; a minute leaves room. */
+    /**
+     * Re-read every 15 s, the interval the check-aws-inspector action found to give the full findings (complete by
+     * the third read); a minute after the scan bounds the re-reading.
+     */
     static final FindingsSettle ENHANCED = new FindingsSettle(Duration.ofSeconds(15), Duration.ofMinutes(1));
 
     /**
