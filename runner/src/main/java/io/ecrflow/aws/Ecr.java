@@ -39,6 +39,11 @@ public interface Ecr extends AutoCloseable {
         throw new UserError("ECR Public does not scan images, so the scan gate cannot be used with 'public'.", "scanGate");
     }
 
+    /** Whether the repository's images get basic or enhanced scanning (GetRegistryScanningConfiguration). */
+    default RegistryScanning registryScanning(RepositoryName name) {
+        return RegistryScanning.UNKNOWN;
+    }
+
     /** StartImageScan: asks for a basic scan of one image (never an index); a scan already there is no error. */
     default ScanStart startImageScan(RepositoryName name, Digest digest) {
         throw new UserError("ECR Public does not scan images, so the scan gate cannot be used with 'public'.", "scanGate");

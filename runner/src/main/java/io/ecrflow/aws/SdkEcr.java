@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
 import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
 import software.amazon.awssdk.services.ecr.model.EncryptionType;
 import software.amazon.awssdk.services.ecr.model.EnhancedImageScanFinding;
+import software.amazon.awssdk.services.ecr.model.GetRegistryScanningConfigurationResponse;
 import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ScanType;
 import software.amazon.awssdk.services.ecr.model.StartImageScanRequest;
 import software.amazon.awssdk.services.ecr.model.UnsupportedImageTypeException;
 import software.amazon.awssdk.services.ecr.model.ValidationException;
@@ -197,6 +199,7 @@ public final class SdkEcr implements Ecr {
         Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
         List<ScanReport.Finding> findings = new ArrayList<>();
         String token = null;
+        java.time.Instant completedAt = null;
         do {
             var request = DescribeImageScanFindingsRequest.builder().repositoryName(name.value())
                     .imageId(ImageIdentifier.builder().imageDigest(digest.toString()).build()).maxResults(1000).nextToken(token);
@@ -225,6 +228,7 @@ public final class SdkEcr implements Ecr {
             ImageScanFindings found = page.imageScanFindings();
             if (found != null) {
                 if (token == null) {
+                    completedAt = found.imageScanCompletedAt();
                     found.findingSeverityCountsAsStrings().forEach((severity, count) ->
                             Severity.of(severity).ifPresent(s -> counts.merge(s, count, Integer::sum)));
                 }
@@ -233,7 +237,32 @@ public final class SdkEcr implements Ecr {
             }
             token = page.nextToken();
         } while (token != null);
-        return new ScanReport(ScanReport.State.COMPLETE, "complete", counts, findings);
+        return new ScanReport(ScanReport.State.COMPLETE, "complete", counts, findings, Optional.ofNullable(completedAt));
+    }
+
+    /**
+     * The configuration is the caller's own registry's: another account's ({@code registryId}) cannot be read, and
+     * neither can any without ecr:GetRegistryScanningConfiguration; both are UNKNOWN rather than an error, since the
+     * gate can do without.
+     */
+    @Override
+    public RegistryScanning registryScanning(RepositoryName name) {
+        GetRegistryScanningConfigurationResponse answer;
+        try {
+            answer = client.getRegistryScanningConfiguration(r -> { });
+        } catch (SdkException e) {
+            return RegistryScanning.UNKNOWN;
+        }
+        if (registryId.isPresent() && !registryId.get().equals(answer.registryId())) {
+            return RegistryScanning.UNKNOWN;
+        }
+        var scanning = answer.scanningConfiguration();
+        if (scanning == null || scanning.scanType() != ScanType.ENHANCED) {
+            return RegistryScanning.BASIC;
+        }
+        boolean covered = scanning.rules().stream().flatMap(rule -> rule.repositoryFilters().stream())
+                .anyMatch(filter -> WildcardFilter.matches(filter.filter(), name.value()));
+        return covered ? RegistryScanning.ENHANCED : RegistryScanning.BASIC;
     }
 
     @Override

@@ -87,12 +87,7 @@ public record TagMutability(Mode mode, List<String> exclusions) {
     }
 
     private boolean excluded(Tag tag) {
-        return exclusions.stream().anyMatch(filter -> wildcard(filter).matcher(tag.value()).matches());
-    }
-
-    private static Pattern wildcard(String filter) {
-        return Pattern.compile(java.util.Arrays.stream(filter.split("\\*", -1)).map(Pattern::quote)
-                .collect(Collectors.joining(".*")));
+        return exclusions.stream().anyMatch(filter -> WildcardFilter.matches(filter, tag.value()));
     }
 
     /** How it reads in the log: {@code immutable except latest, 6.0}. */

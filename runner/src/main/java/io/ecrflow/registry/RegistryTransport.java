@@ -103,9 +103,15 @@ final class RegistryTransport {
     Response call(String registry, RepositoryName repository, Request request) {
         URI uri = endpoints.uri(registry, repository, request.path());
         String key = registry + " " + repository;
-        Response response = exchange(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
+        Optional<String> cached = Optional.ofNullable(authorizations.get(key));
+        Response response = exchange(request, uri, cached, registry);
         if (expiredLogin(request, response) && renew(registry)) {
             // asked again without authorization, so the registry's challenge says how to use the new login
+            response = exchange(request, uri, Optional.empty(), registry);
+        } else if (cached.isPresent() && expiredToken(cached.get(), request, response)) {
+            warnings.accept("The registry " + registry + " refused the token for " + repository + " as no longer valid "
+                    + "(400" + response.errorText() + "): getting a new one and asking again.");
+            authorizations.remove(key, cached.get());
             response = exchange(request, uri, Optional.empty(), registry);
         }
         if (response.status() != 401) {
@@ -125,7 +131,26 @@ final class RegistryTransport {
         if (response.status() == 401) {
             throw denied(registry, repository, response);
         }
+        if (expiredToken(authorization, request, response)) {
+            throw new UserError("The registry " + registry + " refused a token it had just issued for " + repository
+                    + " (400" + response.errorText() + "). Check that the login (for ECR Public: "
+                    + "ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken) may " + (request.method().equals("GET")
+                    || request.method().equals("HEAD") ? "read" : "push to") + " this repository.");
+        }
         return response;
+    }
+
+    /**
+     * ECR Public answers a bearer token that is no longer valid (its tokens last an hour, and a run can outlast one)
+     * with 400 DENIED "Your Authorization Token is invalid." and no challenge, not with 401 (aws/containers-roadmap
+     * issue 2835; oras-project/oras-go issue 1227): a new token is the fix. A HEAD's 400 has no body to tell, so with a
+     * bearer token it counts as one too: the token is asked for again once per call, and a real refusal stays one.
+     */
+    private static boolean expiredToken(String authorization, Request request, Response response) {
+        if (!authorization.startsWith("Bearer ") || response.status() != 400) {
+            return false;
+        }
+        return response.errorCodes().contains("DENIED") || request.method().equals("HEAD") && response.body().length == 0;
     }
 
     /**
@@ -184,6 +209,12 @@ final class RegistryTransport {
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
         Response response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
                 credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority());
+        if ((response.status() == 401 || response.status() == 403) && credential.isPresent() && renew(registry)) {
+            // the login the token is asked with expired during the run (ECR Public's: 12 hours)
+            credential = Optional.ofNullable(credentials.get(registry));
+            response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
+                    credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority());
+        }
         if (response.status() == 401 || response.status() == 403) {
             throw new UserError("The token service of " + registry + " (" + tokenUri.getHost() + ") refused a token for "
                     + repository + (credential.isPresent()
@@ -453,6 +484,17 @@ final class RegistryTransport {
             }
             throw new UserError("Could not " + what + ": the registry " + registry + " answered " + status() + errorText()
                     + (status() == 403 ? ". Check that the credentials may read this repository." : "."));
+        }
+
+        /** The codes of the distribution API's {@code {"errors":[{"code":…}]}}; none when the body is not that. */
+        List<String> errorCodes() {
+            try {
+                List<String> codes = new ArrayList<>();
+                JSON.readTree(body()).path("errors").forEach(error -> codes.add(error.path("code").asText("")));
+                return codes;
+            } catch (IOException | RuntimeException notJson) {
+                return List.of();
+            }
         }
 
         /** The distribution API's {@code {"errors":[{"code":…,"message":…}]}}, as " (CODE: message)". */

@@ -2,17 +2,22 @@ package io.ecrflow.scan;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.RegistryScanning;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.HeldTags;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.RepositoryName;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +38,28 @@ public final class ScanGate implements Gate {
     private final Ecr ecr;
     private final ScanGateSettings settings;
     private final Consumer<Duration> pause;
+    private final Clock clock;
+    private final Map<RepositoryName, RegistryScanning> scanning = new HashMap<>();
 
-    private ScanGate(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause) {
+    private ScanGate(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause, Clock clock) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.settings = settings;
         this.pause = pause;
+        this.clock = clock;
     }
 
     /** The gate the settings ask for: {@link Gate#OPEN} when it is off. */
     public static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings) {
-        return of(pipeline, ecr, settings, ScanGate::sleep);
+        return of(pipeline, ecr, settings, ScanGate::sleep, Clock.systemUTC());
     }
 
-    /** As {@link #of(Pipeline, Ecr, ScanGateSettings)}, pausing between polls with {@code pause} (tests: not at all). */
-    static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause) {
-        return settings.enabled() ? new ScanGate(pipeline, ecr, settings, pause) : Gate.OPEN;
+    /**
+     * As {@link #of(Pipeline, Ecr, ScanGateSettings)}, pausing between reads with {@code pause} and telling the time
+     * by {@code clock} (tests: a pause that only moves the clock on).
+     */
+    static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause, Clock clock) {
+        return settings.enabled() ? new ScanGate(pipeline, ecr, settings, pause, clock) : Gate.OPEN;
     }
 
     @Override
@@ -84,7 +95,7 @@ public final class ScanGate implements Gate {
         ScanReport report = awaitScan(image, held);
         switch (report.state()) {
             case COMPLETE -> {
-                return Optional.of(report);
+                return Optional.of(settled(image, report));
             }
             case NOT_SCANNED -> noVerdict(image, held, "ECR has no scan of it and takes no request for one: the "
                     + "registry's scanning is enhanced and its filters leave " + image.repository() + " out. Add the "
@@ -123,6 +134,39 @@ public final class ScanGate implements Gate {
             }
             pause.accept(settings.pollInterval());
         }
+    }
+
+    /**
+     * The findings once they are final: a basic scan's at once, an enhanced scan's once they settle
+     * ({@link FindingsSettle}), read again meanwhile. Where the registry's scanning cannot be read, the scan may be
+     * enhanced, so its findings are settled too.
+     */
+    private ScanReport settled(ImageRef image, ScanReport complete) {
+        RegistryScanning kind = scanning.computeIfAbsent(image.repository(), ecr::registryScanning);
+        if (kind == RegistryScanning.BASIC) {
+            return complete;
+        }
+        FindingsSettle settle = FindingsSettle.ENHANCED;
+        Instant firstComplete = clock.instant();
+        Optional<ScanReport> previous = Optional.empty();
+        ScanReport latest = complete;
+        boolean told = false;
+        while (!settle.settled(previous, latest, firstComplete, clock.instant())) {
+            if (!told) {
+                pipeline.info((kind == RegistryScanning.ENHANCED ? "The registry's scanning is enhanced"
+                        : "The registry's scanning configuration could not be read (ecr:GetRegistryScanningConfiguration), "
+                        + "so the scan may be enhanced") + ": Amazon Inspector reports a scan complete before all its findings "
+                        + "are in. Reading the findings of " + image + " again every " + settle.interval().toSeconds()
+                        + " s until two reads agree (at most " + settle.settledAfter().toSeconds() + " s after the scan).");
+            }
+            pause.accept(settle.interval());
+            ScanReport next = ecr.scanFindings(image.repository(), image.digestOpt().orElseThrow());
+            // a scan begun again meanwhile (Inspector rescans) agrees with nothing: read on, within the bound
+            previous = next.state() == ScanReport.State.COMPLETE ? Optional.of(latest) : Optional.empty();
+            latest = next.state() == ScanReport.State.COMPLETE ? next : latest;
+            told = true;
+        }
+        return latest;
     }
 
     /** StartImageScan; a refusal that leaves the image without a scan comes back as the report to judge. */

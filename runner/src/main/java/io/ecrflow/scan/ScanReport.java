@@ -1,14 +1,17 @@
 package io.ecrflow.scan;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What ECR says about an image's scan: where it stands and, once it is done, the count of findings per
  * severity and the findings themselves (basic and enhanced scanning read into one shape).
  */
-public record ScanReport(State state, String description, Map<Severity, Integer> counts, List<Finding> findings) {
+public record ScanReport(State state, String description, Map<Severity, Integer> counts, List<Finding> findings,
+                         Optional<Instant> completedAt) {
 
     public enum State {
         /** Basic scanning's COMPLETE, enhanced scanning's ACTIVE: the findings are in. */
@@ -30,6 +33,20 @@ public record ScanReport(State state, String description, Map<Severity, Integer>
     public ScanReport {
         counts = counts.isEmpty() ? new EnumMap<>(Severity.class) : new EnumMap<>(counts);
         findings = List.copyOf(findings);
+    }
+
+    /** A report without ECR's completion time (imageScanCompletedAt). */
+    public ScanReport(State state, String description, Map<Severity, Integer> counts, List<Finding> findings) {
+        this(state, description, counts, findings, Optional.empty());
+    }
+
+    /** Whether {@code other} found the same: the same counts and the same findings, in any order. */
+    public boolean sameFindings(ScanReport other) {
+        return counts.equals(other.counts) && sorted(findings).equals(sorted(other.findings));
+    }
+
+    private static List<String> sorted(List<Finding> findings) {
+        return findings.stream().map(Finding::toString).sorted().toList();
     }
 
     public static ScanReport pending(State state, String description) {

@@ -188,11 +188,11 @@ class CiSetupsIT extends TestBedTest {
         String version = "0.1." + pipelineNumber;
         assertThat(testbed.tagsOf(repository)).contains(version, "latest");
         assertThat(testbed.publicRepository("web").orElseThrow().catalogData().description()).contains("The web front end");
-        String uri = testbed.registryHost() + "/" + repository + ":" + version;
+        String uri = testbed.publicRegistryHost() + "/" + repository + ":" + version;
         assertThat(log).contains("Pushed " + uri + " (" + testbed.manifestDigest(repository, version).orElseThrow() + ")")
                 .contains("--- Summary")
                 .doesNotContain(TestBedFixture.SECRET_ACCESS_KEY);
-        DockerCli.removeLocal(List.of(uri, testbed.registryHost() + "/" + repository + ":latest"));
+        DockerCli.removeLocal(List.of(uri, testbed.publicRegistryHost() + "/" + repository + ":latest"));
     }
 
     @Test

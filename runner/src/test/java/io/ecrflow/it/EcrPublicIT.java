@@ -28,7 +28,7 @@ class EcrPublicIT extends TestBedTest {
         SampleApp.create(work, "public");
         Files.writeString(work.resolve("ABOUT.md"), "# Web\nA tiny web server.\n");
         String repository = "web-" + UUID.randomUUID().toString().substring(0, 8);
-        String namespace = testbed.registryHost() + "/" + testbed.publicRegistryAlias();
+        String namespace = testbed.publicRegistryHost() + "/" + testbed.publicRegistryAlias();
         int mark = testbed.calls().size();
 
         RunResult first = publicStep(repository, "0.1.7")
@@ -83,6 +83,35 @@ class EcrPublicIT extends TestBedTest {
         DockerCli.Result pull = DockerCli.run(Map.of("DOCKER_CONFIG", export.group(1)), "pull", image);
         assertThat(pull.exitCode()).as(pull.output()).isZero();
         DockerCli.removeLocal(List.of(image));
+    }
+
+    @Test
+    void aPublicRegistryTokenThatExpiresDuringTheRunIsRenewedOnceAndEveryTagIsPublished() throws Exception {
+        SampleApp.create(work, "public-expiring");
+        String repository = "expiring-" + UUID.randomUUID().toString().substring(0, 8);
+        // every bearer token issued so far stops working once tag 2 is written: the runner's next write meets
+        // ECR Public's 400 DENIED without a challenge
+        testbed.expirePublicRegistryTokensAfterWrite(repository, "2");
+        int tokensBefore = testbed.issuedPublicRegistryTokens().size();
+        int deniedBefore = testbed.deniedRegistryRequests().size();
+
+        RunResult result = runner("build-push", "--public", "--repository", repository, "--context", "src",
+                "--tags", "1,2,3").env(TestBedFixture.awsEnvironment())
+                .env(TestBedFixture.azurePipelineVariables("72", "00112233445566778899aabbccddeeff00112233"))
+                .in(work).run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(testbed.tagsOf(testbed.publicRegistryAlias() + "/" + repository)).containsExactly("1", "2", "3");
+        String digest = testbed.manifestDigest(testbed.publicRegistryAlias() + "/" + repository, "1").orElseThrow();
+        assertThat(testbed.manifestDigest(testbed.publicRegistryAlias() + "/" + repository, "3")).contains(digest);
+        assertThat(testbed.deniedRegistryRequests().subList(deniedBefore, testbed.deniedRegistryRequests().size()))
+                .filteredOn(denied -> denied.status() == 400)
+                .singleElement().satisfies(denied -> assertThat(denied.code()).isEqualTo("DENIED"));
+        assertThat(result.lines()).filteredOn(line -> line.startsWith("##vso[task.logissue type=warning;]")
+                && line.contains("as no longer valid") && line.contains("getting a new one and asking again")).hasSize(1);
+        List<String> tokens = testbed.issuedPublicRegistryTokens();
+        assertThat(tokens.size()).as("the engine's token, the runner's, and the runner's new one").isGreaterThanOrEqualTo(tokensBefore + 2);
+        tokens.forEach(token -> assertThat(result.all()).doesNotContain(token));
     }
 
     @Test

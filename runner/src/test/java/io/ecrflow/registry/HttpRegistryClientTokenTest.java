@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +114,32 @@ class HttpRegistryClientTokenTest {
         assertThatThrownBy(() -> client.tags(server.host(), new RepositoryName("dotnet/runtime")))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("pointed the next page of the tag list of dotnet/runtime at another host (127.0.0.2:9)");
+    }
+
+    @Test
+    void aTokenRefusedAs400DeniedWithoutAChallengeIsRenewedOnceAndTheCallRepeated() {
+        List<String> warnings = new ArrayList<>();
+        RegistryClient warned = HttpRegistryClient.create(Set.of(server.host()), warnings::add);
+        warned.manifestDigest(ref("dotnet/runtime", "1.0"));
+        server.expireTokens();
+
+        assertThat(warned.manifest(ref("dotnet/runtime", "1.0")).digest().toString())
+                .isEqualTo(TokenAuthRegistry.digestOf(server.index));
+        assertThat(server.tokenRequests).hasSize(2);
+        assertThat(warnings).singleElement().asString().contains("refused the token for dotnet/runtime as no longer valid")
+                .contains("DENIED: Your Authorization Token is invalid.");
+    }
+
+    @Test
+    void aNewTokenRefusedAgainFailsSayingWhat() {
+        client.manifestDigest(ref("dotnet/runtime", "1.0"));
+        server.refuseEveryToken = true;
+
+        assertThatThrownBy(() -> client.manifest(ref("dotnet/runtime", "1.0")))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("refused a token it had just issued for dotnet/runtime")
+                .hasMessageContaining("400 (DENIED: Your Authorization Token is invalid.)");
+        assertThat(server.tokenRequests).hasSize(2);
     }
 
     @Test

@@ -34,6 +34,10 @@ final class TokenAuthRegistry implements AutoCloseable {
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     /** The host the next-page Link of a tag list names: none (a path, as distribution writes it) or a whole URL's. */
     volatile String linkHost = "";
+    /** Tokens no longer valid: answered as ECR Public answers them, 400 DENIED and no challenge. */
+    private final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
+    /** When set, every token is refused as expired, even one just issued. */
+    volatile boolean refuseEveryToken;
     final byte[] index;
     final byte[] image;
     final byte[] config = "{\"config\":{\"Labels\":{\"org.opencontainers.image.base.name\":\"upstream/os:1\"}}}"
@@ -88,8 +92,14 @@ final class TokenAuthRegistry implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String repository = path.replaceFirst("^/v2/(.+)/(manifests|blobs|tags)/.*$", "$1");
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        String granted = authorization != null && authorization.startsWith("Bearer ")
-                ? tokens.get(authorization.substring(7)) : null;
+        String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        if (bearer != null && (refuseEveryToken || expired.contains(bearer))) {
+            send(exchange, 400, "application/json; charset=utf-8",
+                    "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"Your Authorization Token is invalid.\"}]}"
+                            .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String granted = bearer != null ? tokens.get(bearer) : null;
         if (granted == null || !java.net.URLDecoder.decode(granted, StandardCharsets.UTF_8)
                 .equals("repository:" + repository + ":pull")) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + host() + "/token\","
@@ -130,6 +140,11 @@ final class TokenAuthRegistry implements AutoCloseable {
             send(exchange, 404, "application/json", "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"
                     .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Every token issued so far is no longer valid (ECR Public's last an hour). */
+    void expireTokens() {
+        expired.addAll(tokens.keySet());
     }
 
     private void storage(HttpExchange exchange) throws IOException {

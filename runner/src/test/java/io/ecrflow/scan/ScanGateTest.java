@@ -2,6 +2,7 @@ package io.ecrflow.scan;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.aws.RegistryScanning;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.ScanStart;
@@ -20,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -48,6 +53,7 @@ class ScanGateTest {
             new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
     private final ScriptedEcr ecr = new ScriptedEcr();
     private final List<Duration> pauses = new ArrayList<>();
+    private final SteppingClock clock = new SteppingClock();
     private final Manifest image = Manifest.of("{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:%s\"},\"layers\":[]}"
             .formatted("c".repeat(64)).getBytes(StandardCharsets.UTF_8));
     private final List<ImageRef> release = List.of(ImageRef.tagged(REGISTRY, REPOSITORY, Tag.of("release")),
@@ -127,6 +133,9 @@ class ScanGateTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL");
         assertThat(ecr.calls).filteredOn(call -> call.startsWith("start"))
                 .containsExactly("start " + amd64, "start " + arm64);
+        // ECR has no scan of an index (and StartImageScan refuses one): the gate never asks about it
+        assertThat(ecr.calls).noneMatch(call -> call.endsWith(index.digest().toString()))
+                .noneMatch(call -> call.endsWith(attestation.toString()));
     }
 
     @Test
@@ -140,8 +149,63 @@ class ScanGateTest {
         assertThat(pauses).hasSize((int) settings(true).polls() - 1);
     }
 
+    @Test
+    void anEnhancedScansEarlyCompleteWithoutFindingsIsReadAgainUntilTheFindingsSettleAndThenFails() {
+        ecr.scanning = RegistryScanning.ENHANCED;
+        ecr.answers(image.digest(), complete(), complete(CRITICAL), complete(CRITICAL));
+
+        assertThatThrownBy(() -> gate(true).check(pinned(image.digest()), image, HeldTags.every(release)))
+                .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL (at most 0)");
+        assertThat(ecr.calls).containsExactly("describe " + image.digest(), "describe " + image.digest(),
+                "describe " + image.digest());
+        assertThat(pauses).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("The registry's scanning is enhanced")
+                .contains("again every 15 s until two reads agree");
+    }
+
+    @Test
+    void anEnhancedScanThatCompletedAMinuteAgoIsFinalAtOnce() {
+        ecr.scanning = RegistryScanning.ENHANCED;
+        ecr.answers(image.digest(), completedAt(clock.instant().minus(Duration.ofMinutes(1)), CRITICAL));
+
+        assertThatThrownBy(() -> gate(true).check(pinned(image.digest()), image, HeldTags.every(release)))
+                .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL");
+        assertThat(ecr.calls).hasSize(1);
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
+    void findingsThatKeepChangingAreTakenAMinuteAfterTheScanCompleted() {
+        ecr.scanning = RegistryScanning.ENHANCED;
+        ScanReport.Finding high = new ScanReport.Finding("CVE-2024-0002", Severity.HIGH, "zlib", "1.3");
+        ecr.answers(image.digest(), complete(), complete(high), complete(high, high), complete(high, high, high),
+                complete(CRITICAL), complete(CRITICAL, high));
+
+        assertThatThrownBy(() -> gate(true).check(pinned(image.digest()), image, HeldTags.every(release)))
+                .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL");
+        // reads at 0, 15, 30, 45 and 60 s after the first complete one; the last is taken
+        assertThat(ecr.calls).hasSize(5);
+        assertThat(pauses).hasSize(4);
+    }
+
+    @Test
+    void aBasicScansCompleteIsFinalAndWhereTheScanningCannotBeReadTheFindingsAreSettled() {
+        ecr.answers(image.digest(), complete());
+        gate(true).check(pinned(image.digest()), image, HeldTags.every(release));
+        assertThat(pauses).isEmpty();
+
+        ecr.scanning = RegistryScanning.UNKNOWN;
+        ecr.answers(image.digest(), complete(), complete());
+        gate(true).check(pinned(image.digest()), image, HeldTags.every(release));
+        assertThat(pauses).containsExactly(Duration.ofSeconds(15));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("ecr:GetRegistryScanningConfiguration");
+    }
+
     private Gate gate(boolean verdictRequired) {
-        return ScanGate.of(pipeline, ecr, settings(verdictRequired), pauses::add);
+        return ScanGate.of(pipeline, ecr, settings(verdictRequired), pause -> {
+            pauses.add(pause);
+            clock.advance(pause);
+        }, clock);
     }
 
     private static ScanGateSettings settings(boolean verdictRequired) {
@@ -173,12 +237,47 @@ class ScanGateTest {
         return new ScanReport(ScanReport.State.COMPLETE, "complete", counts, List.of(findings));
     }
 
+    private static ScanReport completedAt(Instant at, ScanReport.Finding... findings) {
+        ScanReport report = complete(findings);
+        return new ScanReport(report.state(), report.description(), report.counts(), report.findings(), Optional.of(at));
+    }
+
+    /** A clock that moves only when the gate pauses. */
+    private static final class SteppingClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T10:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
     /** ECR's scan API as a script: each image's DescribeImageScanFindings answers in turn, one StartImageScan answer. */
     private static final class ScriptedEcr implements Ecr {
         final List<String> calls = new ArrayList<>();
         final Map<Digest, Deque<ScanReport>> scans = new HashMap<>();
         ScanStart start = ScanStart.STARTED;
         ScanReport otherwise = notScanned();
+        RegistryScanning scanning = RegistryScanning.BASIC;
+
+        @Override
+        public RegistryScanning registryScanning(RepositoryName name) {
+            return scanning;
+        }
 
         void answers(Digest digest, ScanReport... reports) {
             scans.put(digest, new ArrayDeque<>(List.of(reports)));

@@ -16,34 +16,43 @@ final class AccountRegistry implements AutoCloseable {
     private final RegistryFront front;
     private final EcrApi ecr;
     private final Optional<PublicRegistry> publicRegistry;
+    private final Optional<RegistryFront> publicFront;
 
     private AccountRegistry(String accountId, Repositories repositories, DistributionRegistry registry,
-            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry) {
+            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry, Optional<RegistryFront> publicFront) {
         this.accountId = accountId;
         this.repositories = repositories;
         this.registry = registry;
         this.front = front;
         this.ecr = ecr;
         this.publicRegistry = publicRegistry;
+        this.publicFront = publicFront;
     }
 
     /**
-     * Starts the account's registry and front. {@code publicAlias}, when given, also makes the
-     * account's ECR Public repositories reachable through this front under that alias.
+     * Starts the account's registry and front. {@code publicAlias}, when given, also starts the account's ECR
+     * Public registry: a front of its own whose repositories are {@code <alias>/<name>} in the same registry.
      */
     static AccountRegistry start(Optional<Path> binary, String accountId, RegistryPasswords passwords,
             Optional<String> publicAlias, TestbedTls tls) throws IOException {
         RegistryFront front = RegistryFront.bind(accountId, tls);
+        Optional<RegistryFront> publicFront = Optional.empty();
         DistributionRegistry registry = null;
         try {
+            publicFront = publicAlias.isPresent() ? Optional.of(RegistryFront.bindPublic(accountId, tls)) : Optional.empty();
             registry = DistributionRegistry.start(binary, front.url());
             Repositories repositories = new Repositories(accountId);
-            Optional<PublicRegistry> publicRegistry = publicAlias.map(alias -> new PublicRegistry(accountId, alias, front.host()));
-            front.start(registry, repositories, publicRegistry, passwords);
+            Optional<PublicRegistry> publicRegistry = publicFront.map(pub ->
+                    new PublicRegistry(accountId, publicAlias.orElseThrow(), pub.host()));
+            front.start(registry, repositories, passwords);
+            for (RegistryFront pub : publicFront.stream().toList()) {
+                pub.startPublic(registry, publicRegistry.orElseThrow(), passwords);
+            }
             EcrApi ecr = new EcrApi(repositories, registry, passwords, front.host());
-            return new AccountRegistry(accountId, repositories, registry, front, ecr, publicRegistry);
+            return new AccountRegistry(accountId, repositories, registry, front, ecr, publicRegistry, publicFront);
         } catch (IOException | RuntimeException e) {
             front.close();
+            publicFront.ifPresent(RegistryFront::close);
             if (registry != null) {
                 registry.close();
             }
@@ -75,9 +84,22 @@ final class AccountRegistry implements AutoCloseable {
         return publicRegistry;
     }
 
+    /** ECR Public's registry front, for the account that has the public registry. */
+    Optional<RegistryFront> publicFront() {
+        return publicFront;
+    }
+
+    /** Every front of the account: its registry's, and ECR Public's when it has one. */
+    java.util.List<RegistryFront> fronts() {
+        java.util.List<RegistryFront> all = new java.util.ArrayList<>(java.util.List.of(front));
+        publicFront.ifPresent(all::add);
+        return all;
+    }
+
     @Override
     public void close() {
         front.close();
+        publicFront.ifPresent(RegistryFront::close);
         registry.close();
     }
 }

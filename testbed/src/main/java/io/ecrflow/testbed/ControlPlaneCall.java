@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param errorCode   the error returned, e.g. {@code RepositoryNotFoundException}; empty on success
  * @param parameters  what the request asked for, as far as tests check it: for STS the role ARN,
  *                    session name, external id, source identity and duration; for ECR the registry
- *                    id and repository name. Never a secret: a web identity token is left out.
+ *                    id, repository name and the digest of the request's imageId. Never a secret: a web identity token is left out.
  */
 public record ControlPlaneCall(
         String service,

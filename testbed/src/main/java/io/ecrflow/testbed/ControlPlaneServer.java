@@ -221,6 +221,7 @@ final class ControlPlaneServer implements AutoCloseable {
             parameters.put("registryId", input.path("registryIds").get(0).asText());
         }
         Json.text(input, "repositoryName").ifPresent(name -> parameters.put("repositoryName", name));
+        Json.text(input.path("imageId"), "imageDigest").ifPresent(digest -> parameters.put("imageDigest", digest));
         return parameters;
     }
 

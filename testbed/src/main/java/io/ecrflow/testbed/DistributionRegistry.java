@@ -38,12 +38,14 @@ final class DistributionRegistry implements AutoCloseable {
     private final Process process;
     private final Path workDir;
     private final URI baseUri;
+    private final String publicUrl;
     private final HttpClient http;
 
-    private DistributionRegistry(Process process, Path workDir, URI baseUri, HttpClient http) {
+    private DistributionRegistry(Process process, Path workDir, URI baseUri, String publicUrl, HttpClient http) {
         this.process = process;
         this.workDir = workDir;
         this.baseUri = baseUri;
+        this.publicUrl = publicUrl;
         this.http = http;
     }
 
@@ -85,7 +87,7 @@ final class DistributionRegistry implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
             DistributionRegistry registry =
-                    new DistributionRegistry(process, workDir, URI.create("http://127.0.0.1:" + port), http);
+                    new DistributionRegistry(process, workDir, URI.create("http://127.0.0.1:" + port), publicUrl, http);
             try {
                 registry.awaitReady(log);
                 return registry;
@@ -158,6 +160,11 @@ final class DistributionRegistry implements AutoCloseable {
         }
         stopProcess();
         throw new IllegalStateException("The distribution registry did not answer GET /v2/ within " + STARTUP_TIMEOUT);
+    }
+
+    /** The front the upload locations the registry hands out point at. */
+    String publicUrl() {
+        return publicUrl;
     }
 
     URI baseUri() {

@@ -50,7 +50,8 @@ final class EcrApi {
                 Map.entry("BatchGetImage", images::batchGetImage),
                 Map.entry("PutImage", images::putImage),
                 Map.entry("StartImageScan", scans::start),
-                Map.entry("DescribeImageScanFindings", scans::describe));
+                Map.entry("DescribeImageScanFindings", scans::describe),
+                Map.entry("GetRegistryScanningConfiguration", scans::registryScanningConfiguration));
     }
 
     ImageScans scans() {

@@ -31,6 +31,11 @@ record Manifest(String digest, String mediaType, byte[] content) {
         }
     }
 
+    /** An OCI image index or a Docker manifest list: a list of images, no image itself. */
+    boolean isIndex() {
+        return mediaType.equals(OCI_INDEX) || mediaType.equals(DOCKER_LIST);
+    }
+
     String text() {
         return new String(content, StandardCharsets.UTF_8);
     }

@@ -26,7 +26,9 @@ import java.util.concurrent.ExecutorService;
  * The registry endpoint clients push to: HTTPS under the account's registry name
  * ({@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}), as ECR's. It guards the distribution registry
  * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move)
- * and streams everything else through unchanged.
+ * and streams everything else through unchanged. The account's ECR Public registry has a front of its own
+ * ({@link #bindPublic}), as public.ecr.aws is a host of its own: it takes bearer tokens only, which its token
+ * service ({@value #TOKEN_PATH}) hands out for a password ECR Public's GetAuthorizationToken issued.
  */
 final class RegistryFront implements AutoCloseable {
 
@@ -36,6 +38,9 @@ final class RegistryFront implements AutoCloseable {
     static final String REQUESTS_PATH = "/_testbed/registry-requests";
     /** Not part of any registry API: POST ?repository=NAME runs that repository's lifecycle policy now. */
     static final String LIFECYCLE_PATH = "/_testbed/lifecycle-expiry";
+
+    /** ECR Public's token service, as public.ecr.aws's challenge names it ({@code realm="https://public.ecr.aws/token/"}). */
+    static final String TOKEN_PATH = "/token/";
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
@@ -48,6 +53,9 @@ final class RegistryFront implements AutoCloseable {
     /** ECR's tag list page without n. */
     static final int DEFAULT_TAGS_PAGE = 100;
 
+    private static final Set<String> HOP_BY_HOP_AND_LOCATION = java.util.stream.Stream.concat(HOP_BY_HOP.stream(),
+            java.util.stream.Stream.of("location")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private final String name;
     private final HttpsServer server;
     private final ExecutorService executor;
@@ -58,6 +66,7 @@ final class RegistryFront implements AutoCloseable {
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
     private final PushFaults pushFaults = new PushFaults();
     private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
+    private final Referrers referrers = new Referrers();
     /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
     private volatile boolean declineMounts;
     /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
@@ -66,21 +75,37 @@ final class RegistryFront implements AutoCloseable {
     private Repositories repositories;
     private Optional<PublicRegistry> publicRegistry = Optional.empty();
     private RegistryPasswords passwords;
+    /** ECR Public's front only: the bearer tokens its token service issued (an hour each, as public.ecr.aws's). */
+    private final Optional<RegistryPasswords> tokens;
     private LifecycleExpiry lifecycle;
 
-    private RegistryFront(String name, HttpsServer server, ExecutorService executor) {
+    private RegistryFront(String name, HttpsServer server, ExecutorService executor, Optional<RegistryPasswords> tokens) {
         this.name = name;
         this.server = server;
         this.executor = executor;
+        this.tokens = tokens;
     }
 
     /** Binds the port first: the registry must know the front's address before it starts. */
     static RegistryFront bind(String accountId, TestbedTls tls) throws IOException {
+        return bind(accountId, tls, Optional.empty());
+    }
+
+    /**
+     * ECR Public's registry front for the account: the account's registry name (the test bed has no other name for
+     * 127.0.0.1) on a port of its own, so that clients meet it as a registry of its own, with its own challenge.
+     */
+    static RegistryFront bindPublic(String accountId, TestbedTls tls) throws IOException {
+        return bind(accountId, tls, Optional.of(new RegistryPasswords(Duration.ofHours(1))));
+    }
+
+    private static RegistryFront bind(String accountId, TestbedTls tls, Optional<RegistryPasswords> tokens)
+            throws IOException {
         String name = TestbedNames.requireLoopback(TestbedNames.registry(accountId));
         HttpsServer server = tls.httpsServer(64);
         ExecutorService executor = DaemonThreads.pool("ecrflow-testbed-registry");
         server.setExecutor(executor);
-        return new RegistryFront(name, server, executor);
+        return new RegistryFront(name, server, executor, tokens);
     }
 
     /** {@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}, as image references use it. */
@@ -92,16 +117,25 @@ final class RegistryFront implements AutoCloseable {
         return "https://" + host();
     }
 
-    /** Serves the account's repositories and, when given, its ECR Public repositories under their alias. */
-    void start(DistributionRegistry backend, Repositories repos, Optional<PublicRegistry> publicRepos,
-            RegistryPasswords issued) {
+    /** Serves the account's repositories. */
+    void start(DistributionRegistry backend, Repositories repos, RegistryPasswords issued) {
         this.registry = backend;
         this.repositories = repos;
-        this.publicRegistry = publicRepos;
         this.passwords = issued;
         this.lifecycle = new LifecycleExpiry(repos, backend);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** Serves ECR Public's repositories under their alias ({@code /v2/<alias>/<name>/...}); a front from {@link #bindPublic}. */
+    void startPublic(DistributionRegistry backend, PublicRegistry publicRepos, RegistryPasswords issued) {
+        this.publicRegistry = Optional.of(publicRepos);
+        start(backend, publicRepos.repositories(), issued);
+    }
+
+    /** The bearer tokens ECR Public's token service issued; empty for a private registry's front. */
+    Optional<RegistryPasswords> tokens() {
+        return tokens;
     }
 
     LifecycleExpiry lifecycle() {
@@ -161,17 +195,22 @@ final class RegistryFront implements AutoCloseable {
                 runLifecyclePolicy(exchange);
                 return;
             }
+            if (tokens.isPresent() && path.equals(TOKEN_PATH)) {
+                issueToken(exchange);
+                return;
+            }
             if (!path.equals("/v2") && !path.startsWith("/v2/")) {
                 sendError(exchange, 404, "NOT_FOUND", "Not Found");
                 return;
             }
-            if (!authorized(exchange)) {
+            if (tokens.isPresent() ? !admittedByToken(exchange) : !authorized(exchange)) {
                 return;
             }
             Optional<RegistryRoute> route = RegistryRoute.of(path);
             if (route.isPresent()) {
-                Optional<Repository> repository = repositories.find(route.get().repository())
-                        .or(() -> publicRegistry.flatMap(p -> p.find(route.get().repository())));
+                Optional<Repository> repository = publicRegistry.isPresent()
+                        ? publicRegistry.get().find(route.get().repository())
+                        : repositories.find(route.get().repository());
                 if (pushFaults.down(route.get())) {
                     // the connection ends without an answer, as a killed registry's does
                     record(exchange, route.get(), 0);
@@ -180,6 +219,10 @@ final class RegistryFront implements AutoCloseable {
                 if (repository.isEmpty()) {
                     deny(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + route.get().repository()
                             + "' does not exist in the registry with id '" + repositories.accountId() + "'");
+                    return;
+                }
+                if (route.get().kind() == RegistryRoute.Kind.REFERRERS) {
+                    sendReferrers(exchange, route.get());
                     return;
                 }
                 if (route.get().kind() == RegistryRoute.Kind.MANIFEST && exchange.getRequestMethod().equals("PUT")) {
@@ -247,6 +290,53 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
+    /**
+     * ECR Public's registry takes bearer tokens only. A request without one is challenged to get one from the token
+     * service; a token that has expired (or that the registry never issued) is answered 400 DENIED "Your
+     * Authorization Token is invalid." with no challenge, as public.ecr.aws answers it (aws/containers-roadmap
+     * issue 2835, oras-project/oras-go issue 1227).
+     */
+    private boolean admittedByToken(HttpExchange exchange) throws IOException {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            exchange.getResponseHeaders().set("WWW-Authenticate",
+                    "Bearer realm=\"" + url() + TOKEN_PATH + "\",service=\"public.ecr.aws\",scope=\"aws\"");
+            deny(exchange, 401, "UNAUTHORIZED", "authentication required");
+            return false;
+        }
+        if (tokens.orElseThrow().check(header.substring(7).trim()) == RegistryPasswords.Verdict.VALID) {
+            return true;
+        }
+        deny(exchange, 400, "DENIED", "Your Authorization Token is invalid.");
+        return false;
+    }
+
+    /**
+     * The token service: Basic auth as user {@code AWS} with a password ECR Public's GetAuthorizationToken issued
+     * buys a bearer token ({@code {"token": ...}}, as the distribution token spec has it); an expired password is
+     * refused as ECR refuses it. Anonymous tokens (public pulls without a login) are not modelled.
+     */
+    private void issueToken(HttpExchange exchange) throws IOException {
+        Optional<String[]> userAndPassword = basicCredentials(exchange.getRequestHeaders().getFirst("Authorization"));
+        RegistryPasswords.Verdict verdict = userAndPassword.filter(pair -> pair[0].equals("AWS"))
+                .map(pair -> passwords.check(pair[1])).orElse(RegistryPasswords.Verdict.UNKNOWN);
+        if (verdict == RegistryPasswords.Verdict.EXPIRED) {
+            deny(exchange, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.");
+            return;
+        }
+        if (verdict != RegistryPasswords.Verdict.VALID) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + url() + TOKEN_PATH + "\"");
+            deny(exchange, 401, "UNAUTHORIZED", "Your authorization token is invalid.");
+            return;
+        }
+        byte[] body = Json.MAPPER.writeValueAsBytes(Json.object().put("token", tokens.orElseThrow().issue().password()));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
     private static Optional<String[]> basicCredentials(String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
@@ -280,6 +370,16 @@ final class RegistryFront implements AutoCloseable {
             return;
         }
         String digest = Manifest.digestOf(manifest);
+        Optional<Referrers.Subject> subject = Referrers.subjectOf(manifest);
+        if (subject.isPresent() && subject.get().isIndex()) {
+            record(exchange, route, 405);
+            deny(exchange, 405, "UNSUPPORTED", "The manifest's subject is an image index, which cannot be the subject "
+                    + "of a referrer.");
+            return;
+        }
+        String mediaType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type"))
+                .map(type -> type.split(";")[0].trim()).or(() -> Manifest.declaredMediaType(manifest))
+                .orElse(Manifest.OCI_MANIFEST);
         synchronized (repository.manifestWrites()) {
             if (route.isTaggedManifest() && repository.immutable(route.reference())) {
                 Optional<String> current = registry.digestOf(route.repository(), route.reference());
@@ -297,8 +397,13 @@ final class RegistryFront implements AutoCloseable {
                     return;
                 }
                 repository.recordPush(digest, Instant.now());
+                subject.ifPresent(named -> {
+                    referrers.record(route.repository(), named, manifest, mediaType);
+                    // OCI distribution 1.1: the registry says it keeps the referrer, so clients need no referrers tag
+                    exchange.getResponseHeaders().set("OCI-Subject", named.digest());
+                });
                 if (pushFaults.expiresAfterWrite(route.repository(), route.reference())) {
-                    passwords.expireAll();
+                    tokens.orElse(passwords).expireAll();
                 }
                 String replacement = overwrites.remove(route.repository() + ":" + route.reference());
                 if (replacement != null) {
@@ -383,6 +488,40 @@ final class RegistryFront implements AutoCloseable {
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /**
+     * The referrers API (OCI distribution 1.1, served by ECR since 2024-06): 200 and an image index for any digest of
+     * an existing repository (none listed when nothing refers to it), filtered by {@code ?artifactType=} with
+     * {@code OCI-Filters-Applied: artifactType} saying so.
+     */
+    private void sendReferrers(HttpExchange exchange, RegistryRoute route) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            record(exchange, route, 405);
+            deny(exchange, 405, "UNSUPPORTED", "The referrers API answers GET only.");
+            return;
+        }
+        if (!route.reference().matches("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+")) {
+            record(exchange, route, 400);
+            deny(exchange, 400, "DIGEST_INVALID", "'" + route.reference() + "' is not a digest.");
+            return;
+        }
+        Optional<String> artifactType = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).stream()
+                .flatMap(query -> java.util.Arrays.stream(query.split("&")))
+                .filter(pair -> pair.startsWith("artifactType="))
+                .map(pair -> java.net.URLDecoder.decode(pair.substring("artifactType=".length()), StandardCharsets.UTF_8))
+                .findFirst();
+        byte[] body = Json.MAPPER.writeValueAsBytes(referrers.index(route.repository(), route.reference(), artifactType));
+        record(exchange, route, 200);
+        exchange.getResponseHeaders().set("Content-Type", Manifest.OCI_INDEX);
+        exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
+        if (artifactType.isPresent()) {
+            exchange.getResponseHeaders().set("OCI-Filters-Applied", "artifactType");
+        }
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
@@ -481,7 +620,14 @@ final class RegistryFront implements AutoCloseable {
                 .method(exchange.getRequestMethod(), body);
         HttpResponse<InputStream> response = Forwarding.send(registry.http(), request, exchange, HOP_BY_HOP);
         beforeRelay.accept(response.statusCode());
-        Forwarding.relay(exchange, response, HOP_BY_HOP);
+        Set<String> dropped = HOP_BY_HOP;
+        Optional<String> location = response.headers().firstValue("Location");
+        if (location.isPresent() && !registry.publicUrl().equals(url())) {
+            // the registry writes upload locations for the account's front; ECR Public's front shares the registry
+            exchange.getResponseHeaders().set("Location", location.get().replace(registry.publicUrl(), url()));
+            dropped = HOP_BY_HOP_AND_LOCATION;
+        }
+        Forwarding.relay(exchange, response, dropped);
         return response.statusCode();
     }
 

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The passwords GetAuthorizationToken issued for user {@code AWS}, each valid until it expires. */
+/**
+ * Secrets the test bed issued, each valid until it expires: the passwords GetAuthorizationToken issued for user
+ * {@code AWS}, or the bearer tokens ECR Public's token service issued for them.
+ */
 final class RegistryPasswords {
 
     enum Verdict { VALID, EXPIRED, UNKNOWN }

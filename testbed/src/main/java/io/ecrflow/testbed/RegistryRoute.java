@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
  */
 record RegistryRoute(String repository, Kind kind, String reference) {
 
-    enum Kind { MANIFEST, BLOB, UPLOAD, TAGS }
+    enum Kind { MANIFEST, BLOB, UPLOAD, TAGS, REFERRERS }
 
     private static final Pattern MANIFEST = Pattern.compile("^/v2/(.+)/manifests/([^/]+)$");
     private static final Pattern UPLOAD = Pattern.compile("^/v2/(.+)/blobs/uploads/?([^/]*)$");
     private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/([^/]+)$");
     private static final Pattern TAGS = Pattern.compile("^/v2/(.+)/tags/list$");
+    private static final Pattern REFERRERS = Pattern.compile("^/v2/(.+)/referrers/([^/]+)$");
 
     /** The route of a repository-scoped path; empty for {@code /v2/}, {@code /v2/_catalog} and the like. */
     static Optional<RegistryRoute> of(String path) {
@@ -30,6 +31,10 @@ record RegistryRoute(String repository, Kind kind, String reference) {
         Matcher blob = BLOB.matcher(path);
         if (blob.matches()) {
             return Optional.of(new RegistryRoute(blob.group(1), Kind.BLOB, blob.group(2)));
+        }
+        Matcher referrers = REFERRERS.matcher(path);
+        if (referrers.matches()) {
+            return Optional.of(new RegistryRoute(referrers.group(1), Kind.REFERRERS, referrers.group(2)));
         }
         Matcher tags = TAGS.matcher(path);
         if (tags.matches()) {

@@ -154,9 +154,31 @@ public final class Testbed implements AutoCloseable {
         return main().configDigest(repository, tag);
     }
 
-    /** The alias of the account's ECR Public registry; its images are {@code <registryHost>/<alias>/<name>}. */
+    /** The alias of the account's ECR Public registry; its images are {@code <publicRegistryHost>/<alias>/<name>}. */
     public String publicRegistryAlias() {
         return publicRegistry().alias();
+    }
+
+    /**
+     * ECR Public's registry host and port, as public.ecr.aws stands in image references: the account's registry name
+     * on a port of its own (HTTPS with the test CA), taking bearer tokens only.
+     */
+    public String publicRegistryHost() {
+        return publicFront().host();
+    }
+
+    /**
+     * Every bearer token ECR Public's token service has issued right after {@code tag} of the public repository
+     * {@code repository} is written expires (as an hour passing would; public.ecr.aws then answers 400 with no
+     * challenge). Once, counted: as {@link #expireRegistryPasswordsAfterWrite} for private registries.
+     */
+    public void expirePublicRegistryTokensAfterWrite(String repository, String tag) {
+        publicFront().pushFaults().expirePasswordsAfterWrite(publicRegistryAlias() + "/" + repository, tag);
+    }
+
+    /** Every bearer token ECR Public's token service issued, oldest first, so tests can check none of them leaks. */
+    public List<String> issuedPublicRegistryTokens() {
+        return publicFront().tokens().orElseThrow().issued();
     }
 
     public Optional<PublicRepositoryState> publicRepository(String name) {
@@ -214,7 +236,8 @@ public final class Testbed implements AutoCloseable {
      * made later always comes later, so {@code subList(mark, size())} is what came after a mark.
      */
     public List<RegistryRequest> registryRequests() {
-        return accounts.values().stream().flatMap(account -> account.front().numberedRequests().stream())
+        return accounts.values().stream().flatMap(account -> account.fronts().stream())
+                .flatMap(front -> front.numberedRequests().stream())
                 .sorted(Comparator.comparingLong(RegistryFront.Numbered::number))
                 .map(RegistryFront.Numbered::request).toList();
     }
@@ -283,6 +306,15 @@ public final class Testbed implements AutoCloseable {
         main().scans().set(repository, new ImageScans.Outcome(List.copyOf(findings), callsInProgress, "COMPLETE", true));
     }
 
+    /**
+     * As Amazon Inspector answers right after a scan: the first {@code reads} DescribeImageScanFindings of each image
+     * of {@code repository} (after those in progress) answer COMPLETE with no findings, later ones the findings
+     * {@link #enhancedScanFindings} gave. Counted, not timed.
+     */
+    public void enhancedScanSettlesAfter(String repository, int reads) {
+        main().scans().settleAfter(repository, reads);
+    }
+
     /** From now on the scan of every image in {@code repository} never completes. */
     public void scanNeverCompletes(String repository) {
         main().scans().set(repository, new ImageScans.Outcome(List.of(), ImageScans.Outcome.NEVER, "COMPLETE", false));
@@ -300,7 +332,7 @@ public final class Testbed implements AutoCloseable {
 
     public List<DeniedRequest> deniedRegistryRequests() {
         List<DeniedRequest> denied = new ArrayList<>();
-        accounts.values().forEach(account -> denied.addAll(account.front().denied()));
+        accounts.values().forEach(account -> account.fronts().forEach(front -> denied.addAll(front.denied())));
         return denied;
     }
 
@@ -319,6 +351,10 @@ public final class Testbed implements AutoCloseable {
 
     private TestbedAccount main() {
         return new TestbedAccount(accounts.get(config.accountId()));
+    }
+
+    private RegistryFront publicFront() {
+        return accounts.get(config.accountId()).publicFront().orElseThrow();
     }
 
     private PublicRegistry publicRegistry() {

@@ -3,6 +3,10 @@ package io.ecrflow.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,6 +33,7 @@ class EcrPublicControlPlaneTest {
 
     private static Testbed testbed;
     private static EcrPublicClient ecrPublic;
+    private static final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
 
     @BeforeAll
     static void start() {
@@ -53,7 +58,7 @@ class EcrPublicControlPlaneTest {
         Registry registry = ecrPublic.describeRegistries(r -> { }).registries().get(0);
 
         assertThat(registry.registryId()).isEqualTo("123456789012");
-        assertThat(registry.registryUri()).isEqualTo(testbed.registryHost() + "/k7x2m9q4");
+        assertThat(registry.registryUri()).isEqualTo(testbed.publicRegistryHost() + "/k7x2m9q4");
         assertThat(registry.aliases()).singleElement().satisfies(alias -> {
             assertThat(alias.name()).isEqualTo("k7x2m9q4");
             assertThat(alias.status()).isEqualTo(RegistryAliasStatus.ACTIVE);
@@ -84,7 +89,7 @@ class EcrPublicControlPlaneTest {
                         .operatingSystems("Linux").architectures("x86-64", "ARM 64"))
                 .tags(t -> t.key("team").value("tools")));
 
-        assertThat(created.repository().repositoryUri()).isEqualTo(testbed.registryHost() + "/k7x2m9q4/tools/cli");
+        assertThat(created.repository().repositoryUri()).isEqualTo(testbed.publicRegistryHost() + "/k7x2m9q4/tools/cli");
         assertThat(created.repository().repositoryArn()).isEqualTo("arn:aws:ecr-public::123456789012:repository/tools/cli");
         assertThat(created.catalogData().description()).isEqualTo("A small CLI");
         assertThat(ecrPublic.describeRepositories(r -> r.repositoryNames("tools/cli")).repositories())
@@ -101,6 +106,43 @@ class EcrPublicControlPlaneTest {
         assertThat(state.catalogData().description()).contains("A smaller CLI");
         assertThat(state.tags()).containsEntry("team", "tools");
         assertThat(testbed.repository("tools/cli")).as("public repositories are not private ones").isEmpty();
+    }
+
+    @Test
+    void thePublicRegistryTakesBearerTokensOnlyAndAnswersAnInvalidOneWith400AndNoChallenge() throws Exception {
+        String password = new String(Base64.getDecoder().decode(ecrPublic.getAuthorizationToken(r -> { })
+                .authorizationData().authorizationToken()), StandardCharsets.UTF_8).substring("AWS:".length());
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("AWS:" + password).getBytes(StandardCharsets.UTF_8));
+
+        for (var request : List.of(registryRequest("/v2/"), registryRequest("/v2/").header("Authorization", basic))) {
+            HttpResponse<String> challenged = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(challenged.statusCode()).isEqualTo(401);
+            assertThat(challenged.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"https://"
+                    + testbed.publicRegistryHost() + "/token/\",service=\"public.ecr.aws\",scope=\"aws\"");
+        }
+        HttpResponse<String> token = http.send(registryRequest("/token/?service=public.ecr.aws&scope=aws")
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).isEqualTo(200);
+        String bearer = Json.MAPPER.readTree(token.body()).path("token").asText();
+        assertThat(testbed.issuedPublicRegistryTokens()).contains(bearer);
+        assertThat(http.send(registryRequest("/v2/").header("Authorization", "Bearer " + bearer).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> invalid = http.send(registryRequest("/v2/").header("Authorization", "Bearer " + bearer + "x")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(invalid.body()).isEqualTo("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"Your Authorization Token is invalid.\"}]}");
+        assertThat(http.send(registryRequest("/token/?service=public.ecr.aws&scope=aws").header("Authorization",
+                "Basic " + Base64.getEncoder().encodeToString("AWS:guess".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("https://" + testbed.registryHost() + "/v2/"))
+                .header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("the private registry takes ECR's Basic auth, not ECR Public's tokens").isEqualTo(401);
+    }
+
+    private static HttpRequest.Builder registryRequest(String path) {
+        return HttpRequest.newBuilder(URI.create("https://" + testbed.publicRegistryHost() + path)).GET();
     }
 
     @Test

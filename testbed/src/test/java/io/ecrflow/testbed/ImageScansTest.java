@@ -3,14 +3,7 @@ package io.ecrflow.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +24,6 @@ class ImageScansTest {
 
     private static Testbed testbed;
     private static EcrClient ecr;
-    private static final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
 
     @BeforeAll
     static void start() {
@@ -103,18 +95,67 @@ class ImageScansTest {
     }
 
     @Test
-    void anIndexIsNoImageToScan() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/index"));
+    void anIndexIsNoImageToScanEvenWhereItsImagesAreScannedOnPush() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/index").imageScanningConfiguration(s -> s.scanOnPush(true)));
         String image = pushImage("scans/index", "index");
-        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
-                + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + manifest("index").length()
-                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
-        String indexDigest = ecr.putImage(r -> r.repositoryName("scans/index").imageTag("multi").imageManifest(index))
-                .image().imageId().imageDigest();
+        String indexDigest = pushIndex("scans/index", image, "index");
+        testbed.scanFindings("scans/index", 0, FINDINGS);
 
         assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/index").imageId(i -> i.imageDigest(indexDigest))))
-                .isInstanceOf(UnsupportedImageTypeException.class);
+                .isInstanceOf(UnsupportedImageTypeException.class)
+                .hasMessageContaining("An artifact with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned");
+        assertThatThrownBy(() -> findings("scans/index", indexDigest)).isInstanceOf(ScanNotFoundException.class);
+        assertThat(findings("scans/index", image).imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
         assertThat(testbed.scanStarts("scans/index")).isEmpty();
+    }
+
+    @Test
+    void enhancedScanningReportsAnIndexAsAnUnsupportedImage() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/enhanced-index"));
+        String image = pushImage("scans/enhanced-index", "enhanced-index");
+        String indexDigest = pushIndex("scans/enhanced-index", image, "enhanced-index");
+        testbed.enhancedScanFindings("scans/enhanced-index", 0, FINDINGS);
+
+        DescribeImageScanFindingsResponse index = findings("scans/enhanced-index", indexDigest);
+
+        assertThat(index.imageScanStatus().status()).isEqualTo(ScanStatus.UNSUPPORTED_IMAGE);
+        assertThat(index.imageScanFindings()).isNull();
+        assertThat(findings("scans/enhanced-index", image).imageScanStatus().statusAsString()).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void anEnhancedScanAnswersCompleteWithoutFindingsForTheGivenReadsThenItsFindings() throws Exception {
+        ecr.createRepository(r -> r.repositoryName("scans/settling"));
+        String digest = pushImage("scans/settling", "settling");
+        testbed.enhancedScanFindings("scans/settling", 1, FINDINGS);
+        testbed.enhancedScanSettlesAfter("scans/settling", 2);
+
+        assertThat(findings("scans/settling", digest).imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
+        for (int read = 1; read <= 2; read++) {
+            DescribeImageScanFindingsResponse early = findings("scans/settling", digest);
+            assertThat(early.imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
+            assertThat(early.imageScanFindings().findingSeverityCounts()).isEmpty();
+            assertThat(early.imageScanFindings().enhancedFindings()).isEmpty();
+        }
+        DescribeImageScanFindingsResponse settled = findings("scans/settling", digest);
+        assertThat(settled.imageScanStatus().statusAsString()).isEqualTo("ACTIVE");
+        assertThat(settled.imageScanFindings().enhancedFindings()).singleElement()
+                .satisfies(finding -> assertThat(finding.severity()).isEqualTo("CRITICAL"));
+        assertThat(settled.imageScanFindings().imageScanCompletedAt()).isNotNull();
+
+        var scanning = ecr.getRegistryScanningConfiguration(r -> { }).scanningConfiguration();
+        assertThat(scanning.scanTypeAsString()).isEqualTo("ENHANCED");
+        assertThat(scanning.rules()).flatExtracting(rule -> rule.repositoryFilters())
+                .extracting(filter -> filter.filter()).contains("scans/settling");
+    }
+
+    /** An OCI index of the one image {@code image} (pushed with {@code marker}), put with PutImage under "multi". */
+    private static String pushIndex(String repository, String image, String marker) {
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
+                + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + manifest(marker).length()
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+        return ecr.putImage(r -> r.repositoryName(repository).imageTag("multi").imageManifest(index))
+                .image().imageId().imageDigest();
     }
 
     private static DescribeImageScanFindingsResponse findings(String repository, String digest) {
@@ -145,28 +186,10 @@ class ImageScansTest {
     }
 
     private static void upload(String repository, byte[] blob) throws Exception {
-        String auth = "Basic " + Base64.getEncoder().encodeToString(("AWS:" + password()).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("https://" + testbed.registryHost()
-                + "/v2/" + repository + "/blobs/uploads/")).header("Authorization", auth)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        String location = started.headers().firstValue("Location").orElseThrow();
-        HttpResponse<String> finished = http.send(HttpRequest.newBuilder(URI.create(location
-                + (location.contains("?") ? "&" : "?") + "digest=" + digest(blob))).header("Authorization", auth)
-                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(finished.statusCode()).as(finished.body()).isEqualTo(201);
-    }
-
-    private static String password() {
-        String token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
-        return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring("AWS:".length());
+        new RegistryPushes(testbed, ecr).uploadBlob(repository, blob);
     }
 
     private static String digest(byte[] content) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Manifest.digestOf(content);
     }
 }
