@@ -30,6 +30,7 @@ public final class HttpRegistryClient implements RegistryClient {
     private static final String CONFIG_ACCEPT = "application/vnd.oci.image.config.v1+json, "
             + "application/vnd.docker.container.image.v1+json, */*";
     private static final Body EMPTY = new Body("application/octet-stream", new byte[0]);
+    private static final int UPLOAD_START_ATTEMPTS = 2;
 
     private final RegistryTransport transport;
 
@@ -112,25 +113,34 @@ public final class HttpRegistryClient implements RegistryClient {
         }
     }
 
+    /**
+     * No cross-repository mount is asked for, even within one registry: ECR mounts only with the account's
+     * BLOB_MOUNTING setting on (off by default since 2026), and only between repositories of one encryption, so a
+     * mount request mostly opens a plain upload anyway. Asking first whether the target has the blob is as cheap.
+     */
     @Override
     public BlobTransfer transferBlob(ImageRef source, ImageRef target, Blob blob) {
-        String upload;
-        if (source.registry().equals(target.registry())) {
-            Response mount = call(target, new Request("POST", "/blobs/uploads/?mount=" + blob.digest() + "&from="
-                    + source.repository(), "application/json", Optional.of(EMPTY)));
-            if (mount.status() == 201) {
-                return BlobTransfer.MOUNTED;
-            }
-            // Declined (the registry does not mount, or not from there): it opened an upload instead.
-            upload = uploadLocation(mount, target, blob);
-        } else {
-            if (hasBlob(target, blob.digest())) {
-                return BlobTransfer.PRESENT;
-            }
-            upload = startUpload(target, blob);
+        if (hasBlob(target, blob.digest())) {
+            return BlobTransfer.PRESENT;
         }
-        stream(source, target, blob, upload);
+        stream(source, target, blob, startUpload(target, blob));
         return BlobTransfer.COPIED;
+    }
+
+    @Override
+    public void checkUploads(ImageRef repository) {
+        Response started = startUploadIn(repository);
+        started.expectSuccess("start an upload to " + repository.repositoryUri());
+        Optional<String> location = started.header("Location");
+        if (location.isEmpty()) {
+            return;
+        }
+        try {
+            // the upload is left unused: cancelled where the registry can, else it expires on its own
+            transport.call(repository.registry(), repository.repository(), Request.read("DELETE", location.get(), "*/*"), 1);
+        } catch (UserError notCancelled) {
+            // nothing was uploaded; an upload nobody completes expires
+        }
     }
 
     @Override
@@ -149,8 +159,20 @@ public final class HttpRegistryClient implements RegistryClient {
     }
 
     private String startUpload(ImageRef target, Blob blob) {
-        return uploadLocation(call(target, new Request("POST", "/blobs/uploads/", "application/json",
-                Optional.of(EMPTY))), target, blob);
+        return uploadLocation(startUploadIn(target), target, blob);
+    }
+
+    /**
+     * The POST that opens an upload. It is sent twice at most when it gets no answer: ECR gives none, on every attempt,
+     * to an upload into a repository that does not exist or by credentials that may not push (see {@link UploadRefused}).
+     */
+    private Response startUploadIn(ImageRef target) {
+        try {
+            return transport.call(target.registry(), target.repository(), new Request("POST", "/blobs/uploads/",
+                    "application/json", Optional.of(EMPTY)), UPLOAD_START_ATTEMPTS);
+        } catch (RegistryTransport.RegistryUnreachable noAnswer) {
+            throw new UploadRefused(target, UPLOAD_START_ATTEMPTS, noAnswer);
+        }
     }
 
     /** The one PUT of a monolithic upload: the whole blob, closing the upload the registry opened at {@code upload}. */

@@ -16,9 +16,11 @@ final class AccountRegistry implements AutoCloseable {
     private final RegistryFront front;
     private final EcrApi ecr;
     private final Optional<PublicRegistry> publicRegistry;
+    private final AccountSettings settings;
 
     private AccountRegistry(String accountId, Repositories repositories, DistributionRegistry registry,
-            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry) {
+            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry, AccountSettings settings) {
+        this.settings = settings;
         this.accountId = accountId;
         this.repositories = repositories;
         this.registry = registry;
@@ -32,16 +34,17 @@ final class AccountRegistry implements AutoCloseable {
      * account's ECR Public repositories reachable through this front under that alias.
      */
     static AccountRegistry start(Optional<Path> binary, String accountId, RegistryPasswords passwords,
-            Optional<String> publicAlias, TestbedTls tls) throws IOException {
+            Permissions permissions, Optional<String> publicAlias, TestbedTls tls) throws IOException {
         RegistryFront front = RegistryFront.bind(accountId, tls);
         DistributionRegistry registry = null;
         try {
             registry = DistributionRegistry.start(binary, front.url());
             Repositories repositories = new Repositories(accountId);
             Optional<PublicRegistry> publicRegistry = publicAlias.map(alias -> new PublicRegistry(accountId, alias, front.host()));
-            front.start(registry, repositories, publicRegistry, passwords);
-            EcrApi ecr = new EcrApi(repositories, registry, passwords, front.host());
-            return new AccountRegistry(accountId, repositories, registry, front, ecr, publicRegistry);
+            AccountSettings settings = new AccountSettings();
+            front.start(registry, repositories, publicRegistry, passwords, permissions, settings);
+            EcrApi ecr = new EcrApi(repositories, registry, passwords, front.host(), settings);
+            return new AccountRegistry(accountId, repositories, registry, front, ecr, publicRegistry, settings);
         } catch (IOException | RuntimeException e) {
             front.close();
             if (registry != null) {
@@ -69,6 +72,10 @@ final class AccountRegistry implements AutoCloseable {
 
     EcrApi ecr() {
         return ecr;
+    }
+
+    AccountSettings settings() {
+        return settings;
     }
 
     Optional<PublicRegistry> publicRegistry() {
