@@ -123,14 +123,14 @@ public final class HttpRegistryClient implements RegistryClient {
         if (hasBlob(target, blob.digest())) {
             return BlobTransfer.PRESENT;
         }
-        stream(source, target, blob, startUpload(target, blob));
+        stream(source, target, blob, startUpload(target));
         return BlobTransfer.COPIED;
     }
 
     @Override
     public void checkUploads(ImageRef repository) {
         Response started = startUploadIn(repository);
-        started.expectSuccess("start an upload to " + repository.repositoryUri());
+        expectUploadStarted(started, repository);
         Optional<String> location = started.header("Location");
         if (location.isEmpty()) {
             return;
@@ -155,11 +155,11 @@ public final class HttpRegistryClient implements RegistryClient {
 
     @Override
     public void uploadBlob(ImageRef repository, Blob blob, InputStream content) {
-        putUpload(repository, blob, startUpload(repository, blob), content, blob.size());
+        putUpload(repository, blob, startUpload(repository), content, blob.size());
     }
 
-    private String startUpload(ImageRef target, Blob blob) {
-        return uploadLocation(startUploadIn(target), target, blob);
+    private String startUpload(ImageRef target) {
+        return uploadLocation(startUploadIn(target), target);
     }
 
     /**
@@ -182,10 +182,17 @@ public final class HttpRegistryClient implements RegistryClient {
         put.expectSuccess("upload " + blob.digest() + " to " + target.repositoryUri());
     }
 
-    private static String uploadLocation(Response start, ImageRef target, Blob blob) {
-        start.expectSuccess("start the upload of " + blob.digest() + " to " + target.repositoryUri());
+    private static String uploadLocation(Response start, ImageRef target) {
+        expectUploadStarted(start, target);
         return start.header("Location").orElseThrow(() -> new UserError("The registry " + target.registry()
                 + " opened an upload to " + target.repository() + " without saying where to send it (no Location)."));
+    }
+
+    private static void expectUploadStarted(Response start, ImageRef target) {
+        if (start.status() == 401 || start.status() == 403) {
+            throw UploadRefused.denied(target, start.status(), start.errorText());
+        }
+        start.expectSuccess("start an upload to " + target.repositoryUri());
     }
 
     /**
