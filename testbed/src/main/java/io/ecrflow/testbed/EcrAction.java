@@ -22,7 +22,11 @@ final class EcrAction {
                 case "PUT" -> carriesData ? List.of(UPLOAD_LAYER_PART, COMPLETE_LAYER_UPLOAD) : List.of(COMPLETE_LAYER_UPLOAD);
                 default -> List.of();
             };
-            case MANIFEST -> method.equals("PUT") ? List.of(PUT_IMAGE) : List.of("ecr:BatchGetImage");
+            case MANIFEST -> switch (method) {
+                case "PUT" -> List.of(PUT_IMAGE);
+                case "DELETE" -> List.of("ecr:BatchDeleteImage");
+                default -> List.of("ecr:BatchGetImage");
+            };
             case BLOB -> method.equals("HEAD") ? List.of("ecr:BatchCheckLayerAvailability") : List.of(GET_DOWNLOAD_URL_FOR_LAYER);
             case TAGS -> List.of("ecr:ListImages");
         };

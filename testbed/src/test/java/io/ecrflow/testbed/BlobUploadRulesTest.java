@@ -27,6 +27,7 @@ class BlobUploadRulesTest {
     // AWS's second documented example key pair: denied the upload actions here.
     private static final String DENIED_KEY_ID = "AKIAI44QH8DHBEXAMPLE";
     private static final String DENIED_SECRET = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+    private static final String READ_ONLY_ROLE = "arn:aws:iam::123456789012:role/ecr-read-only";
 
     private static Testbed testbed;
     private static EcrClient ecr;
@@ -37,7 +38,9 @@ class BlobUploadRulesTest {
     static void start() {
         testbed = Testbed.start(AwsClients.config().withCredentials(DENIED_KEY_ID, DENIED_SECRET)
                 .withDeniedActions(DENIED_KEY_ID, "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-                        "ecr:CompleteLayerUpload", "ecr:PutImage"));
+                        "ecr:CompleteLayerUpload", "ecr:PutImage")
+                .withRole(TrustedRole.of(READ_ONLY_ROLE))
+                .withDeniedActions(READ_ONLY_ROLE, "ecr:InitiateLayerUpload"));
         ecr = AwsClients.ecr(testbed);
         deniedEcr = AwsClients.ecr(testbed, DENIED_KEY_ID, DENIED_SECRET);
         testbed.createRepository("rules/source");
@@ -82,6 +85,22 @@ class BlobUploadRulesTest {
                                 + "arn:aws:ecr:us-east-1:123456789012:repository/rules/target"));
         assertThat(send(request("/v2/rules/target/blobs/uploads/").header("Authorization", basic(password(ecr)))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).as("other keys may").isEqualTo(202);
+    }
+
+    @Test
+    void aRoleDeniedAnActionHasItDeniedInEverySession() throws Exception {
+        software.amazon.awssdk.services.sts.model.Credentials session;
+        try (var sts = AwsClients.sts(testbed, AwsClients.KEY_ID, AwsClients.SECRET)) {
+            session = sts.assumeRole(b -> b.roleArn(READ_ONLY_ROLE).roleSessionName("reader")).credentials();
+        }
+        try (EcrClient reader = AwsClients.ecr(testbed, session.accessKeyId(), session.secretAccessKey(),
+                session.sessionToken())) {
+            String auth = basic(password(reader));
+
+            assertThatThrownBy(() -> send(request("/v2/rules/target/blobs/uploads/").header("Authorization", auth)
+                    .POST(HttpRequest.BodyPublishers.noBody()))).isInstanceOf(IOException.class);
+            assertThat(reader.describeRepositories(b -> b.repositoryNames("rules/target")).repositories()).hasSize(1);
+        }
     }
 
     @Test
