@@ -25,8 +25,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * The registry endpoint clients push to: HTTPS under the account's registry name
  * ({@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}), as ECR's. It guards the distribution registry
- * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move)
- * and streams everything else through unchanged.
+ * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move, an upload
+ * into a missing repository or by a caller denied the upload actions gets no answer, mounts only with the account's
+ * {@code BLOB_MOUNTING} on, upload parts by ECR's rules) and streams everything else through unchanged.
  */
 final class RegistryFront implements AutoCloseable {
 

@@ -14,6 +14,7 @@ import java.util.Optional;
  * Public alias of its account, and which distribution server binary backs it.
  *
  * @param sessionLifetime when set, every role session lasts this long whatever the caller asked for
+ * @param denials         ECR actions an explicit deny withholds from an access key or a role ({@link #withDeniedActions})
  */
 public record TestbedConfig(
         String accountId,
