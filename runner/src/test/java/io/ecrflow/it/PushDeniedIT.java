@@ -4,6 +4,7 @@ import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
 import io.ecrflow.testbed.TestbedTls;
+import io.ecrflow.testbed.TrustedRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ class PushDeniedIT {
     // AWS's second documented example key pair: the test bed denies it ECR's upload actions.
     private static final String DENIED_KEY_ID = "AKIAI44QH8DHBEXAMPLE";
     private static final String DENIED_SECRET = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+    private static final String READ_ONLY_ROLE = "arn:aws:iam::123456789012:role/ecr-read-only";
     /** No more upload starts than the runner's check makes (two attempts): the engine's retries would make dozens. */
     private static final int FEW_UPLOADS = 2;
 
@@ -33,7 +35,9 @@ class PushDeniedIT {
                 .withCredentials(TestBedFixture.ACCESS_KEY_ID, TestBedFixture.SECRET_ACCESS_KEY)
                 .withCredentials(DENIED_KEY_ID, DENIED_SECRET)
                 .withDeniedActions(DENIED_KEY_ID, "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-                        "ecr:CompleteLayerUpload", "ecr:PutImage"));
+                        "ecr:CompleteLayerUpload", "ecr:PutImage")
+                .withRole(TrustedRole.of(READ_ONLY_ROLE))
+                .withDeniedActions(READ_ONLY_ROLE, "ecr:InitiateLayerUpload"));
     }
 
     private static RunnerProcess as(Testbed testbed, String keyId, String secret, String... arguments) {
@@ -42,6 +46,7 @@ class PushDeniedIT {
                 .env("AWS_SECRET_ACCESS_KEY", secret)
                 .env("AWS_REGION", "us-east-1")
                 .env("AWS_ENDPOINT_URL_ECR", testbed.ecrEndpoint().toString())
+                .env("AWS_ENDPOINT_URL_STS", testbed.stsEndpoint().toString())
                 .env("AWS_CA_BUNDLE", TestbedTls.fromEnvironment().caFile().toString())
                 .env("TF_BUILD", "True");
     }
@@ -67,6 +72,20 @@ class PushDeniedIT {
 
             assertNamesBothCauses(result, testbed, "team/no-upload");
             assertThat(testbed.repository("team/no-upload")).as("CreateRepository is allowed").isPresent();
+        }
+    }
+
+    @Test
+    void aPushAsARoleDeniedTheUploadFailsAtOnceToo() throws Exception {
+        try (Testbed testbed = denyingUploads()) {
+            SampleApp.create(work, "role-no-upload");
+
+            RunResult result = as(testbed, TestBedFixture.ACCESS_KEY_ID, TestBedFixture.SECRET_ACCESS_KEY,
+                    "build-push", "--repository", "team/role-no-upload", "--context", "src", "--tags", "v1",
+                    "--role-arn", READ_ONLY_ROLE).in(work).run();
+
+            assertNamesBothCauses(result, testbed, "team/role-no-upload");
+            assertThat(testbed.roleSessions()).extracting(session -> session.roleArn()).contains(READ_ONLY_ROLE);
         }
     }
 
