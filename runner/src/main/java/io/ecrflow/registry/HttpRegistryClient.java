@@ -149,6 +149,12 @@ public final class HttpRegistryClient implements RegistryClient {
         if (head.status() == 404) {
             return false;
         }
+        if (head.status() == 401 || head.status() == 403) {
+            // asked before an upload: the push permissions are what to check
+            throw new UserError("The registry " + repository.registry() + " denied looking up blob " + digest + " in "
+                    + repository.repository() + " (" + head.status() + head.errorText() + "). Check the credentials, and "
+                    + "that the identity may push to the repository: " + UploadRefused.PUSH_PERMISSIONS + ".");
+        }
         head.expectSuccess("look up blob " + digest + " in " + repository.repositoryUri());
         return true;
     }
