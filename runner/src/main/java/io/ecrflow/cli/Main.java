@@ -30,6 +30,9 @@ import java.util.Properties;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        // HttpURLConnection sends a POST that got no answer once more on its own, unseen by the retry policies: a
+        // second upload start, a second queued run. Read once, when the JDK's HTTP client class loads: set it first.
+        System.setProperty("sun.net.http.retryPost", "false");
         int code = run(args, Environment.system(), Path.of("").toAbsolutePath(), System.out, System.err);
         System.out.flush();
         System.exit(code);

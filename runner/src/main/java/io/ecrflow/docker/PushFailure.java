@@ -2,6 +2,7 @@ package io.ecrflow.docker;
 
 import io.ecrflow.UserError;
 import io.ecrflow.registry.ImageRef;
+import io.ecrflow.registry.UploadRefused;
 
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +49,7 @@ final class PushFailure {
                 || lower.contains("authentication required") || lower.contains("not authorized")) {
             return new UserError("The registry " + ref.registry() + " denied the push of " + ref
                     + " (registry said: " + said + "). Check the credentials, and that the identity is allowed "
-                    + "to push to this repository: ecr:GetAuthorizationToken, ecr:BatchCheckLayerAvailability, "
-                    + "ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage.");
+                    + "to push to this repository: " + UploadRefused.PUSH_PERMISSIONS + ".");
         }
         if (UNREACHABLE.stream().anyMatch(lower::contains)) {
             return new UserError("Could not reach the registry at " + ref.registry() + " while pushing " + ref

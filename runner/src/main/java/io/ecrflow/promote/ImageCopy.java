@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * Brings what an image's manifest names into another repository, registry to registry, so its manifest
- * can then be written there unchanged: each blob once (mounted within one registry, skipped when the
- * target has it, else streamed), and for an index each image's manifest, by digest, before the index
+ * can then be written there unchanged: each blob once (skipped when the target has it, else streamed; never
+ * mounted, as ECR's mounts are off unless the account enables them), and for an index each image's manifest, by digest, before the index
  * itself. Nothing touches the agent's disk.
  */
 final class ImageCopy {
@@ -73,7 +73,6 @@ final class ImageCopy {
         }
         return counts.entrySet().stream().map(e -> e.getValue() + " " + switch (e.getKey()) {
             case PRESENT -> "already there";
-            case MOUNTED -> "mounted from " + "the source repository";
             case COPIED -> "copied";
         }).collect(Collectors.joining(", "));
     }

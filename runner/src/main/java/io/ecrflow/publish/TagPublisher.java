@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -155,8 +157,12 @@ public final class TagPublisher {
     }
 
     private Manifest upload(BuiltImage image, ImageRef first, RegistryCredential login) {
+        // ECR ends an upload it refuses (no such repository, no right to push) without an answer, which the engine
+        // retries for a minute and then blames on the network: one upload started here, beside the tagging, says so now
+        CompletableFuture<Void> uploadCheck = CompletableFuture.runAsync(() -> registry.checkUploads(first));
         for (int attempt = 1; ; attempt++) {
             engine().tag(image.imageId(), first);
+            awaitUploadCheck(uploadCheck);
             Digest pushed = pushThroughServerErrors(first, login);
             Manifest manifest = registry.manifest(first.withDigest(pushed));
             if (isManifestOf(manifest, image)) {
@@ -170,6 +176,17 @@ public final class TagPublisher {
             }
             pipeline.warning("The engine pushed another image as " + first + " (" + pushed + "): another run on this "
                     + "Docker Engine re-tagged it meanwhile. Pushing this run's image " + image.imageId() + " again.");
+        }
+    }
+
+    private static void awaitUploadCheck(CompletableFuture<Void> uploadCheck) {
+        try {
+            uploadCheck.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 

@@ -32,6 +32,7 @@ public final class HttpRegistryClient implements RegistryClient {
     private static final String CONFIG_ACCEPT = "application/vnd.oci.image.config.v1+json, "
             + "application/vnd.docker.container.image.v1+json, */*";
     private static final Body EMPTY = new Body("application/octet-stream", new byte[0]);
+    private static final int UPLOAD_START_ATTEMPTS = 2;
 
     private final RegistryTransport transport;
 
@@ -114,25 +115,34 @@ public final class HttpRegistryClient implements RegistryClient {
         }
     }
 
+    /**
+     * No cross-repository mount is asked for, even within one registry: ECR mounts only with the account's
+     * BLOB_MOUNTING setting on (off by default since 2026), and only between repositories of one encryption, so a
+     * mount request mostly opens a plain upload anyway. Asking first whether the target has the blob is as cheap.
+     */
     @Override
     public BlobTransfer transferBlob(ImageRef source, ImageRef target, Blob blob) {
-        String upload;
-        if (source.registry().equals(target.registry())) {
-            Response mount = call(target, new Request("POST", "/blobs/uploads/?mount=" + blob.digest() + "&from="
-                    + source.repository(), "application/json", Optional.of(EMPTY)));
-            if (mount.status() == 201) {
-                return BlobTransfer.MOUNTED;
-            }
-            // Declined (the registry does not mount, or not from there): it opened an upload instead.
-            upload = uploadLocation(mount, target, blob);
-        } else {
-            if (hasBlob(target, blob.digest())) {
-                return BlobTransfer.PRESENT;
-            }
-            upload = startUpload(target, blob);
+        if (hasBlob(target, blob.digest())) {
+            return BlobTransfer.PRESENT;
         }
-        stream(source, target, blob, upload);
+        stream(source, target, blob, startUpload(target));
         return BlobTransfer.COPIED;
+    }
+
+    @Override
+    public void checkUploads(ImageRef repository) {
+        Response started = startUploadIn(repository);
+        expectUploadStarted(started, repository);
+        Optional<String> location = started.header("Location");
+        if (location.isEmpty()) {
+            return;
+        }
+        try {
+            // the upload is left unused: cancelled where the registry can, else it expires on its own
+            transport.call(repository.registry(), repository.repository(), Request.read("DELETE", location.get(), "*/*"), 1);
+        } catch (UserError notCancelled) {
+            // nothing was uploaded; an upload nobody completes expires
+        }
     }
 
     @Override
@@ -141,18 +151,36 @@ public final class HttpRegistryClient implements RegistryClient {
         if (head.status() == 404) {
             return false;
         }
+        if (head.status() == 401 || head.status() == 403) {
+            // asked before an upload: the push permissions are what to check
+            throw new UserError("The registry " + repository.registry() + " denied looking up blob " + digest + " in "
+                    + repository.repository() + " (" + head.status() + head.errorText() + "). Check the credentials, and "
+                    + "that the identity may push to the repository: " + UploadRefused.PUSH_PERMISSIONS + ".");
+        }
         head.expectSuccess("look up blob " + digest + " in " + repository.repositoryUri());
         return true;
     }
 
     @Override
     public void uploadBlob(ImageRef repository, Blob blob, InputStream content) {
-        putUpload(repository, blob, startUpload(repository, blob), content, blob.size());
+        putUpload(repository, blob, startUpload(repository), content, blob.size());
     }
 
-    private String startUpload(ImageRef target, Blob blob) {
-        return uploadLocation(call(target, new Request("POST", "/blobs/uploads/", "application/json",
-                Optional.of(EMPTY))), target, blob);
+    private String startUpload(ImageRef target) {
+        return uploadLocation(startUploadIn(target), target);
+    }
+
+    /**
+     * The POST that opens an upload. It is sent twice at most when it gets no answer: ECR gives none, on every attempt,
+     * to an upload into a repository that does not exist or by credentials that may not push (see {@link UploadRefused}).
+     */
+    private Response startUploadIn(ImageRef target) {
+        try {
+            return transport.call(target.registry(), target.repository(), new Request("POST", "/blobs/uploads/",
+                    "application/json", Optional.of(EMPTY)), UPLOAD_START_ATTEMPTS);
+        } catch (RegistryTransport.RegistryUnreachable noAnswer) {
+            throw new UploadRefused(target, UPLOAD_START_ATTEMPTS, noAnswer);
+        }
     }
 
     /** The one PUT of a monolithic upload: the whole blob, closing the upload the registry opened at {@code upload}. */
@@ -162,10 +190,17 @@ public final class HttpRegistryClient implements RegistryClient {
         put.expectSuccess("upload " + blob.digest() + " to " + target.repositoryUri());
     }
 
-    private static String uploadLocation(Response start, ImageRef target, Blob blob) {
-        start.expectSuccess("start the upload of " + blob.digest() + " to " + target.repositoryUri());
+    private static String uploadLocation(Response start, ImageRef target) {
+        expectUploadStarted(start, target);
         return start.header("Location").orElseThrow(() -> new UserError("The registry " + target.registry()
                 + " opened an upload to " + target.repository() + " without saying where to send it (no Location)."));
+    }
+
+    private static void expectUploadStarted(Response start, ImageRef target) {
+        if (start.status() == 401 || start.status() == 403) {
+            throw UploadRefused.denied(target, start.status(), start.errorText());
+        }
+        start.expectSuccess("start an upload to " + target.repositoryUri());
     }
 
     /**

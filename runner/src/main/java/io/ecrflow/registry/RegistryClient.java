@@ -31,11 +31,18 @@ public interface RegistryClient {
     void putManifest(ImageRef tagged, Manifest manifest);
 
     /**
-     * Makes {@code blob} of {@code source}'s repository exist in {@code target}'s, the cheapest way there is:
-     * within one registry a cross-repository mount (streamed when the registry declines it); across
-     * registries nothing when the target has it already, else one streamed copy, never held in memory.
+     * Makes {@code blob} of {@code source}'s repository exist in {@code target}'s: nothing when the target has it
+     * already ({@code HEAD}), else one streamed copy in one monolithic upload, never held in memory. No mount is asked
+     * for: ECR's are off unless the account enables them.
      */
     BlobTransfer transferBlob(ImageRef source, ImageRef target, Blob blob);
+
+    /**
+     * Starts an upload into {@code repository}'s repository and cancels it, before a push that another program makes
+     * (the Docker Engine's): an upload that gets no answer fails at once with {@link UploadRefused}, where the engine
+     * would retry it for a minute and blame the network.
+     */
+    void checkUploads(ImageRef repository);
 
     /** Whether {@code repository}'s repository already holds the blob ({@code HEAD /v2/<name>/blobs/<digest>}). */
     boolean hasBlob(ImageRef repository, Digest digest);

@@ -101,18 +101,27 @@ final class RegistryTransport {
 
     /** One API call, answering an authentication challenge once. */
     Response call(String registry, RepositoryName repository, Request request) {
+        return call(registry, repository, request, retry);
+    }
+
+    /** As {@link #call(String, RepositoryName, Request)}, sent at most {@code attempts} times (at least once). */
+    Response call(String registry, RepositoryName repository, Request request, int attempts) {
+        return call(registry, repository, request, retry.limitedTo(attempts));
+    }
+
+    private Response call(String registry, RepositoryName repository, Request request, RetryPolicy retry) {
         URI uri = endpoints.uri(registry, repository, request.path());
         String key = registry + " " + repository;
         Optional<String> cached = Optional.ofNullable(authorizations.get(key));
-        Response response = exchange(request, uri, cached, registry);
+        Response response = exchange(request, uri, cached, registry, retry);
         if (expiredLogin(request, response) && renew(registry)) {
             // asked again without authorization, so the registry's challenge says how to use the new login
-            response = exchange(request, uri, Optional.empty(), registry);
+            response = exchange(request, uri, Optional.empty(), registry, retry);
         } else if (cached.isPresent() && expiredToken(cached.get(), request, response)) {
             warnings.accept("The registry " + registry + " refused the token for " + repository + " as no longer valid "
                     + "(400" + response.errorText() + "): getting a new one and asking again.");
             authorizations.remove(key, cached.get());
-            response = exchange(request, uri, Optional.empty(), registry);
+            response = exchange(request, uri, Optional.empty(), registry, retry);
         }
         if (response.status() != 401) {
             return response;
@@ -122,11 +131,11 @@ final class RegistryTransport {
                         + " without saying how to authenticate (no WWW-Authenticate header)."));
         String authorization = authorize(challenge, registry, repository);
         authorizations.put(key, authorization);
-        response = exchange(request, uri, Optional.of(authorization), registry);
+        response = exchange(request, uri, Optional.of(authorization), registry, retry);
         if ((response.status() == 401 || expiredLogin(request, response)) && renew(registry)) {
             authorization = authorize(challenge, registry, repository);
             authorizations.put(key, authorization);
-            response = exchange(request, uri, Optional.of(authorization), registry);
+            response = exchange(request, uri, Optional.of(authorization), registry, retry);
         }
         if (response.status() == 401) {
             throw denied(registry, repository, response);
@@ -208,12 +217,12 @@ final class RegistryTransport {
         query.append("scope=").append(encode(scope));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
         Response response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
-                credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority());
+                credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority(), retry);
         if ((response.status() == 401 || response.status() == 403) && credential.isPresent() && renew(registry)) {
             // the login the token is asked with expired during the run (ECR Public's: 12 hours)
             credential = Optional.ofNullable(credentials.get(registry));
             response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
-                    credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority());
+                    credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority(), retry);
         }
         if (response.status() == 401 || response.status() == 403) {
             throw new UserError("The token service of " + registry + " (" + tokenUri.getHost() + ") refused a token for "
@@ -235,14 +244,15 @@ final class RegistryTransport {
     }
 
     /** One request, tried again while it fails in passing (see {@link RetryPolicy}); the body is read whole. */
-    private Response exchange(Request request, URI uri, Optional<String> authorization, String registry) {
-        return retrying(request, uri, authorization, registry, true, answer -> new Response(registry,
+    private Response exchange(Request request, URI uri, Optional<String> authorization, String registry,
+                              RetryPolicy retry) {
+        return retrying(retry, request, uri, authorization, registry, true, answer -> new Response(registry,
                 new HttpCall.Response(answer.status(), answer.headers(), answer.body().readAllBytes())));
     }
 
     /** A streamed GET, tried again like {@link #exchange} while nothing of its body has been read. */
     private HttpCall.Streamed openRetrying(Request request, URI uri, Optional<String> authorization, String registry) {
-        return retrying(request, uri, authorization, registry, false, answer -> answer);
+        return retrying(retry, request, uri, authorization, registry, false, answer -> answer);
     }
 
     /** How the answer of the attempt that is kept is taken: read whole, or handed on as it streams. */
@@ -255,8 +265,8 @@ final class RegistryTransport {
      * The one retry loop of every registry request. {@code readWhole}: the answer is read here (and closed),
      * so a connection lost while reading is tried again too, and a retry's warning quotes the registry's error.
      */
-    private <T> T retrying(Request request, URI uri, Optional<String> authorization, String registry, boolean readWhole,
-                           Answer<T> answer) {
+    private <T> T retrying(RetryPolicy retry, Request request, URI uri, Optional<String> authorization, String registry,
+                           boolean readWhole, Answer<T> answer) {
         for (int attempt = 1; ; attempt++) {
             try {
                 HttpCall.Streamed response = exchangeStreamed(request, uri, authorization, registry);
@@ -266,7 +276,7 @@ final class RegistryTransport {
                     closeQuietly(response);
                     // ECR throttles with 429 TOOMANYREQUESTS and no Retry-After: the backoff decides
                     String throttled = response.status() == 429 ? ", the registry is throttling requests" : "";
-                    pause(attempt, retryAfter, "answered " + response.status() + said + throttled, request, uri);
+                    pause(retry, attempt, retryAfter, "answered " + response.status() + said + throttled, request, uri);
                     continue;
                 }
                 if (!readWhole) {
@@ -276,18 +286,18 @@ final class RegistryTransport {
                     return answer.take(response);
                 }
             } catch (IOException e) {
-                retryOrGiveUp(attempt, unreachable(registry, uri, e), request, uri);
+                retryOrGiveUp(retry, attempt, unreachable(registry, uri, e), request, uri);
             } catch (RegistryUnreachable e) {
-                retryOrGiveUp(attempt, e, request, uri);
+                retryOrGiveUp(retry, attempt, e, request, uri);
             }
         }
     }
 
-    private void retryOrGiveUp(int attempt, RegistryUnreachable e, Request request, URI uri) {
+    private void retryOrGiveUp(RetryPolicy retry, int attempt, RegistryUnreachable e, Request request, URI uri) {
         if (attempt == retry.attempts()) {
             throw e.after(attempt);
         }
-        pause(attempt, Optional.empty(), e.reason(), request, uri);
+        pause(retry, attempt, Optional.empty(), e.reason(), request, uri);
     }
 
     /** The registry's " (CODE: message)" of a failed answer, or nothing when its body cannot be read. */
@@ -301,7 +311,8 @@ final class RegistryTransport {
     }
 
     /** One warning line per retry: what failed, and when the next attempt goes. The path has no query (no secrets). */
-    private void pause(int attempt, Optional<Duration> retryAfter, String reason, Request request, URI uri) {
+    private void pause(RetryPolicy retry, int attempt, Optional<Duration> retryAfter, String reason, Request request,
+                       URI uri) {
         Duration pause = retry.pauseAfter(attempt, retryAfter);
         warnings.accept(request.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + " " + reason
                 + "; trying again in " + seconds(pause) + " (attempt " + (attempt + 1) + " of " + retry.attempts() + ").");

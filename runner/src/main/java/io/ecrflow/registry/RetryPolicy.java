@@ -19,6 +19,11 @@ record RetryPolicy(int attempts, Duration firstPause, Duration longestPause) {
         }
     }
 
+    /** The same pauses, with at most {@code most} attempts. */
+    RetryPolicy limitedTo(int most) {
+        return new RetryPolicy(Math.max(1, Math.min(attempts, most)), firstPause, longestPause);
+    }
+
     /** Whether an answer with this status may be a passing failure worth another attempt. */
     static boolean isPassing(int status) {
         return status == 429 || (status >= 500 && status != 501);

@@ -46,6 +46,8 @@ class RegistryRetriesTest {
     private final Set<String> insecure = new HashSet<>();
     private volatile String acceptedPassword;
     private volatile String expiredPassword;
+    /** Upload starts end without an answer, as ECR's do into a missing repository or for a denied identity. */
+    private volatile boolean uploadsUnanswered;
 
     @BeforeEach
     void start() throws IOException {
@@ -75,6 +77,16 @@ class RegistryRetriesTest {
         if (acceptedPassword != null && !basic(acceptedPassword).equals(authorization)) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
             exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+        }
+        if (exchange.getRequestURI().getPath().endsWith("/blobs/uploads/") && exchange.getRequestMethod().equals("POST")) {
+            if (uploadsUnanswered) {
+                exchange.close();
+                return;
+            }
+            exchange.getResponseHeaders().add("Location", "/v2/team/web/blobs/uploads/the-upload?_state=s");
+            exchange.sendResponseHeaders(202, -1);
             exchange.close();
             return;
         }
@@ -169,6 +181,36 @@ class RegistryRetriesTest {
                 .hasMessageStartingWith("Could not reach the registry " + registry + " at http://" + registry + " (")
                 .hasMessageContaining("in 4 attempts");
         assertThat(warnings).hasSize(3).allSatisfy(line -> assertThat(line).contains("got no answer"));
+    }
+
+    @Test
+    void anUploadStartWithoutAnAnswerIsTriedTwiceThenNamesTheMissingRepositoryAndThePushPermissions() {
+        uploadsUnanswered = true;
+        Blob blob = new Blob(Digest.parse(DIGEST), 2, "application/octet-stream");
+
+        assertThatThrownBy(() -> client().uploadBlob(ref(host()), blob, new java.io.ByteArrayInputStream(new byte[2])))
+                .isInstanceOf(UploadRefused.class)
+                .hasMessageContaining("closed the connection without an answer when an upload to team/web started "
+                        + "(2 attempts)")
+                .hasMessageContaining("the repository 'team/web' exists")
+                .hasMessageContaining("ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage");
+        assertThat(warnings).as("one retry, not the usual four").hasSize(1);
+        assertThat(requests).allMatch(request -> request.equals("POST /v2/team/web/blobs/uploads/"));
+    }
+
+    @Test
+    void checkingUploadsStartsOneAndCancelsIt() {
+        client().checkUploads(ref(host()));
+
+        assertThat(requests).containsExactly("POST /v2/team/web/blobs/uploads/", "DELETE /v2/team/web/blobs/uploads/the-upload");
+    }
+
+    @Test
+    void checkingUploadsFailsAtOnceWhereTheyGetNoAnswer() {
+        uploadsUnanswered = true;
+
+        assertThatThrownBy(() -> client().checkUploads(ref(host()))).isInstanceOf(UploadRefused.class);
+        assertThat(requests).noneMatch(request -> request.startsWith("DELETE"));
     }
 
     @Test

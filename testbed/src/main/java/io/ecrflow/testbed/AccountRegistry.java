@@ -17,9 +17,12 @@ final class AccountRegistry implements AutoCloseable {
     private final EcrApi ecr;
     private final Optional<PublicRegistry> publicRegistry;
     private final Optional<RegistryFront> publicFront;
+    private final AccountSettings settings;
 
     private AccountRegistry(String accountId, Repositories repositories, DistributionRegistry registry,
-            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry, Optional<RegistryFront> publicFront) {
+            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry, Optional<RegistryFront> publicFront,
+            AccountSettings settings) {
+        this.settings = settings;
         this.accountId = accountId;
         this.repositories = repositories;
         this.registry = registry;
@@ -34,7 +37,7 @@ final class AccountRegistry implements AutoCloseable {
      * Public registry: a front of its own whose repositories are {@code <alias>/<name>} in the same registry.
      */
     static AccountRegistry start(Optional<Path> binary, String accountId, RegistryPasswords passwords,
-            Optional<String> publicAlias, TestbedTls tls) throws IOException {
+            Permissions permissions, Optional<String> publicAlias, TestbedTls tls) throws IOException {
         RegistryFront front = RegistryFront.bind(accountId, tls);
         Optional<RegistryFront> publicFront = Optional.empty();
         DistributionRegistry registry = null;
@@ -44,12 +47,13 @@ final class AccountRegistry implements AutoCloseable {
             Repositories repositories = new Repositories(accountId);
             Optional<PublicRegistry> publicRegistry = publicFront.map(pub ->
                     new PublicRegistry(accountId, publicAlias.orElseThrow(), pub.host()));
-            front.start(registry, repositories, passwords);
+            AccountSettings settings = new AccountSettings();
+            front.start(registry, repositories, passwords, permissions, settings);
             for (RegistryFront pub : publicFront.stream().toList()) {
-                pub.startPublic(registry, publicRegistry.orElseThrow(), passwords);
+                pub.startPublic(registry, publicRegistry.orElseThrow(), passwords, permissions, settings);
             }
-            EcrApi ecr = new EcrApi(repositories, registry, passwords, front.host());
-            return new AccountRegistry(accountId, repositories, registry, front, ecr, publicRegistry, publicFront);
+            EcrApi ecr = new EcrApi(repositories, registry, passwords, front.host(), settings);
+            return new AccountRegistry(accountId, repositories, registry, front, ecr, publicRegistry, publicFront, settings);
         } catch (IOException | RuntimeException e) {
             front.close();
             publicFront.ifPresent(RegistryFront::close);
@@ -78,6 +82,10 @@ final class AccountRegistry implements AutoCloseable {
 
     EcrApi ecr() {
         return ecr;
+    }
+
+    AccountSettings settings() {
+        return settings;
     }
 
     Optional<PublicRegistry> publicRegistry() {

@@ -45,10 +45,12 @@ final class ControlPlaneServer implements AutoCloseable {
     private final List<ControlPlaneCall> calls = new CopyOnWriteArrayList<>();
     private final OperationRendezvous rendezvous = new OperationRendezvous();
     private final OperationThrottling throttling = new OperationThrottling();
+    private final Permissions permissions;
 
     private ControlPlaneServer(HttpServer server, ExecutorService executor, SigV4Verifier verifier,
-            Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic, StsApi sts) {
+            Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic, StsApi sts, Permissions permissions) {
         this.server = server;
+        this.permissions = permissions;
         this.executor = executor;
         this.verifier = verifier;
         this.ecrByAccount = Map.copyOf(ecrByAccount);
@@ -57,11 +59,12 @@ final class ControlPlaneServer implements AutoCloseable {
     }
 
     static ControlPlaneServer start(SigV4Verifier verifier, Map<String, EcrApi> ecrByAccount, EcrPublicApi ecrPublic,
-            StsApi sts) throws IOException {
+            StsApi sts, Permissions permissions) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         ExecutorService executor = DaemonThreads.pool("ecrflow-testbed-aws");
         server.setExecutor(executor);
-        ControlPlaneServer controlPlane = new ControlPlaneServer(server, executor, verifier, ecrByAccount, ecrPublic, sts);
+        ControlPlaneServer controlPlane = new ControlPlaneServer(server, executor, verifier, ecrByAccount, ecrPublic, sts,
+                permissions);
         server.createContext("/", controlPlane::handle);
         server.start();
         return controlPlane;
@@ -97,7 +100,7 @@ final class ControlPlaneServer implements AutoCloseable {
                         (input, caller) -> ecrPublic.operation(target));
             } else {
                 handleJson(exchange, request, "ecr", EcrApi.operationName(target),
-                        (input, caller) -> ecrFor(input, caller).operation(target));
+                        (input, caller) -> ecrFor(input, caller).operation(target, caller));
             }
         }
     }
@@ -123,6 +126,11 @@ final class ControlPlaneServer implements AutoCloseable {
             EcrApi.Operation operation = lookup.find(input, caller.accessKeyId().orElseThrow()).orElseThrow(() ->
                     new AwsError("UnknownOperationException", "The operation '" + operationName + "' is not supported."));
             throttling.check(service, operationName);
+            String action = service + ":" + operationName;
+            if (service.equals("ecr") && !permissions.allows(caller.accessKeyId().orElseThrow(), action)) {
+                throw new AwsError("AccessDeniedException", permissions.refusal(caller.accessKeyId().orElseThrow(), action,
+                        resourceOf(input, caller.accessKeyId().orElseThrow(), caller.region().orElseThrow())));
+            }
             rendezvous.arrive(operationName, Json.text(input, "repositoryName")
                     .or(() -> input.path("repositoryNames").isArray() && !input.path("repositoryNames").isEmpty()
                             ? Optional.of(input.path("repositoryNames").get(0).asText()) : Optional.empty())
@@ -153,6 +161,13 @@ final class ControlPlaneServer implements AutoCloseable {
         // An unknown registry id goes to the caller's registry, which answers it the way ECR does.
         return named.map(ecrByAccount::get)
                 .orElseGet(() -> ecrByAccount.get(sts.accountOf(callerAccessKeyId)));
+    }
+
+    /** The repository ARN a request names, else the registry's (as IAM names the resource in its refusals). */
+    private String resourceOf(JsonNode input, String callerAccessKeyId, String region) {
+        String account = Json.text(input, "registryId").orElseGet(() -> sts.accountOf(callerAccessKeyId));
+        return "arn:aws:ecr:" + region + ":" + account + ":" + Json.text(input, "repositoryName")
+                .map(name -> "repository/" + name).orElse("*");
     }
 
     private void handleSts(HttpExchange exchange, SignedRequest request, Map<String, String> form) throws IOException {

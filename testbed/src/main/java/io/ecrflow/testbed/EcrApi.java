@@ -27,14 +27,16 @@ final class EcrApi {
     private final String registryUrl;
     private final ImageScans scans;
 
-    EcrApi(Repositories repositories, DistributionRegistry registry, RegistryPasswords passwords, String registryHost) {
+    EcrApi(Repositories repositories, DistributionRegistry registry, RegistryPasswords passwords, String registryHost,
+            AccountSettings settings) {
         this.passwords = passwords;
         this.registryUrl = "https://" + registryHost;
         RepositoryOperations repos = new RepositoryOperations(repositories, registry, registryHost);
         ImageOperations images = new ImageOperations(repositories, registry, repos);
         this.scans = new ImageScans(images, repositories, registry);
         this.operations = Map.ofEntries(
-                Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
+                Map.entry("PutAccountSetting", settings::put),
+                Map.entry("GetAccountSetting", settings::get),
                 Map.entry("CreateRepository", repos::create),
                 Map.entry("DescribeRepositories", repos::describe),
                 Map.entry("DeleteRepository", repos::delete),
@@ -58,12 +60,19 @@ final class EcrApi {
         return scans;
     }
 
-    /** The operation an {@code X-Amz-Target} value names, if this server knows it. */
-    Optional<Operation> operation(String target) {
+    /**
+     * The operation an {@code X-Amz-Target} value names, if this server knows it, for the caller with this access key
+     * (a registry password acts for the caller it was issued to).
+     */
+    Optional<Operation> operation(String target, String callerAccessKeyId) {
         if (target == null || !target.startsWith(TARGET_PREFIX)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(operations.get(target.substring(TARGET_PREFIX.length())));
+        String name = target.substring(TARGET_PREFIX.length());
+        if (name.equals("GetAuthorizationToken")) {
+            return Optional.of((input, region) -> getAuthorizationToken(callerAccessKeyId));
+        }
+        return Optional.ofNullable(operations.get(name));
     }
 
     static String operationName(String target) {
@@ -74,8 +83,8 @@ final class EcrApi {
     }
 
     /** A fresh password for user {@code AWS}, Base64 as {@code AWS:<password>} like ECR's token. */
-    private ObjectNode getAuthorizationToken(JsonNode input, String region) {
-        RegistryPasswords.Issued issued = passwords.issue();
+    private ObjectNode getAuthorizationToken(String callerAccessKeyId) {
+        RegistryPasswords.Issued issued = passwords.issue(callerAccessKeyId);
         String token = Base64.getEncoder()
                 .encodeToString(("AWS:" + issued.password()).getBytes(StandardCharsets.UTF_8));
         ObjectNode output = Json.object();

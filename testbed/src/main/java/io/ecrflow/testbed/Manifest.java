@@ -57,6 +57,20 @@ record Manifest(String digest, String mediaType, byte[] content) {
         return config.isTextual() ? Optional.of(config.asText()) : Optional.empty();
     }
 
+    /** Whether this image manifest names the blob as its config or one of its layers. */
+    boolean references(String blobDigest) {
+        JsonNode tree = tree();
+        if (tree.path("config").path("digest").asText("").equals(blobDigest)) {
+            return true;
+        }
+        for (JsonNode layer : tree.path("layers")) {
+            if (layer.path("digest").asText("").equals(blobDigest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The config blob's media type, which ECR reports as the image's artifact media type. */
     Optional<String> configMediaType() {
         JsonNode config = tree().path("config").path("mediaType");

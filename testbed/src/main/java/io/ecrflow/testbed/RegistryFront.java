@@ -25,10 +25,12 @@ import java.util.concurrent.ExecutorService;
 /**
  * The registry endpoint clients push to: HTTPS under the account's registry name
  * ({@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}), as ECR's. It guards the distribution registry
- * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move)
- * and streams everything else through unchanged. The account's ECR Public registry has a front of its own
- * ({@link #bindPublic}), as public.ecr.aws is a host of its own: it takes bearer tokens only, which its token
- * service ({@value #TOKEN_PATH}) hands out for a password ECR Public's GetAuthorizationToken issued.
+ * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move, an upload
+ * into a missing repository or by a caller denied the upload actions gets no answer, mounts only with the account's
+ * {@code BLOB_MOUNTING} on, upload parts by ECR's rules) and streams everything else through unchanged. The
+ * account's ECR Public registry has a front of its own ({@link #bindPublic}), as public.ecr.aws is a host of its
+ * own: it takes bearer tokens only, which its token service ({@value #TOKEN_PATH}) hands out for a password ECR
+ * Public's GetAuthorizationToken issued.
  */
 final class RegistryFront implements AutoCloseable {
 
@@ -67,8 +69,7 @@ final class RegistryFront implements AutoCloseable {
     private final PushFaults pushFaults = new PushFaults();
     private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
     private final Referrers referrers = new Referrers();
-    /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
-    private volatile boolean declineMounts;
+    private final UploadParts parts = new UploadParts();
     /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
     private final Map<String, String> overwrites = new java.util.concurrent.ConcurrentHashMap<>();
     private DistributionRegistry registry;
@@ -77,6 +78,8 @@ final class RegistryFront implements AutoCloseable {
     private RegistryPasswords passwords;
     /** ECR Public's front only: the bearer tokens its token service issued (an hour each, as public.ecr.aws's). */
     private final Optional<RegistryPasswords> tokens;
+    private Permissions permissions;
+    private AccountSettings settings;
     private LifecycleExpiry lifecycle;
 
     private RegistryFront(String name, HttpsServer server, ExecutorService executor, Optional<RegistryPasswords> tokens) {
@@ -118,19 +121,23 @@ final class RegistryFront implements AutoCloseable {
     }
 
     /** Serves the account's repositories. */
-    void start(DistributionRegistry backend, Repositories repos, RegistryPasswords issued) {
+    void start(DistributionRegistry backend, Repositories repos, RegistryPasswords issued, Permissions iam,
+            AccountSettings accountSettings) {
         this.registry = backend;
         this.repositories = repos;
         this.passwords = issued;
+        this.permissions = iam;
+        this.settings = accountSettings;
         this.lifecycle = new LifecycleExpiry(repos, backend);
         server.createContext("/", this::handle);
         server.start();
     }
 
     /** Serves ECR Public's repositories under their alias ({@code /v2/<alias>/<name>/...}); a front from {@link #bindPublic}. */
-    void startPublic(DistributionRegistry backend, PublicRegistry publicRepos, RegistryPasswords issued) {
+    void startPublic(DistributionRegistry backend, PublicRegistry publicRepos, RegistryPasswords issued,
+            Permissions iam, AccountSettings accountSettings) {
         this.publicRegistry = Optional.of(publicRepos);
-        start(backend, publicRepos.repositories(), issued);
+        start(backend, publicRepos.repositories(), issued, iam, accountSettings);
     }
 
     /** The bearer tokens ECR Public's token service issued; empty for a private registry's front. */
@@ -176,10 +183,6 @@ final class RegistryFront implements AutoCloseable {
         return uploadFaults;
     }
 
-    void declineMounts(boolean decline) {
-        declineMounts = decline;
-    }
-
     void overwriteAfterNextWrite(String repository, String tag, String withTag) {
         overwrites.put(repository + ":" + tag, withTag);
     }
@@ -203,8 +206,19 @@ final class RegistryFront implements AutoCloseable {
                 sendError(exchange, 404, "NOT_FOUND", "Not Found");
                 return;
             }
-            if (tokens.isPresent() ? !admittedByToken(exchange) : !authorized(exchange)) {
-                return;
+            Optional<String> caller;
+            if (tokens.isPresent()) {
+                if (!admittedByToken(exchange)) {
+                    return;
+                }
+                // ECR Public's registry: the permissions of a token's caller are not modelled
+                caller = Optional.empty();
+            } else {
+                Optional<String> password = authorized(exchange);
+                if (password.isEmpty()) {
+                    return;
+                }
+                caller = passwords.caller(password.get());
             }
             Optional<RegistryRoute> route = RegistryRoute.of(path);
             if (route.isPresent()) {
@@ -216,9 +230,24 @@ final class RegistryFront implements AutoCloseable {
                     record(exchange, route.get(), 0);
                     return;
                 }
+                List<String> actions = EcrAction.of(route.get(), exchange.getRequestMethod(), carriesBlobData(exchange));
+                Optional<String> refused = caller.flatMap(key -> actions.stream()
+                        .filter(action -> !permissions.allows(key, action)).findFirst());
+                if (actions.stream().anyMatch(EcrAction::isUpload) && (repository.isEmpty() || refused.isPresent())) {
+                    // ECR ends an upload into a repository that does not exist, or by credentials that may not upload,
+                    // without any answer (aws/containers-roadmap#1970, dotnet/sdk-container-builds#279)
+                    record(exchange, route.get(), 0);
+                    return;
+                }
                 if (repository.isEmpty()) {
                     deny(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + route.get().repository()
                             + "' does not exist in the registry with id '" + repositories.accountId() + "'");
+                    return;
+                }
+                if (refused.isPresent()) {
+                    record(exchange, route.get(), 403);
+                    deny(exchange, 403, "DENIED", permissions.refusal(caller.orElseThrow(), refused.get(),
+                            repository.get().arn(repositories.accountId())));
                     return;
                 }
                 if (route.get().kind() == RegistryRoute.Kind.REFERRERS) {
@@ -249,9 +278,8 @@ final class RegistryFront implements AutoCloseable {
                     readManifest(exchange, route.get(), repository.get());
                     return;
                 }
-                if (route.get().kind() == RegistryRoute.Kind.UPLOAD && uploadFaults.armed(route.get().repository())
-                        && carriesBlobData(exchange)) {
-                    uploadWithFaults(exchange, route.get());
+                if (route.get().kind() == RegistryRoute.Kind.UPLOAD) {
+                    upload(exchange, route.get(), caller);
                     return;
                 }
                 forward(exchange, streamedBody(exchange, exchange.getRequestBody()),
@@ -267,12 +295,15 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
-    /** Basic auth as ECR does it: user {@code AWS}, a password GetAuthorizationToken issued and not yet expired. */
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    /**
+     * Basic auth as ECR does it: user {@code AWS}, a password GetAuthorizationToken issued and not yet expired.
+     * Returns the password when it is one, having answered the request otherwise.
+     */
+    private Optional<String> authorized(HttpExchange exchange) throws IOException {
         Optional<String[]> userAndPassword = basicCredentials(exchange.getRequestHeaders().getFirst("Authorization"));
         if (userAndPassword.isEmpty()) {
             challenge(exchange, "authentication required");
-            return false;
+            return Optional.empty();
         }
         String user = userAndPassword.get()[0];
         RegistryPasswords.Verdict verdict = "AWS".equals(user)
@@ -280,13 +311,13 @@ final class RegistryFront implements AutoCloseable {
                 : RegistryPasswords.Verdict.UNKNOWN;
         switch (verdict) {
             case VALID:
-                return true;
+                return Optional.of(userAndPassword.get()[1]);
             case EXPIRED:
                 deny(exchange, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.");
-                return false;
+                return Optional.empty();
             default:
                 challenge(exchange, "Your authorization token is invalid.");
-                return false;
+                return Optional.empty();
         }
     }
 
@@ -528,23 +559,107 @@ final class RegistryFront implements AutoCloseable {
     /** A PATCH with data, or the PUT of a monolithic upload: the requests that carry a blob's bytes. */
     private static boolean carriesBlobData(HttpExchange exchange) {
         String method = exchange.getRequestMethod();
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        return method.equals("PATCH") || method.equals("PUT") && length != null && !length.trim().equals("0");
+        return method.equals("PATCH") || method.equals("PUT") && hasBody(exchange);
     }
 
-    /** Peeks at the first bytes to tell a layer from the image config, then fails the upload or streams it on. */
-    private void uploadWithFaults(HttpExchange exchange, RegistryRoute route) throws IOException {
-        BufferedInputStream body = new BufferedInputStream(exchange.getRequestBody());
-        body.mark(2);
-        byte[] head = body.readNBytes(2);
-        body.reset();
-        Optional<Integer> fault = uploadFaults.take(route.repository(), BlobUploadFaults.Kind.of(head));
-        if (fault.isPresent()) {
-            record(exchange, route, fault.get());
-            deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
+    private static boolean hasBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        String encoding = exchange.getRequestHeaders().getFirst("Transfer-Encoding");
+        return length != null ? !length.trim().equals("0")
+                : encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    /**
+     * A request of a blob upload: its start (where a cross-repository mount is decided), a part, its completion or
+     * its cancellation. Parts are held to ECR's rules ({@link UploadParts}); an armed {@link BlobUploadFaults} knob
+     * peeks at the first bytes of a part to tell a layer from the image config, and may fail it.
+     */
+    private void upload(HttpExchange exchange, RegistryRoute route, Optional<String> caller) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("POST")) {
+            String query = exchange.getRequestURI().getRawQuery();
+            forward(exchange, streamedBody(exchange, exchange.getRequestBody()), status -> record(exchange, route, status),
+                    mounts(route, query, caller) ? query : withoutMount(query));
             return;
         }
-        forward(exchange, streamedBody(exchange, body), status -> record(exchange, route, status));
+        boolean part = carriesBlobData(exchange);
+        Optional<UploadParts.Refusal> refusal = method.equals("PATCH")
+                ? parts.beforePart(route.reference(), rangeStart(exchange))
+                : method.equals("PUT") ? parts.beforeCompletion(route.reference(), part) : Optional.empty();
+        if (refusal.isPresent()) {
+            record(exchange, route, refusal.get().status());
+            deny(exchange, refusal.get().status(), refusal.get().code(), refusal.get().message());
+            return;
+        }
+        BufferedInputStream body = new BufferedInputStream(exchange.getRequestBody());
+        if (part && uploadFaults.armed(route.repository())) {
+            body.mark(2);
+            byte[] head = body.readNBytes(2);
+            body.reset();
+            Optional<Integer> fault = uploadFaults.take(route.repository(), BlobUploadFaults.Kind.of(head));
+            if (fault.isPresent()) {
+                record(exchange, route, fault.get());
+                deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");
+                return;
+            }
+        }
+        CountingInputStream counted = new CountingInputStream(body);
+        forward(exchange, streamedBody(exchange, counted), status -> {
+            record(exchange, route, status);
+            if (method.equals("PATCH") && status == 202) {
+                parts.committed(route.reference(), counted.count());
+            } else if (method.equals("PUT") && status == 201) {
+                parts.completed(route.reference());
+            }
+        });
+    }
+
+    /**
+     * Whether the registry may mount what a POST asks it to ({@code ?mount=<digest>&from=<repository>}). As ECR: only
+     * with the account's {@code BLOB_MOUNTING} setting on, from a repository of this registry with the same encryption
+     * whose images already reference the blob, for a caller who may read that repository's layers. Otherwise the
+     * registry opens a plain upload (202), as the distribution API lets it.
+     */
+    private boolean mounts(RegistryRoute route, String query, Optional<String> caller) {
+        Optional<String> blob = queryParameter(query, "mount");
+        Optional<Repository> from = queryParameter(query, "from").flatMap(repositories::find);
+        Optional<Repository> to = repositories.find(route.repository());
+        if (blob.isEmpty() || from.isEmpty() || to.isEmpty() || !settings.blobMounting()) {
+            return false;
+        }
+        return from.get().encryptionType().equals(to.get().encryptionType())
+                && from.get().kmsKey().equals(to.get().kmsKey())
+                && caller.map(key -> permissions.allows(key, EcrAction.GET_DOWNLOAD_URL_FOR_LAYER)).orElse(true)
+                && registry.manifestDigests(from.get().name()).stream()
+                        .flatMap(digest -> registry.manifest(from.get().name(), digest).stream())
+                        .anyMatch(manifest -> manifest.references(blob.get()));
+    }
+
+    private static String withoutMount(String query) {
+        if (query == null) {
+            return null;
+        }
+        String kept = java.util.Arrays.stream(query.split("&"))
+                .filter(p -> !p.startsWith("mount=") && !p.startsWith("from="))
+                .collect(java.util.stream.Collectors.joining("&"));
+        return kept.isEmpty() ? null : kept;
+    }
+
+    private static Optional<String> queryParameter(String query, String name) {
+        return query == null ? Optional.empty() : java.util.Arrays.stream(query.split("&"))
+                .filter(p -> p.startsWith(name + "="))
+                .map(p -> java.net.URLDecoder.decode(p.substring(name.length() + 1), StandardCharsets.UTF_8))
+                .findFirst();
+    }
+
+    /** The first byte a PATCH's Content-Range ({@code <start>-<end>}, or {@code bytes <start>-<end>/<size>}) names. */
+    private static Optional<Long> rangeStart(HttpExchange exchange) {
+        String range = exchange.getRequestHeaders().getFirst("Content-Range");
+        if (range == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher start = java.util.regex.Pattern.compile("^(?:bytes[ =])?(\\d+)-").matcher(range.trim());
+        return start.find() ? Optional.of(Long.parseLong(start.group(1))) : Optional.empty();
     }
 
     private void record(HttpExchange exchange, RegistryRoute route, int status) {
@@ -610,10 +725,12 @@ final class RegistryFront implements AutoCloseable {
     /** Forwards the request; {@code beforeRelay} sees the registry's status before the client gets the answer. */
     private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay)
             throws IOException {
-        String query = exchange.getRequestURI().getRawQuery();
-        if (declineMounts && query != null && query.contains("mount=") && exchange.getRequestMethod().equals("POST")) {
-            query = null;
-        }
+        return forward(exchange, body, beforeRelay, exchange.getRequestURI().getRawQuery());
+    }
+
+    /** As {@link #forward(HttpExchange, HttpRequest.BodyPublisher, java.util.function.IntConsumer)}, with this query. */
+    private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay,
+            String query) throws IOException {
         URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofMinutes(10))
@@ -673,6 +790,33 @@ final class RegistryFront implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+        }
+    }
+
+    /** Counts the bytes of a part as they stream to the registry. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int read = super.read(buffer, offset, length);
+            count += Math.max(read, 0);
+            return read;
+        }
+
+        long count() {
+            return count;
         }
     }
 

@@ -49,19 +49,21 @@ public final class Testbed implements AutoCloseable {
         Map<String, AccountRegistry> accounts = new LinkedHashMap<>();
         try {
             RegistryPasswords passwords = new RegistryPasswords(config.registryPasswordLifetime());
+            SigV4Verifier verifier = new SigV4Verifier(config.credentials());
+            RoleSessions sessions = new RoleSessions(verifier);
+            StsApi sts = new StsApi(config, sessions);
+            Permissions permissions = new Permissions(config.denials(), sessions, sts::callerArn);
             TestbedTls tls = config.tls();
             for (String accountId : config.allAccounts()) {
                 Optional<String> publicAlias = accountId.equals(config.accountId())
                         ? Optional.of(config.publicRegistryAlias()) : Optional.empty();
-                accounts.put(accountId, AccountRegistry.start(config.registryBinary(), accountId, passwords, publicAlias, tls));
+                accounts.put(accountId, AccountRegistry.start(config.registryBinary(), accountId, passwords, permissions,
+                        publicAlias, tls));
             }
-            SigV4Verifier verifier = new SigV4Verifier(config.credentials());
-            RoleSessions sessions = new RoleSessions(verifier);
             Map<String, EcrApi> ecrByAccount = new LinkedHashMap<>();
             accounts.forEach((id, account) -> ecrByAccount.put(id, account.ecr()));
             EcrPublicApi ecrPublic = new EcrPublicApi(accounts.get(config.accountId()).publicRegistry().orElseThrow(), passwords);
-            ControlPlaneServer controlPlane = ControlPlaneServer.start(verifier, ecrByAccount, ecrPublic,
-                    new StsApi(config, sessions));
+            ControlPlaneServer controlPlane = ControlPlaneServer.start(verifier, ecrByAccount, ecrPublic, sts, permissions);
             return new Testbed(config, accounts, controlPlane, passwords, verifier, sessions);
         } catch (IOException | RuntimeException e) {
             accounts.values().forEach(AccountRegistry::close);
@@ -242,6 +244,15 @@ public final class Testbed implements AutoCloseable {
                 .map(RegistryFront.Numbered::request).toList();
     }
 
+    /**
+     * How many blob uploads ({@code POST /v2/<repository>/blobs/uploads/}) the registry fronts saw for
+     * {@code repository}, answered or not: a counter for tests that a client gives up after a few attempts.
+     */
+    public int uploadsStarted(String repository) {
+        return (int) registryRequests().stream().filter(request -> request.repository().equals(repository)
+                && request.kind().equals("UPLOAD") && request.method().equals("POST")).count();
+    }
+
     /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */
     /**
      * Right after the next manifest write of {@code repository:tag} in this account, the tag is moved to the
@@ -282,11 +293,11 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * Whether every account's registry declines cross-repository blob mounts from now on (answering with a
-     * plain upload, as the distribution API lets a registry do), so clients must copy the blob.
+     * Switches this account's {@code BLOB_MOUNTING} setting, as {@code PutAccountSetting} does: off (ECR's default),
+     * a cross-repository mount is answered with a plain upload; on, it mounts within the registry what ECR mounts.
      */
-    public void declineBlobMounts(boolean decline) {
-        accounts.values().forEach(account -> account.front().declineMounts(decline));
+    public void blobMounting(boolean enabled) {
+        accounts.get(config.accountId()).settings().blobMounting(enabled);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Optional;
  * Public alias of its account, and which distribution server binary backs it.
  *
  * @param sessionLifetime when set, every role session lasts this long whatever the caller asked for
+ * @param denials         ECR actions an explicit deny withholds from an access key or a role ({@link #withDeniedActions})
  */
 public record TestbedConfig(
         String accountId,
@@ -25,7 +26,8 @@ public record TestbedConfig(
         List<TrustedRole> roles,
         List<IdentityProvider> identityProviders,
         Optional<Duration> sessionLifetime,
-        String publicRegistryAlias) {
+        String publicRegistryAlias,
+        List<ActionDenial> denials) {
 
     /** ECR hands out registry passwords valid for 12 hours. */
     public static final Duration ECR_PASSWORD_LIFETIME = Duration.ofHours(12);
@@ -47,6 +49,7 @@ public record TestbedConfig(
         if (!publicRegistryAlias.matches("[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*")) {
             throw new IllegalArgumentException("Not an ECR Public registry alias: '" + publicRegistryAlias + "'");
         }
+        denials = List.copyOf(denials);
     }
 
     /**
@@ -55,7 +58,7 @@ public record TestbedConfig(
      */
     public static TestbedConfig defaults() {
         return new TestbedConfig("123456789012", "ecrflow-ci", List.of(), ECR_PASSWORD_LIFETIME, Optional.empty(),
-                List.of(), List.of(), List.of(), Optional.empty(), "ecrflow-testbed");
+                List.of(), List.of(), List.of(), Optional.empty(), "ecrflow-testbed", List.of());
     }
 
     public TestbedConfig withCredentials(String accessKeyId, String secretAccessKey) {
@@ -68,55 +71,66 @@ public record TestbedConfig(
 
     public TestbedConfig withCredential(AllowedCredential credential) {
         return new TestbedConfig(accountId, userName, appended(credentials, credential), registryPasswordLifetime,
-                registryBinary, otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias);
+                registryBinary, otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     public TestbedConfig withAccountId(String newAccountId) {
         return new TestbedConfig(newAccountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias);
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     public TestbedConfig withUserName(String newUserName) {
         return new TestbedConfig(accountId, newUserName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias);
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     public TestbedConfig withRegistryPasswordLifetime(Duration lifetime) {
         return new TestbedConfig(accountId, userName, credentials, lifetime, registryBinary, otherAccounts, roles,
-                identityProviders, sessionLifetime, publicRegistryAlias);
+                identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     /** The distribution server to run; by default {@code docker-registry} from the PATH. */
     public TestbedConfig withRegistryBinary(Path binary) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, Optional.of(binary),
-                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias);
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     /** Another account with a registry of its own (its own registry host), for cross-account pushes. */
     public TestbedConfig withOtherAccount(String otherAccountId) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                appended(otherAccounts, otherAccountId), roles, identityProviders, sessionLifetime, publicRegistryAlias);
+                appended(otherAccounts, otherAccountId), roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     public TestbedConfig withRole(TrustedRole role) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, appended(roles, role), identityProviders, sessionLifetime, publicRegistryAlias);
+                otherAccounts, appended(roles, role), identityProviders, sessionLifetime, publicRegistryAlias, denials);
     }
 
     public TestbedConfig withIdentityProvider(IdentityProvider provider) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, appended(identityProviders, provider), sessionLifetime, publicRegistryAlias);
+                otherAccounts, roles, appended(identityProviders, provider), sessionLifetime, publicRegistryAlias, denials);
     }
 
     /** Makes every role session last {@code lifetime}, so a test can watch credentials expire mid-run. */
     public TestbedConfig withSessionLifetime(Duration lifetime) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, Optional.of(lifetime), publicRegistryAlias);
+                otherAccounts, roles, identityProviders, Optional.of(lifetime), publicRegistryAlias, denials);
     }
 
     public TestbedConfig withPublicRegistryAlias(String alias) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, sessionLifetime, alias);
+                otherAccounts, roles, identityProviders, sessionLifetime, alias, denials);
+    }
+
+    /**
+     * Denies {@code actions} (such as {@code ecr:InitiateLayerUpload}) to an access key (its id) or a role (its ARN), as an
+     * explicit deny in an IAM policy does: the ECR API answers AccessDeniedException, the registry front what ECR answers
+     * the registry request that needs the action.
+     */
+    public TestbedConfig withDeniedActions(String principal, String... actions) {
+        return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias,
+                appended(denials, ActionDenial.of(principal, actions)));
     }
 
     /**
