@@ -25,8 +25,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * The registry endpoint clients push to: HTTPS under the account's registry name
  * ({@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}), as ECR's. It guards the distribution registry
- * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move)
- * and streams everything else through unchanged.
+ * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, an immutable tag once written takes no
+ * manifest at all, a manifest GET carries no digest header) and streams everything else through unchanged.
  */
 final class RegistryFront implements AutoCloseable {
 
@@ -40,6 +40,12 @@ final class RegistryFront implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host", "content-length", "expect",
             "authorization", "date");
+    /**
+     * ECR answers a manifest GET without {@code Docker-Content-Digest}; only HEAD carries it (aws/containers-roadmap
+     * #1931): a client must hash what it got.
+     */
+    private static final Set<String> MANIFEST_GET_DROPPED = java.util.stream.Stream.concat(HOP_BY_HOP.stream(),
+            java.util.stream.Stream.of("docker-content-digest")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final String name;
     private final HttpsServer server;
@@ -49,6 +55,7 @@ final class RegistryFront implements AutoCloseable {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private final List<Numbered> requests = new CopyOnWriteArrayList<>();
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
+    private final LostManifestAnswers lostAnswers = new LostManifestAnswers();
     private final PushFaults pushFaults = new PushFaults();
     private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
     /** When set, cross-repository mounts are declined as a registry without them does: a plain upload starts. */
@@ -127,6 +134,10 @@ final class RegistryFront implements AutoCloseable {
         return faults;
     }
 
+    LostManifestAnswers lostAnswers() {
+        return lostAnswers;
+    }
+
     PushFaults pushFaults() {
         return pushFaults;
     }
@@ -190,8 +201,10 @@ final class RegistryFront implements AutoCloseable {
                     uploadWithFaults(exchange, route.get());
                     return;
                 }
+                boolean manifestGet = route.get().kind() == RegistryRoute.Kind.MANIFEST
+                        && exchange.getRequestMethod().equals("GET");
                 forward(exchange, streamedBody(exchange, exchange.getRequestBody()),
-                        status -> record(exchange, route.get(), status));
+                        status -> record(exchange, route.get(), status), manifestGet ? MANIFEST_GET_DROPPED : HOP_BY_HOP);
                 return;
             }
             forward(exchange, streamedBody(exchange, exchange.getRequestBody()));
@@ -247,10 +260,11 @@ final class RegistryFront implements AutoCloseable {
     }
 
     /**
-     * Immutability is checked against the digest of the bytes being pushed, so pushing the same
-     * image again is accepted and only a different image under an existing tag is refused.
+     * Writes a manifest through to the registry; the request is recorded before the client hears the answer. A tag
+     * the repository keeps immutable refuses every manifest once it exists, the very one it holds too, as ECR's
+     * does (aws/containers-roadmap#2179, moby/buildkit#3776): a writer that lost the answer of its write meets the
+     * refusal when it tries again.
      */
-    /** Writes a manifest through to the registry; the request is recorded before the client hears the answer. */
     private void putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
         byte[] manifest = readManifest(exchange);
         if (manifest == null) {
@@ -260,21 +274,18 @@ final class RegistryFront implements AutoCloseable {
         }
         String digest = Manifest.digestOf(manifest);
         synchronized (repository.manifestWrites()) {
-            if (route.isTaggedManifest() && repository.immutable(route.reference())) {
-                Optional<String> current = registry.digestOf(route.repository(), route.reference());
-                if (current.isPresent() && !current.get().equals(digest)) {
-                    record(exchange, route, 400);
-                    deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
-                            + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
-                    return;
-                }
+            if (route.isTaggedManifest() && repository.immutable(route.reference())
+                    && registry.digestOf(route.repository(), route.reference()).isPresent()) {
+                record(exchange, route, 400);
+                deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
+                        + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
+                return;
             }
+            HttpResponse<InputStream> response = send(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
+            int status = response.statusCode();
             // the knobs act before the client hears the 201: its next request already meets what they did
-            forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest), status -> {
-                record(exchange, route, status);
-                if (status != 201) {
-                    return;
-                }
+            Optional<LostAnswer> lost = Optional.empty();
+            if (status == 201) {
                 repository.recordPush(digest, Instant.now());
                 if (pushFaults.expiresAfterWrite(route.repository(), route.reference())) {
                     passwords.expireAll();
@@ -284,7 +295,31 @@ final class RegistryFront implements AutoCloseable {
                     Manifest other = registry.manifest(route.repository(), replacement).orElseThrow();
                     registry.putManifest(route.repository(), route.reference(), other.content(), other.mediaType());
                 }
-            });
+                lost = lostAnswers.take(route.repository(), route.reference());
+            }
+            if (lost.isPresent()) {
+                response.body().close();
+                loseAnswer(exchange, route, lost.get());
+                return;
+            }
+            record(exchange, route, status);
+            Forwarding.relay(exchange, response, HOP_BY_HOP);
+        }
+    }
+
+    /** The registry stored the write; its client hears a proxy's 502 instead, or nothing (the request log says so). */
+    private void loseAnswer(HttpExchange exchange, RegistryRoute route, LostAnswer how) throws IOException {
+        switch (how) {
+            case RESET -> record(exchange, route, 0);
+            case BAD_GATEWAY -> {
+                record(exchange, route, 502);
+                byte[] body = "<html><body><h1>502 Bad Gateway</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html");
+                exchange.sendResponseHeaders(502, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
         }
     }
 
@@ -366,9 +401,25 @@ final class RegistryFront implements AutoCloseable {
         return forward(exchange, body, status -> { });
     }
 
-    /** Forwards the request; {@code beforeRelay} sees the registry's status before the client gets the answer. */
     private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay)
             throws IOException {
+        return forward(exchange, body, beforeRelay, HOP_BY_HOP);
+    }
+
+    /**
+     * Forwards the request; {@code beforeRelay} sees the registry's status before the client gets the answer, which
+     * carries the registry's headers but the {@code dropped} ones (lower case).
+     */
+    private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay,
+            Set<String> dropped) throws IOException {
+        HttpResponse<InputStream> response = send(exchange, body);
+        beforeRelay.accept(response.statusCode());
+        Forwarding.relay(exchange, response, dropped);
+        return response.statusCode();
+    }
+
+    /** Sends the request on to the registry; the answer is the caller's to relay. */
+    private HttpResponse<InputStream> send(HttpExchange exchange, HttpRequest.BodyPublisher body) throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
         if (declineMounts && query != null && query.contains("mount=") && exchange.getRequestMethod().equals("POST")) {
             query = null;
@@ -377,10 +428,7 @@ final class RegistryFront implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofMinutes(10))
                 .method(exchange.getRequestMethod(), body);
-        HttpResponse<InputStream> response = Forwarding.send(registry.http(), request, exchange, HOP_BY_HOP);
-        beforeRelay.accept(response.statusCode());
-        Forwarding.relay(exchange, response, HOP_BY_HOP);
-        return response.statusCode();
+        return Forwarding.send(registry.http(), request, exchange, HOP_BY_HOP);
     }
 
     private static HttpRequest.BodyPublisher streamedBody(HttpExchange exchange, InputStream content) {
