@@ -33,10 +33,10 @@ final class PushFailure {
         // ECR: "tag invalid: The image tag 'v1' already exists in the 'web' repository and cannot be
         // overwritten because the repository is immutable."
         if (lower.contains("tag invalid") || lower.contains("repository is immutable")) {
-            return new UserError("Tag '" + tag + "' already exists in " + ref.repositoryUri()
+            return new ImmutableTagTaken("Tag '" + tag + "' already exists in " + ref.repositoryUri()
                     + " and the repository's tags are immutable, so the tag cannot be moved (registry said: " + said
                     + "). Use a tag that is unique to each build, such as the build id or the commit SHA, "
-                    + "or make the repository's tags mutable.", "tags");
+                    + "or make the repository's tags mutable.");
         }
         // ECR: "name unknown: The repository with name 'web' does not exist in the registry with id '…'"
         if (lower.contains("name unknown") || lower.contains("does not exist") || lower.contains("repository not found")) {

@@ -3,6 +3,7 @@ package io.ecrflow.publish;
 import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.docker.ImmutableTagTaken;
 import io.ecrflow.docker.PushProgress;
 import io.ecrflow.docker.RegistryServerError;
 import io.ecrflow.pipeline.PhaseTimer;
@@ -10,6 +11,7 @@ import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.ManifestRefused;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
  * written under every other tag, one manifest PUT each and no blob request, so all tags share one digest
  * by construction. Before any other tag gets it, the manifest is checked against the built image: the
  * engine pushes by local name, and another run on the same engine may have re-tagged that name meanwhile.
+ * An immutable tag that refuses a write is read back: holding this very image already, it is done ({@link TagReadBack}).
  */
 public final class TagPublisher {
     private static final int PUSH_ATTEMPTS = 3;
@@ -100,7 +103,7 @@ public final class TagPublisher {
                              RegistryCredential login) {
         try {
             if (cache.repository().equals(published.repository())) {
-                registry.putManifest(cache, manifest);
+                writeTag(cache, manifest);
             } else {
                 engine().tag(image.imageId(), cache);
                 engine().push(cache, login, progress(cache));
@@ -135,15 +138,18 @@ public final class TagPublisher {
                 gate.check(ref.withDigest(manifest.digest()), manifest, held);
                 checked = true;
             }
+            boolean written;
             try {
-                registry.putManifest(ref, manifest);
+                written = writeTag(ref, manifest);
             } catch (UserError e) {
                 throw done.isEmpty() ? e : new UserError(e.getMessage() + " Tags already in the registry, on "
                         + manifest.digest() + ": " + done.stream().map(r -> r.tag().value()).collect(Collectors.joining(", "))
                         + ". Run the step again to add the tags still missing.", e.input().orElse(null), e);
             }
             done.add(ref);
-            pipeline.info("Tagged " + ref + " (" + done.size() + " of " + total + "): the same manifest, nothing uploaded");
+            if (written) {
+                pipeline.info("Tagged " + ref + " (" + done.size() + " of " + total + "): the same manifest, nothing uploaded");
+            }
             pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
         }
         if (!checked) {
@@ -154,10 +160,30 @@ public final class TagPublisher {
         return new Published(manifest, done);
     }
 
+    /**
+     * Writes {@code manifest} under {@code ref}. An immutable tag that refuses it is read back: when it holds this
+     * very manifest (an earlier attempt was stored and its answer lost), the write is done and the log says so.
+     *
+     * @return whether this call wrote the tag (false: it held the manifest already)
+     */
+    private boolean writeTag(ImageRef ref, Manifest manifest) {
+        try {
+            registry.putManifest(ref, manifest);
+            return true;
+        } catch (ManifestRefused refused) {
+            if (!refused.immutableTag()) {
+                throw refused;
+            }
+            pipeline.info(TagReadBack.writeDone(ref, manifest.digest(), registry.manifestDigest(ref))
+                    .orElseThrow(() -> refused));
+            return false;
+        }
+    }
+
     private Manifest upload(BuiltImage image, ImageRef first, RegistryCredential login) {
         for (int attempt = 1; ; attempt++) {
             engine().tag(image.imageId(), first);
-            Digest pushed = pushThroughServerErrors(first, login);
+            Digest pushed = pushOrReadBack(image, first, login);
             Manifest manifest = registry.manifest(first.withDigest(pushed));
             if (isManifestOf(manifest, image)) {
                 refuseOverwrittenFirstTag(first, manifest);
@@ -170,6 +196,20 @@ public final class TagPublisher {
             }
             pipeline.warning("The engine pushed another image as " + first + " (" + pushed + "): another run on this "
                     + "Docker Engine re-tagged it meanwhile. Pushing this run's image " + image.imageId() + " again.");
+        }
+    }
+
+    /**
+     * The engine's push of the first tag. An immutable tag that refuses it is read back: when it holds this very image
+     * (the registry stored an earlier push whose answer was lost, then refused the push again), the push is done.
+     */
+    private Digest pushOrReadBack(BuiltImage image, ImageRef first, RegistryCredential login) {
+        try {
+            return pushThroughServerErrors(first, login);
+        } catch (ImmutableTagTaken refused) {
+            Optional<Manifest> held = registry.manifestDigest(first).map(digest -> registry.manifest(first.withDigest(digest)));
+            pipeline.info(TagReadBack.pushDone(first, image, held).orElseThrow(() -> refused));
+            return held.orElseThrow().digest();
         }
     }
 
@@ -216,8 +256,9 @@ public final class TagPublisher {
             gate.check(first.withDigest(manifest.digest()), manifest,
                     HeldTags.moving(refs.stream().filter(ref -> moving.contains(ref.tag())).toList()));
         }
-        registry.putManifest(first, manifest);
-        pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");
+        if (writeTag(first, manifest)) {
+            pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");
+        }
         refuseOverwrittenFirstTag(first, manifest);
         return addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, firstMoves ? Gate.OPEN : gate);
     }
