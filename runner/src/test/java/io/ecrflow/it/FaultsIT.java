@@ -1,5 +1,6 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.LostAnswer;
 import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.WebhookReceiver;
@@ -55,6 +56,40 @@ class FaultsIT {
                 .doesNotContain("Retrying in");
         assertThat(result.lines()).filteredOn(line -> line.contains("the Docker Engine is trying again")).hasSizeLessThanOrEqualTo(1);
         assertThat(testbed.tagsOf(repository)).isEmpty();
+    }
+
+    @Test
+    void aLostAnswerOnAnExtraTagOfAnImmutableRepositoryIsReadBackAndEveryTagHoldsOneDigest() throws Exception {
+        SampleApp.create(work, "faults-lost-extra");
+        String repository = "faults/lost-extra";
+        testbed.loseManifestWriteAnswers(repository, "latest", 1, LostAnswer.RESET);
+
+        RunResult result = buildPush(repository, "907").env("INPUT_TAGMUTABILITY", "IMMUTABLE").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(lostAnswers(repository, "latest")).as("the answer was lost").isEqualTo(1);
+        assertThat(refusedWrites(repository, "latest")).as("the write tried again was refused").isEqualTo(1);
+        String digest = testbed.manifestDigest(repository, "907").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+        assertThat(result.lines()).as(result.toString()).anySatisfy(line -> assertThat(line)
+                .contains("Tag latest already holds " + digest + " (an earlier answer was lost"));
+    }
+
+    @Test
+    void aLostAnswerOnTheFirstTagOfAnImmutableRepositoryIsReadBackAndEveryTagHoldsOneDigest() throws Exception {
+        SampleApp.create(work, "faults-lost-first");
+        String repository = "faults/lost-first";
+        testbed.loseManifestWriteAnswers(repository, "908", 1, LostAnswer.BAD_GATEWAY);
+
+        RunResult result = buildPush(repository, "908").env("INPUT_TAGMUTABILITY", "IMMUTABLE").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(lostAnswers(repository, "908")).as("the answer was lost").isEqualTo(1);
+        assertThat(refusedWrites(repository, "908")).as("the write tried again was refused").isEqualTo(1);
+        String digest = testbed.manifestDigest(repository, "908").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+        assertThat(result.lines()).as(result.toString()).anySatisfy(line -> assertThat(line)
+                .contains("Tag 908 already holds " + digest).contains("(an earlier answer was lost"));
     }
 
     @Test
@@ -199,6 +234,17 @@ class FaultsIT {
     private RunnerProcess platformImage(String repository, String buildId, WebhookReceiver teams) throws Exception {
         return TestBedFixture.platformImageOnLocalBase(work, "faults/platform-base", repository, buildId)
                 .env("INPUT_TEAMSWEBHOOKURL", teams.url());
+    }
+
+    /** Manifest PUTs of the tag the registry stored whose answer the test bed lost (a 502, or none at all). */
+    private long lostAnswers(String repository, String tag) {
+        return testbed.registryRequests().stream().filter(r -> r.repository().equals(repository) && r.isManifestWrite()
+                && r.reference().equals(tag) && (r.status() == 502 || r.status() == 0)).count();
+    }
+
+    private long refusedWrites(String repository, String tag) {
+        return testbed.registryRequests().stream().filter(r -> r.repository().equals(repository) && r.isManifestWrite()
+                && r.reference().equals(tag) && r.status() == 400).count();
     }
 
     private long failedUploads(String repository) {
