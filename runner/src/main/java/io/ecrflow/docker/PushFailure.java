@@ -52,11 +52,14 @@ final class PushFailure {
                     + "ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage.");
         }
         if (UNREACHABLE.stream().anyMatch(lower::contains)) {
-            return new UserError("Could not reach the registry at " + ref.registry() + " while pushing " + ref
+            String message = "Could not reach the registry at " + ref.registry() + " while pushing " + ref
                     + " (engine said: " + said + (retries > 0 ? ", after " + retries + " retries of its layer uploads" : "")
                     + "): the registry closed the connection or is down. Check that it is up and that the Docker "
                     + "Engine can reach it (network, proxy, firewall), then run again; layers already uploaded are not "
-                    + "sent again.");
+                    + "sent again.";
+            // Go's client names the request that broke: Put "https://<registry>/v2/<name>/manifests/<tag>": EOF
+            return lower.contains("put \"") && lower.contains("/manifests/") ? new ManifestAnswerLost(message)
+                    : new UserError(message);
         }
         Matcher serverError = SERVER_ERROR.matcher(lower);
         if (serverError.find() && !serverError.group(1).equals("501")) {

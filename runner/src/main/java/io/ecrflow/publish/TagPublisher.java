@@ -4,6 +4,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImmutableTagTaken;
+import io.ecrflow.docker.ManifestAnswerLost;
 import io.ecrflow.docker.PushProgress;
 import io.ecrflow.docker.RegistryServerError;
 import io.ecrflow.pipeline.PhaseTimer;
@@ -30,7 +31,8 @@ import java.util.stream.Collectors;
  * written under every other tag, one manifest PUT each and no blob request, so all tags share one digest
  * by construction. Before any other tag gets it, the manifest is checked against the built image: the
  * engine pushes by local name, and another run on the same engine may have re-tagged that name meanwhile.
- * An immutable tag that refuses a write is read back: holding this very image already, it is done ({@link TagReadBack}).
+ * An immutable tag that refuses a write, and the first tag after the engine's manifest write lost its answer, are read
+ * back: holding this very image already, the write is done ({@link TagReadBack}).
  */
 public final class TagPublisher {
     private static final int PUSH_ATTEMPTS = 3;
@@ -200,15 +202,22 @@ public final class TagPublisher {
     }
 
     /**
-     * The engine's push of the first tag. An immutable tag that refuses it is read back: when it holds this very image
-     * (the registry stored an earlier push whose answer was lost, then refused the push again), the push is done.
+     * The engine's push of the first tag. When its manifest write lost the answer (the connection broke on it), or an
+     * immutable tag refused it (the registry stored an earlier push whose answer was lost, then refused the push
+     * again), the tag is read back: holding this very image, the push is done; else the push's error stands.
      */
     private Digest pushOrReadBack(BuiltImage image, ImageRef first, RegistryCredential login) {
         try {
             return pushThroughServerErrors(first, login);
-        } catch (ImmutableTagTaken refused) {
-            Optional<Manifest> held = registry.manifestDigest(first).map(digest -> registry.manifest(first.withDigest(digest)));
-            pipeline.info(TagReadBack.pushDone(first, image, held).orElseThrow(() -> refused));
+        } catch (ImmutableTagTaken | ManifestAnswerLost failed) {
+            Optional<Manifest> held;
+            try {
+                held = registry.manifestDigest(first).map(digest -> registry.manifest(first.withDigest(digest)));
+            } catch (UserError unreadable) {
+                failed.addSuppressed(unreadable);
+                throw failed;
+            }
+            pipeline.info(TagReadBack.pushDone(first, image, held).orElseThrow(() -> failed));
             return held.orElseThrow().digest();
         }
     }

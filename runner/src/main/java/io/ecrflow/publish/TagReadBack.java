@@ -11,8 +11,8 @@ import java.util.Optional;
  * What a refused write of an immutable tag means, judged by what the tag holds when read back; decided without I/O.
  * ECR refuses every write of an immutable tag that exists, the identical manifest too (aws/containers-roadmap#2179),
  * so a write the registry stored but whose answer was lost (a proxy's 502, a reset connection) is refused when it is
- * tried again. When the tag holds what this run writes, the write is done; when it holds anything else, or
- * nothing, the refusal stands.
+ * tried again; and the engine does not try a manifest write again whose connection broke. When the tag holds what
+ * this run writes, the write is done; when it holds anything else, or nothing, the failure stands.
  */
 final class TagReadBack {
     private TagReadBack() {
@@ -28,7 +28,7 @@ final class TagReadBack {
     }
 
     /**
-     * The engine's push names no digest when it is refused; the tag holds the image it pushed when the manifest
+     * The engine's push names no digest when it is refused or its answer lost; the tag holds the image it pushed when the manifest
      * there is that image's (its config is the image on the classic store, the manifest itself on containerd's).
      *
      * @param held the manifest the tag holds now
@@ -40,7 +40,7 @@ final class TagReadBack {
     }
 
     private static String alreadyHolds(ImageRef tag, Digest digest, String what) {
-        return "Tag " + tag.tag().value() + " already holds " + digest + what + " (an earlier answer was lost: the "
-                + "registry refuses every write of an immutable tag that exists): nothing to write.";
+        return "Tag " + tag.tag().value() + " already holds " + digest + what + " (an earlier answer was lost): "
+                + "nothing to write.";
     }
 }

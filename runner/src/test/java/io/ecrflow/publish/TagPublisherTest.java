@@ -5,6 +5,7 @@ import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImmutableTagTaken;
+import io.ecrflow.docker.ManifestAnswerLost;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
 import io.ecrflow.registry.Digest;
@@ -246,6 +247,35 @@ class TagPublisherTest {
 
         assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
                 .isInstanceOf(ImmutableTagTaken.class).hasMessage("Tag '1.4.0' already exists");
+        verify(registry, times(0)).putManifest(any(), any());
+    }
+
+    @Test
+    void anEnginePushWhoseManifestAnswerWasLostIsDoneWhenTheTagHoldsThisImage() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenThrow(new ManifestAnswerLost("Could not reach the registry"));
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
+        when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+
+        assertThat(published.digest()).isEqualTo(manifest.digest());
+        assertThat(written).containsExactly(refs.get(1), refs.get(2));
+        verify(engine, times(1)).push(any(), any(), any());
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Tag 1.4.0 already holds " + manifest.digest());
+    }
+
+    @Test
+    void anEnginePushWhoseManifestAnswerWasLostKeepsItsErrorWhenTheTagCannotBeReadOrHoldsNothing() {
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenThrow(new ManifestAnswerLost("Could not reach the registry"));
+        when(registry.manifestDigest(refs.get(0))).thenThrow(new UserError("Could not reach the registry in 5 attempts."))
+                .thenReturn(Optional.empty());
+        TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
+
+        assertThatThrownBy(() -> publisher.publish(IMAGE, refs, LOGIN)).isInstanceOf(ManifestAnswerLost.class)
+                .hasMessage("Could not reach the registry");
+        assertThatThrownBy(() -> publisher.publish(IMAGE, refs, LOGIN)).isInstanceOf(ManifestAnswerLost.class);
         verify(registry, times(0)).putManifest(any(), any());
     }
 
