@@ -7,6 +7,8 @@ import io.ecrflow.testbed.WebhookReceiver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -75,21 +77,29 @@ class FaultsIT {
                 .contains("Tag latest already holds " + digest + " (an earlier answer was lost"));
     }
 
-    @Test
-    void aLostAnswerOnTheFirstTagOfAnImmutableRepositoryIsReadBackAndEveryTagHoldsOneDigest() throws Exception {
-        SampleApp.create(work, "faults-lost-first");
-        String repository = "faults/lost-first";
-        testbed.loseManifestWriteAnswers(repository, "908", 1, LostAnswer.BAD_GATEWAY);
+    /**
+     * A proxy's 502 is pushed again (classic engine) or tried again (the runner's write on the current engine), and the
+     * immutable tag refuses the write it already holds; after a reset the classic engine does not try again, so the
+     * runner reads the tag back right away.
+     */
+    @ParameterizedTest
+    @EnumSource(LostAnswer.class)
+    void aLostAnswerOnTheFirstTagOfAnImmutableRepositoryIsReadBackAndEveryTagHoldsOneDigest(LostAnswer how) throws Exception {
+        String buildId = how == LostAnswer.BAD_GATEWAY ? "908" : "909";
+        SampleApp.create(work, "faults-lost-first-" + buildId);
+        String repository = "faults/lost-first-" + buildId;
+        testbed.loseManifestWriteAnswers(repository, buildId, 1, how);
 
-        RunResult result = buildPush(repository, "908").env("INPUT_TAGMUTABILITY", "IMMUTABLE").run();
+        RunResult result = buildPush(repository, buildId).env("INPUT_TAGMUTABILITY", "IMMUTABLE").run();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(lostAnswers(repository, "908")).as("the answer was lost").isEqualTo(1);
-        assertThat(refusedWrites(repository, "908")).as("the write tried again was refused").isEqualTo(1);
-        String digest = testbed.manifestDigest(repository, "908").orElseThrow();
+        assertThat(lostAnswers(repository, buildId)).as("the answer was lost").isEqualTo(1);
+        assertThat(refusedWrites(repository, buildId)).as("a write tried again was refused")
+                .isEqualTo(how == LostAnswer.BAD_GATEWAY || TestBedTest.onCurrentEngine() ? 1 : 0);
+        String digest = testbed.manifestDigest(repository, buildId).orElseThrow();
         assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
         assertThat(result.lines()).as(result.toString()).anySatisfy(line -> assertThat(line)
-                .contains("Tag 908 already holds " + digest).contains("(an earlier answer was lost"));
+                .contains("Tag " + buildId + " already holds " + digest).contains("(an earlier answer was lost)"));
     }
 
     @Test
