@@ -34,10 +34,10 @@ final class PushFailure {
         // ECR: "tag invalid: The image tag 'v1' already exists in the 'web' repository and cannot be
         // overwritten because the repository is immutable."
         if (lower.contains("tag invalid") || lower.contains("repository is immutable")) {
-            return new UserError("Tag '" + tag + "' already exists in " + ref.repositoryUri()
+            return new ImmutableTagTaken("Tag '" + tag + "' already exists in " + ref.repositoryUri()
                     + " and the repository's tags are immutable, so the tag cannot be moved (registry said: " + said
                     + "). Use a tag that is unique to each build, such as the build id or the commit SHA, "
-                    + "or make the repository's tags mutable.", "tags");
+                    + "or make the repository's tags mutable.");
         }
         // ECR: "name unknown: The repository with name 'web' does not exist in the registry with id '…'"
         if (lower.contains("name unknown") || lower.contains("does not exist") || lower.contains("repository not found")) {
@@ -52,11 +52,14 @@ final class PushFailure {
                     + "to push to this repository: " + UploadRefused.PUSH_PERMISSIONS + ".");
         }
         if (UNREACHABLE.stream().anyMatch(lower::contains)) {
-            return new UserError("Could not reach the registry at " + ref.registry() + " while pushing " + ref
+            String message = "Could not reach the registry at " + ref.registry() + " while pushing " + ref
                     + " (engine said: " + said + (retries > 0 ? ", after " + retries + " retries of its layer uploads" : "")
                     + "): the registry closed the connection or is down. Check that it is up and that the Docker "
                     + "Engine can reach it (network, proxy, firewall), then run again; layers already uploaded are not "
-                    + "sent again.");
+                    + "sent again.";
+            // Go's client names the request that broke: Put "https://<registry>/v2/<name>/manifests/<tag>": EOF
+            return lower.contains("put \"") && lower.contains("/manifests/") ? new ManifestAnswerLost(message)
+                    : new UserError(message);
         }
         Matcher serverError = SERVER_ERROR.matcher(lower);
         if (serverError.find() && !serverError.group(1).equals("501")) {

@@ -3,6 +3,8 @@ package io.ecrflow.publish;
 import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.docker.ImmutableTagTaken;
+import io.ecrflow.docker.ManifestAnswerLost;
 import io.ecrflow.docker.PushProgress;
 import io.ecrflow.docker.RegistryServerError;
 import io.ecrflow.pipeline.PhaseTimer;
@@ -10,6 +12,7 @@ import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.ManifestRefused;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
@@ -30,6 +33,8 @@ import java.util.stream.Collectors;
  * written under every other tag, one manifest PUT each and no blob request, so all tags share one digest
  * by construction. Before any other tag gets it, the manifest is checked against the built image: the
  * engine pushes by local name, and another run on the same engine may have re-tagged that name meanwhile.
+ * An immutable tag that refuses a write, and the first tag after the engine's manifest write lost its answer, are read
+ * back: holding this very image already, the write is done ({@link TagReadBack}).
  */
 public final class TagPublisher {
     private static final int PUSH_ATTEMPTS = 3;
@@ -102,7 +107,7 @@ public final class TagPublisher {
                              RegistryCredential login) {
         try {
             if (cache.repository().equals(published.repository())) {
-                registry.putManifest(cache, manifest);
+                writeTag(cache, manifest);
             } else {
                 engine().tag(image.imageId(), cache);
                 engine().push(cache, login, progress(cache));
@@ -137,15 +142,18 @@ public final class TagPublisher {
                 gate.check(ref.withDigest(manifest.digest()), manifest, held);
                 checked = true;
             }
+            boolean written;
             try {
-                registry.putManifest(ref, manifest);
+                written = writeTag(ref, manifest);
             } catch (UserError e) {
                 throw done.isEmpty() ? e : new UserError(e.getMessage() + " Tags already in the registry, on "
                         + manifest.digest() + ": " + done.stream().map(r -> r.tag().value()).collect(Collectors.joining(", "))
                         + ". Run the step again to add the tags still missing.", e.input().orElse(null), e);
             }
             done.add(ref);
-            pipeline.info("Tagged " + ref + " (" + done.size() + " of " + total + "): the same manifest, nothing uploaded");
+            if (written) {
+                pipeline.info("Tagged " + ref + " (" + done.size() + " of " + total + "): the same manifest, nothing uploaded");
+            }
             pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
         }
         if (!checked) {
@@ -156,6 +164,26 @@ public final class TagPublisher {
         return new Published(manifest, done);
     }
 
+    /**
+     * Writes {@code manifest} under {@code ref}. An immutable tag that refuses it is read back: when it holds this
+     * very manifest (an earlier attempt was stored and its answer lost), the write is done and the log says so.
+     *
+     * @return whether this call wrote the tag (false: it held the manifest already)
+     */
+    private boolean writeTag(ImageRef ref, Manifest manifest) {
+        try {
+            registry.putManifest(ref, manifest);
+            return true;
+        } catch (ManifestRefused refused) {
+            if (!refused.immutableTag()) {
+                throw refused;
+            }
+            pipeline.info(TagReadBack.writeDone(ref, manifest.digest(), registry.manifestDigest(ref))
+                    .orElseThrow(() -> refused));
+            return false;
+        }
+    }
+
     private Manifest upload(BuiltImage image, ImageRef first, RegistryCredential login) {
         // ECR ends an upload it refuses (no such repository, no right to push) without an answer, which the engine
         // retries for a minute and then blames on the network: one upload started here, beside the tagging, says so now
@@ -163,7 +191,7 @@ public final class TagPublisher {
         for (int attempt = 1; ; attempt++) {
             engine().tag(image.imageId(), first);
             awaitUploadCheck(uploadCheck);
-            Digest pushed = pushThroughServerErrors(first, login);
+            Digest pushed = pushOrReadBack(image, first, login);
             Manifest manifest = registry.manifest(first.withDigest(pushed));
             if (isManifestOf(manifest, image)) {
                 refuseOverwrittenFirstTag(first, manifest);
@@ -187,6 +215,27 @@ public final class TagPublisher {
                 throw failure;
             }
             throw e;
+        }
+    }
+
+    /**
+     * The engine's push of the first tag. When its manifest write lost the answer (the connection broke on it), or an
+     * immutable tag refused it (the registry stored an earlier push whose answer was lost, then refused the push
+     * again), the tag is read back: holding this very image, the push is done; else the push's error stands.
+     */
+    private Digest pushOrReadBack(BuiltImage image, ImageRef first, RegistryCredential login) {
+        try {
+            return pushThroughServerErrors(first, login);
+        } catch (ImmutableTagTaken | ManifestAnswerLost failed) {
+            Optional<Manifest> held;
+            try {
+                held = registry.manifestDigest(first).map(digest -> registry.manifest(first.withDigest(digest)));
+            } catch (UserError unreadable) {
+                failed.addSuppressed(unreadable);
+                throw failed;
+            }
+            pipeline.info(TagReadBack.pushDone(first, image, held).orElseThrow(() -> failed));
+            return held.orElseThrow().digest();
         }
     }
 
@@ -233,8 +282,9 @@ public final class TagPublisher {
             gate.check(first.withDigest(manifest.digest()), manifest,
                     HeldTags.moving(refs.stream().filter(ref -> moving.contains(ref.tag())).toList()));
         }
-        registry.putManifest(first, manifest);
-        pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");
+        if (writeTag(first, manifest)) {
+            pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");
+        }
         refuseOverwrittenFirstTag(first, manifest);
         return addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, firstMoves ? Gate.OPEN : gate);
     }

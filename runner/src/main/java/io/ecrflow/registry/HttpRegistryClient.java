@@ -92,9 +92,9 @@ public final class HttpRegistryClient implements RegistryClient {
             throw new UserError("The registry " + ref.registry() + " sent a manifest for " + ref + " whose content has "
                     + "digest " + computed + ". Something between here and the registry changed it; run again.");
         }
-        Digest digest = response.header("Docker-Content-Digest").map(Digest::parse).orElse(computed);
+        // The digest is what was read, hashed: ECR answers a GET without Docker-Content-Digest (only HEAD has it).
         return new Manifest(Manifest.mediaTypeOf(response.body(), response.header("Content-Type").orElse(null)),
-                digest, response.body());
+                computed, response.body());
     }
 
     @Override

@@ -81,6 +81,30 @@ class PushCallbackTest {
     }
 
     @Test
+    void aConnectionThatBrokeOnTheManifestWriteIsAnAnswerLostThatALayerOneIsNot() throws Exception {
+        feed("""
+                {"status":"Layer already exists","progressDetail":{},"id":"aaa"}
+                {"errorDetail":{"message":"Put \\"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/team/web/manifests/v1\\": EOF"},"error":"Put \\"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/team/web/manifests/v1\\": EOF"}
+                """);
+        PushCallback layerBroke = new PushCallback(REF, new PushProgress() {
+            @Override
+            public void percent(int percent, String description) {
+            }
+
+            @Override
+            public void status(String line) {
+            }
+        });
+        layerBroke.onNext(JSON.readValue("{\"errorDetail\":{\"message\":\"Patch \\\"https://123456789012.dkr.ecr.eu-west-1"
+                + ".amazonaws.com/v2/team/web/blobs/uploads/1\\\": EOF\"}}", PushResponseItem.class));
+
+        assertThatThrownBy(callback::result).isInstanceOf(ManifestAnswerLost.class)
+                .hasMessageStartingWith("Could not reach the registry at 123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+        assertThatThrownBy(layerBroke::result).isNotInstanceOf(ManifestAnswerLost.class)
+                .hasMessageStartingWith("Could not reach the registry at 123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+    }
+
+    @Test
     void aServerErrorTheEngineDidNotRetryIsWorthPushingAgain() throws Exception {
         feed("""
                 {"status":"Layer already exists","progressDetail":{},"id":"aaa"}
@@ -168,7 +192,7 @@ class PushCallbackTest {
                 {"errorDetail":{"message":"tag invalid: The image tag 'v1' already exists in the 'team/web' repository and cannot be overwritten because the repository is immutable."}}
                 """);
 
-        assertThatThrownBy(callback::result).isInstanceOf(UserError.class)
+        assertThatThrownBy(callback::result).isInstanceOf(ImmutableTagTaken.class)
                 .hasMessageStartingWith("Tag 'v1' already exists in " + REF.repositoryUri())
                 .hasMessageContaining("immutable")
                 .hasMessageContaining("unique to each build, such as the build id")

@@ -1,12 +1,15 @@
 package io.ecrflow.it;
 
 import io.ecrflow.testbed.ControlPlaneCall;
+import io.ecrflow.testbed.LostAnswer;
 import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.WebhookReceiver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -83,6 +86,48 @@ class FaultsIT {
             }
         }
         assertThat(testbed.manifestDigest(repository, "903")).isPresent();
+    }
+
+    @Test
+    void aLostAnswerOnAnExtraTagOfAnImmutableRepositoryIsReadBackAndEveryTagHoldsOneDigest() throws Exception {
+        SampleApp.create(work, "faults-lost-extra");
+        String repository = "faults/lost-extra";
+        testbed.loseManifestWriteAnswers(repository, "latest", 1, LostAnswer.RESET);
+
+        RunResult result = buildPush(repository, "907").env("INPUT_TAGMUTABILITY", "IMMUTABLE").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(lostAnswers(repository, "latest")).as("the answer was lost").isEqualTo(1);
+        assertThat(refusedWrites(repository, "latest")).as("the write tried again was refused").isEqualTo(1);
+        String digest = testbed.manifestDigest(repository, "907").orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+        assertThat(result.lines()).as(result.toString()).anySatisfy(line -> assertThat(line)
+                .contains("Tag latest already holds " + digest + " (an earlier answer was lost"));
+    }
+
+    /**
+     * A proxy's 502 is pushed again (classic engine) or tried again (the runner's write on the current engine), and the
+     * immutable tag refuses the write it already holds; after a reset the classic engine does not try again, so the
+     * runner reads the tag back right away.
+     */
+    @ParameterizedTest
+    @EnumSource(LostAnswer.class)
+    void aLostAnswerOnTheFirstTagOfAnImmutableRepositoryIsReadBackAndEveryTagHoldsOneDigest(LostAnswer how) throws Exception {
+        String buildId = how == LostAnswer.BAD_GATEWAY ? "908" : "909";
+        SampleApp.create(work, "faults-lost-first-" + buildId);
+        String repository = "faults/lost-first-" + buildId;
+        testbed.loseManifestWriteAnswers(repository, buildId, 1, how);
+
+        RunResult result = buildPush(repository, buildId).env("INPUT_TAGMUTABILITY", "IMMUTABLE").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(lostAnswers(repository, buildId)).as("the answer was lost").isEqualTo(1);
+        assertThat(refusedWrites(repository, buildId)).as("a write tried again was refused")
+                .isEqualTo(how == LostAnswer.BAD_GATEWAY || TestBedTest.onCurrentEngine() ? 1 : 0);
+        String digest = testbed.manifestDigest(repository, buildId).orElseThrow();
+        assertThat(testbed.manifestDigest(repository, "latest")).contains(digest);
+        assertThat(result.lines()).as(result.toString()).anySatisfy(line -> assertThat(line)
+                .contains("Tag " + buildId + " already holds " + digest).contains("(an earlier answer was lost)"));
     }
 
     @Test
@@ -227,6 +272,17 @@ class FaultsIT {
     private RunnerProcess platformImage(String repository, String buildId, WebhookReceiver teams) throws Exception {
         return TestBedFixture.platformImageOnLocalBase(work, "faults/platform-base", repository, buildId)
                 .env("INPUT_TEAMSWEBHOOKURL", teams.url());
+    }
+
+    /** Manifest PUTs of the tag the registry stored whose answer the test bed lost (a 502, or none at all). */
+    private long lostAnswers(String repository, String tag) {
+        return testbed.registryRequests().stream().filter(r -> r.repository().equals(repository) && r.isManifestWrite()
+                && r.reference().equals(tag) && (r.status() == 502 || r.status() == 0)).count();
+    }
+
+    private long refusedWrites(String repository, String tag) {
+        return testbed.registryRequests().stream().filter(r -> r.repository().equals(repository) && r.isManifestWrite()
+                && r.reference().equals(tag) && r.status() == 400).count();
     }
 
     private long failedUploads(String repository) {

@@ -4,11 +4,14 @@ import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.docker.ImmutableTagTaken;
+import io.ecrflow.docker.ManifestAnswerLost;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
+import io.ecrflow.registry.ManifestRefused;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
@@ -161,6 +164,124 @@ class TagPublisherTest {
         assertThat(written).containsExactly(refs.get(1), refs.get(2));
         assertThat(published.refs()).containsExactlyElementsOf(refs);
         verify(engine, times(0)).push(any(), any(), any());
+    }
+
+    @Test
+    void anImmutableTagThatRefusesTheManifestItHoldsAlreadyIsWrittenAndTheLogSaysTheAnswerWasLost() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+        doThrow(tagInvalid(refs.get(1))).when(registry).putManifest(refs.get(1), manifest);
+        when(registry.manifestDigest(refs.get(1))).thenReturn(Optional.of(manifest.digest()));
+
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+
+        assertThat(published.refs()).containsExactlyElementsOf(refs);
+        assertThat(written).containsExactly(refs.get(2));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Tag 6.0 already holds " + manifest.digest()
+                + " (an earlier answer was lost").doesNotContain("Tagged " + refs.get(1));
+    }
+
+    @Test
+    void anImmutableTagThatHoldsAnotherImageStaysRefusedAndNamesTheTagsAlreadyThere() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        doThrow(tagInvalid(refs.get(1))).when(registry).putManifest(refs.get(1), manifest);
+        when(registry.manifestDigest(refs.get(1))).thenReturn(Optional.of(manifestWithConfig("sha256:" + "f".repeat(64)).digest()));
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("this tag already holds another image")
+                .hasMessageContaining("Tags already in the registry, on " + manifest.digest() + ": 1.4.0.");
+        verify(registry, times(0)).putManifest(eq(refs.get(2)), any());
+    }
+
+    @Test
+    void aRefusalForAnotherReasonIsNotReadBack() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        doThrow(new ManifestRefused(refs.get(1), 403, ": DENIED", 1)).when(registry).putManifest(refs.get(1), manifest);
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+                .isInstanceOf(UserError.class).hasMessageContaining("ecr:PutImage");
+        verify(registry, times(0)).manifestDigest(refs.get(1));
+    }
+
+    @Test
+    void tagsAddedToAManifestInTheRegistryAreReadBackAfterARefusalTooAsPromoteWritesThem() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        TagPublisher publisher = TagPublisher.ofManifests(pipeline, registry);
+        List<ImageRef> written = recordManifestWrites(manifest);
+        doThrow(tagInvalid(refs.get(0))).when(registry).putManifest(refs.get(0), manifest);
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
+
+        Published published = publisher.addTags(manifest, List.of(), refs);
+
+        assertThat(published.refs()).containsExactlyElementsOf(refs);
+        assertThat(written).containsExactly(refs.get(1), refs.get(2));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Tag 1.4.0 already holds " + manifest.digest());
+    }
+
+    @Test
+    void anEnginePushRefusedOnAnImmutableTagThatHoldsThisImageIsDoneAndEveryOtherTagGetsItsManifest() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenThrow(new ImmutableTagTaken("Tag '1.4.0' already exists"));
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
+        when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+
+        assertThat(published.digest()).isEqualTo(manifest.digest());
+        assertThat(written).containsExactly(refs.get(1), refs.get(2));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Tag 1.4.0 already holds " + manifest.digest()
+                + ", the image " + CONFIG + " this run pushed (an earlier answer was lost");
+    }
+
+    @Test
+    void anEnginePushRefusedOnAnImmutableTagThatHoldsAnotherImageStaysRefused() {
+        Manifest foreign = manifestWithConfig("sha256:" + "f".repeat(64));
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenThrow(new ImmutableTagTaken("Tag '1.4.0' already exists"));
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(foreign.digest()));
+        when(registry.manifest(refs.get(0).withDigest(foreign.digest()))).thenReturn(foreign);
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+                .isInstanceOf(ImmutableTagTaken.class).hasMessage("Tag '1.4.0' already exists");
+        verify(registry, times(0)).putManifest(any(), any());
+    }
+
+    @Test
+    void anEnginePushWhoseManifestAnswerWasLostIsDoneWhenTheTagHoldsThisImage() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenThrow(new ManifestAnswerLost("Could not reach the registry"));
+        when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
+        when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+
+        assertThat(published.digest()).isEqualTo(manifest.digest());
+        assertThat(written).containsExactly(refs.get(1), refs.get(2));
+        verify(engine, times(1)).push(any(), any(), any());
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Tag 1.4.0 already holds " + manifest.digest());
+    }
+
+    @Test
+    void anEnginePushWhoseManifestAnswerWasLostKeepsItsErrorWhenTheTagCannotBeReadOrHoldsNothing() {
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenThrow(new ManifestAnswerLost("Could not reach the registry"));
+        when(registry.manifestDigest(refs.get(0))).thenThrow(new UserError("Could not reach the registry in 5 attempts."))
+                .thenReturn(Optional.empty());
+        TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
+
+        assertThatThrownBy(() -> publisher.publish(IMAGE, refs, LOGIN)).isInstanceOf(ManifestAnswerLost.class)
+                .hasMessage("Could not reach the registry");
+        assertThatThrownBy(() -> publisher.publish(IMAGE, refs, LOGIN)).isInstanceOf(ManifestAnswerLost.class);
+        verify(registry, times(0)).putManifest(any(), any());
+    }
+
+    private static ManifestRefused tagInvalid(ImageRef ref) {
+        return new ManifestRefused(ref, 400, ": TAG_INVALID: The image tag '" + ref.tag().value() + "' already exists in "
+                + "the 'team/web' repository and cannot be overwritten because the repository is immutable.", 1);
     }
 
     private void enginePushes(Manifest manifest) {

@@ -102,9 +102,9 @@ final class ImageOperations {
     }
 
     /**
-     * Stores a manifest under a tag, as ECR's PutImage does for retagging without a pull. Same
-     * digest already under that tag is ImageAlreadyExists; a different one in an immutable
-     * repository is ImageTagAlreadyExists.
+     * Stores a manifest under a tag, as ECR's PutImage does for retagging without a pull. A tag the repository keeps
+     * immutable that exists is ImageTagAlreadyExists, whatever digest it holds (aws/aws-cli#8671,
+     * aws/containers-roadmap#2179); the same digest already under a tag that may move is ImageAlreadyExists.
      */
     ObjectNode putImage(JsonNode input, String region) {
         Repository repository = repositoryOperations.repository(input);
@@ -122,15 +122,15 @@ final class ImageOperations {
         Optional<String> tag = Json.text(input, "imageTag");
         synchronized (repository.manifestWrites()) {
             Optional<String> current = registry.digestOf(name, tag.orElse(digest));
-            if (current.isPresent() && current.get().equals(digest)) {
-                throw new AwsError("ImageAlreadyExistsException", "Image with digest '" + digest + "' and tag '"
-                        + tag.orElse("null") + "' already exists in the repository with name '" + name
-                        + "' in registry with id '" + repositories.accountId() + "'");
-            }
             if (tag.isPresent() && current.isPresent() && repository.immutable(tag.get())) {
                 throw new AwsError("ImageTagAlreadyExistsException", "The image tag '" + tag.get()
                         + "' already exists in the '" + name
                         + "' repository and cannot be overwritten because the repository is immutable.");
+            }
+            if (current.isPresent() && current.get().equals(digest)) {
+                throw new AwsError("ImageAlreadyExistsException", "Image with digest '" + digest + "' and tag '"
+                        + tag.orElse("null") + "' already exists in the repository with name '" + name
+                        + "' in registry with id '" + repositories.accountId() + "'");
             }
             store(name, tag.orElse(digest), content, mediaType);
             repository.recordPush(digest, Instant.now());

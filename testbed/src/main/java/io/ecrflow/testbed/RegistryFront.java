@@ -25,12 +25,12 @@ import java.util.concurrent.ExecutorService;
 /**
  * The registry endpoint clients push to: HTTPS under the account's registry name
  * ({@code <account>.dkr.ecr.us-east-1.ecrflow.test:<port>}), as ECR's. It guards the distribution registry
- * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, immutable tags do not move, an upload
- * into a missing repository or by a caller denied the upload actions gets no answer, mounts only with the account's
- * {@code BLOB_MOUNTING} on, upload parts by ECR's rules) and streams everything else through unchanged. The
- * account's ECR Public registry has a front of its own ({@link #bindPublic}), as public.ecr.aws is a host of its
- * own: it takes bearer tokens only, which its token service ({@value #TOKEN_PATH}) hands out for a password ECR
- * Public's GetAuthorizationToken issued.
+ * the way ECR does (Basic auth as user {@code AWS}, repositories must exist, an immutable tag once written takes no
+ * manifest at all, a manifest GET carries no digest header, an upload into a missing repository or by a caller denied
+ * the upload actions gets no answer, mounts only with the account's {@code BLOB_MOUNTING} on, upload parts by ECR's
+ * rules) and streams everything else through unchanged. The account's ECR Public registry has a front of its own
+ * ({@link #bindPublic}), as public.ecr.aws is a host of its own: it takes bearer tokens only, which its token service
+ * ({@value #TOKEN_PATH}) hands out for a password ECR Public's GetAuthorizationToken issued.
  */
 final class RegistryFront implements AutoCloseable {
 
@@ -54,9 +54,12 @@ final class RegistryFront implements AutoCloseable {
     static final int MAX_TAGS_PAGE = 1000;
     /** ECR's tag list page without n. */
     static final int DEFAULT_TAGS_PAGE = 100;
-
-    private static final Set<String> HOP_BY_HOP_AND_LOCATION = java.util.stream.Stream.concat(HOP_BY_HOP.stream(),
-            java.util.stream.Stream.of("location")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /**
+     * ECR answers a manifest GET without {@code Docker-Content-Digest}; only HEAD carries it (aws/containers-roadmap
+     * #1931): a client must hash what it got.
+     */
+    private static final Set<String> MANIFEST_GET_DROPPED = java.util.stream.Stream.concat(HOP_BY_HOP.stream(),
+            java.util.stream.Stream.of("docker-content-digest")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final String name;
     private final HttpsServer server;
@@ -66,6 +69,7 @@ final class RegistryFront implements AutoCloseable {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private final List<Numbered> requests = new CopyOnWriteArrayList<>();
     private final ManifestWriteFaults faults = new ManifestWriteFaults();
+    private final LostManifestAnswers lostAnswers = new LostManifestAnswers();
     private final PushFaults pushFaults = new PushFaults();
     private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
     private final Referrers referrers = new Referrers();
@@ -173,6 +177,10 @@ final class RegistryFront implements AutoCloseable {
 
     ManifestWriteFaults faults() {
         return faults;
+    }
+
+    LostManifestAnswers lostAnswers() {
+        return lostAnswers;
     }
 
     PushFaults pushFaults() {
@@ -389,10 +397,11 @@ final class RegistryFront implements AutoCloseable {
     }
 
     /**
-     * Immutability is checked against the digest of the bytes being pushed, so pushing the same
-     * image again is accepted and only a different image under an existing tag is refused.
+     * Writes a manifest through to the registry; the request is recorded before the client hears the answer. A tag
+     * the repository keeps immutable refuses every manifest once it exists, the very one it holds too, as ECR's
+     * does (aws/containers-roadmap#2179, moby/buildkit#3776): a writer that lost the answer of its write meets the
+     * refusal when it tries again.
      */
-    /** Writes a manifest through to the registry; the request is recorded before the client hears the answer. */
     private void putManifest(HttpExchange exchange, RegistryRoute route, Repository repository) throws IOException {
         byte[] manifest = readManifest(exchange);
         if (manifest == null) {
@@ -412,21 +421,18 @@ final class RegistryFront implements AutoCloseable {
                 .map(type -> type.split(";")[0].trim()).or(() -> Manifest.declaredMediaType(manifest))
                 .orElse(Manifest.OCI_MANIFEST);
         synchronized (repository.manifestWrites()) {
-            if (route.isTaggedManifest() && repository.immutable(route.reference())) {
-                Optional<String> current = registry.digestOf(route.repository(), route.reference());
-                if (current.isPresent() && !current.get().equals(digest)) {
-                    record(exchange, route, 400);
-                    deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
-                            + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
-                    return;
-                }
+            if (route.isTaggedManifest() && repository.immutable(route.reference())
+                    && registry.digestOf(route.repository(), route.reference()).isPresent()) {
+                record(exchange, route, 400);
+                deny(exchange, 400, "TAG_INVALID", "The image tag '" + route.reference() + "' already exists in the '"
+                        + route.repository() + "' repository and cannot be overwritten because the repository is immutable.");
+                return;
             }
+            HttpResponse<InputStream> response = send(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest));
+            int status = response.statusCode();
             // the knobs act before the client hears the 201: its next request already meets what they did
-            forward(exchange, HttpRequest.BodyPublishers.ofByteArray(manifest), status -> {
-                record(exchange, route, status);
-                if (status != 201) {
-                    return;
-                }
+            Optional<LostAnswer> lost = Optional.empty();
+            if (status == 201) {
                 repository.recordPush(digest, Instant.now());
                 subject.ifPresent(named -> {
                     referrers.record(route.repository(), named, manifest, mediaType);
@@ -441,7 +447,31 @@ final class RegistryFront implements AutoCloseable {
                     Manifest other = registry.manifest(route.repository(), replacement).orElseThrow();
                     registry.putManifest(route.repository(), route.reference(), other.content(), other.mediaType());
                 }
-            });
+                lost = lostAnswers.take(route.repository(), route.reference());
+            }
+            if (lost.isPresent()) {
+                response.body().close();
+                loseAnswer(exchange, route, lost.get());
+                return;
+            }
+            record(exchange, route, status);
+            Forwarding.relay(exchange, response, HOP_BY_HOP);
+        }
+    }
+
+    /** The registry stored the write; its client hears a proxy's 502 instead, or nothing (the request log says so). */
+    private void loseAnswer(HttpExchange exchange, RegistryRoute route, LostAnswer how) throws IOException {
+        switch (how) {
+            case RESET -> record(exchange, route, 0);
+            case BAD_GATEWAY -> {
+                record(exchange, route, 502);
+                byte[] body = "<html><body><h1>502 Bad Gateway</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html");
+                exchange.sendResponseHeaders(502, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
         }
     }
 
@@ -457,12 +487,13 @@ final class RegistryFront implements AutoCloseable {
                     + route.repository() + "' is archived and cannot be pulled. Restore it first.");
             return;
         }
+        boolean get = exchange.getRequestMethod().equals("GET");
         forward(exchange, HttpRequest.BodyPublishers.noBody(), status -> {
             record(exchange, route, status);
-            if (status == 200 && exchange.getRequestMethod().equals("GET")) {
+            if (status == 200 && get) {
                 digest.ifPresent(read -> repository.recordPull(read, Instant.now()));
             }
-        });
+        }, get ? MANIFEST_GET_DROPPED : HOP_BY_HOP);
     }
 
     /**
@@ -722,30 +753,55 @@ final class RegistryFront implements AutoCloseable {
         return forward(exchange, body, status -> { });
     }
 
-    /** Forwards the request; {@code beforeRelay} sees the registry's status before the client gets the answer. */
     private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay)
             throws IOException {
-        return forward(exchange, body, beforeRelay, exchange.getRequestURI().getRawQuery());
+        return forward(exchange, body, beforeRelay, exchange.getRequestURI().getRawQuery(), HOP_BY_HOP);
     }
 
     /** As {@link #forward(HttpExchange, HttpRequest.BodyPublisher, java.util.function.IntConsumer)}, with this query. */
     private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay,
             String query) throws IOException {
-        URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
-        HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .timeout(Duration.ofMinutes(10))
-                .method(exchange.getRequestMethod(), body);
-        HttpResponse<InputStream> response = Forwarding.send(registry.http(), request, exchange, HOP_BY_HOP);
+        return forward(exchange, body, beforeRelay, query, HOP_BY_HOP);
+    }
+
+    /** As {@link #forward(HttpExchange, HttpRequest.BodyPublisher, java.util.function.IntConsumer)}, dropping these headers too. */
+    private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay,
+            Set<String> dropped) throws IOException {
+        return forward(exchange, body, beforeRelay, exchange.getRequestURI().getRawQuery(), dropped);
+    }
+
+    /**
+     * Forwards the request with this query; {@code beforeRelay} sees the registry's status before the client gets the
+     * answer, which carries the registry's headers but the {@code dropped} ones (lower case).
+     */
+    private int forward(HttpExchange exchange, HttpRequest.BodyPublisher body, java.util.function.IntConsumer beforeRelay,
+            String query, Set<String> dropped) throws IOException {
+        HttpResponse<InputStream> response = send(exchange, body, query);
         beforeRelay.accept(response.statusCode());
-        Set<String> dropped = HOP_BY_HOP;
+        Set<String> relayed = dropped;
         Optional<String> location = response.headers().firstValue("Location");
         if (location.isPresent() && !registry.publicUrl().equals(url())) {
             // the registry writes upload locations for the account's front; ECR Public's front shares the registry
             exchange.getResponseHeaders().set("Location", location.get().replace(registry.publicUrl(), url()));
-            dropped = HOP_BY_HOP_AND_LOCATION;
+            relayed = java.util.stream.Stream.concat(dropped.stream(), java.util.stream.Stream.of("location"))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
-        Forwarding.relay(exchange, response, dropped);
+        Forwarding.relay(exchange, response, relayed);
         return response.statusCode();
+    }
+
+    /** Sends the request on to the registry; the answer is the caller's to relay. */
+    private HttpResponse<InputStream> send(HttpExchange exchange, HttpRequest.BodyPublisher body) throws IOException {
+        return send(exchange, body, exchange.getRequestURI().getRawQuery());
+    }
+
+    private HttpResponse<InputStream> send(HttpExchange exchange, HttpRequest.BodyPublisher body, String query)
+            throws IOException {
+        URI target = registry.baseUri().resolve(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .timeout(Duration.ofMinutes(10))
+                .method(exchange.getRequestMethod(), body);
+        return Forwarding.send(registry.http(), request, exchange, HOP_BY_HOP);
     }
 
     private static HttpRequest.BodyPublisher streamedBody(HttpExchange exchange, InputStream content) {

@@ -216,7 +216,6 @@ public final class Testbed implements AutoCloseable {
         return controlPlane.calls();
     }
 
-    /** Every registry request the fronts refused, in order. */
     /**
      * The next {@code parties} calls of the ECR {@code operation} (e.g. {@code DescribeRepositories}) for
      * {@code repository} wait for each other before any is answered: parallel runs then see the same state.
@@ -253,7 +252,6 @@ public final class Testbed implements AutoCloseable {
                 && request.kind().equals("UPLOAD") && request.method().equals("POST")).count();
     }
 
-    /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */
     /**
      * Right after the next manifest write of {@code repository:tag} in this account, the tag is moved to the
      * image {@code withTag} holds: another run's push landing a moment after this one.
@@ -288,8 +286,17 @@ public final class Testbed implements AutoCloseable {
         accounts.get(config.accountId()).front().uploadFaults().fail(repository, BlobUploadFaults.Kind.CONFIG, status, times);
     }
 
+    /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */
     public void failManifestWrites(String repository, String tag, int status, int times) {
         accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
+    }
+
+    /**
+     * The next {@code times} manifest PUTs of {@code repository:tag} in this account that the registry stores lose
+     * their answer: the tag is written, and the writer hears a proxy's 502 or nothing at all ({@code how}).
+     */
+    public void loseManifestWriteAnswers(String repository, String tag, int times, LostAnswer how) {
+        accounts.get(config.accountId()).front().lostAnswers().lose(repository, tag, times, how);
     }
 
     /**
@@ -341,6 +348,7 @@ public final class Testbed implements AutoCloseable {
         return main().scanStarts(repository);
     }
 
+    /** Every registry request the fronts refused, in order. */
     public List<DeniedRequest> deniedRegistryRequests() {
         List<DeniedRequest> denied = new ArrayList<>();
         accounts.values().forEach(account -> account.fronts().forEach(front -> denied.addAll(front.denied())));

@@ -147,7 +147,7 @@ class DockerPushIT {
     }
 
     @Test
-    void immutableRepositoryKeepsATagOnItsImageButAcceptsTheSameImageAgain(@TempDir Path config) {
+    void immutableRepositoryRefusesEveryPushOfATagOnceItExistsTheSameImageToo(@TempDir Path config) {
         ecr.createRepository(r -> r.repositoryName("app/fixed").imageTagMutability(ImageTagMutability.IMMUTABLE));
         DockerCli client = loggedIn(config);
         String first = tagged(IMAGE_A, "app/fixed", "v1");
@@ -157,7 +157,9 @@ class DockerPushIT {
         DockerCli.Result again = client.run("push", first);
         DockerCli.Result other = client.run("push", tagged(IMAGE_B, "app/fixed", "v1"));
 
-        assertThat(again.succeeded()).as(again.output()).isTrue();
+        assertThat(again.succeeded()).as("ECR refuses the identical manifest too").isFalse();
+        assertThat(again.output()).contains("The image tag 'v1' already exists in the 'app/fixed' repository "
+                + "and cannot be overwritten because the repository is immutable.");
         assertThat(other.succeeded()).isFalse();
         assertThat(other.output()).contains("The image tag 'v1' already exists in the 'app/fixed' repository "
                 + "and cannot be overwritten because the repository is immutable.");

@@ -11,16 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 
 /** The registry front at the HTTP level: what ECR's registry endpoint answers, byte for byte. */
 class RegistryFrontTest {
 
+    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     private static Testbed testbed;
     private static EcrClient ecr;
     private static final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
@@ -217,6 +220,109 @@ class RegistryFrontTest {
     }
 
     private static String sha256(byte[] content) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    @Test
+    void anImmutableTagRefusesEveryManifestOnceItExistsTheVeryOneItHoldsToo() throws Exception {
+        testbed.createRepository("front/fixed", RepositorySettings.defaults().immutable());
+        String manifest = image("front/fixed", "fixed");
+
+        assertThat(putManifest("front/fixed", "1.0.0", manifest).statusCode()).isEqualTo(201);
+        HttpResponse<String> again = putManifest("front/fixed", "1.0.0", manifest);
+
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.body()).isEqualTo("{\"errors\":[{\"code\":\"TAG_INVALID\",\"message\":\"The image tag '1.0.0' "
+                + "already exists in the 'front/fixed' repository and cannot be overwritten because the repository is "
+                + "immutable.\"}]}");
+        assertThatThrownBy(() -> ecr.putImage(r -> r.repositoryName("front/fixed").imageTag("1.0.0").imageManifest(manifest)))
+                .isInstanceOf(ImageTagAlreadyExistsException.class);
+        assertThat(putManifest("front/fixed", "1.0.1", manifest).statusCode()).as("a new tag").isEqualTo(201);
+    }
+
+    @Test
+    void mutableTagsAndTagsTheExclusionFiltersLeaveMutableTakeTheSameManifestAgain() throws Exception {
+        testbed.createRepository("front/excluded", RepositorySettings.defaults()
+                .withMutability("IMMUTABLE_WITH_EXCLUSION", List.of("latest")));
+        testbed.createRepository("front/mutable");
+        String excluded = image("front/excluded", "excluded");
+        String mutable = image("front/mutable", "mutable");
+
+        for (int write = 1; write <= 2; write++) {
+            assertThat(putManifest("front/excluded", "latest", excluded).statusCode()).as("write " + write).isEqualTo(201);
+            assertThat(putManifest("front/mutable", "1.0.0", mutable).statusCode()).as("write " + write).isEqualTo(201);
+        }
+        assertThat(putManifest("front/excluded", "1.0.0", excluded).statusCode()).isEqualTo(201);
+        assertThat(putManifest("front/excluded", "1.0.0", excluded).statusCode()).as("not excluded").isEqualTo(400);
+    }
+
+    @Test
+    void aManifestGetCarriesNoDigestHeaderAndAHeadDoes() throws Exception {
+        testbed.createRepository("front/digests");
+        String manifest = image("front/digests", "digests");
+        putManifest("front/digests", "1", manifest);
+        String auth = basic("AWS", issuedPassword());
+
+        HttpResponse<String> get = send(request("/v2/front/digests/manifests/1").header("Authorization", auth)
+                .header("Accept", OCI_MANIFEST).GET());
+        HttpResponse<String> head = send(request("/v2/front/digests/manifests/1").header("Authorization", auth)
+                .header("Accept", OCI_MANIFEST).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo(manifest);
+        assertThat(get.headers().firstValue("Docker-Content-Digest")).isEmpty();
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Docker-Content-Digest")).contains(digest(manifest.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aLostAnswerComesAfterTheRegistryStoredTheManifestAsA502OrAsNoAnswerAtAll() throws Exception {
+        testbed.createRepository("front/lost");
+        String manifest = image("front/lost", "lost");
+        String digest = digest(manifest.getBytes(StandardCharsets.UTF_8));
+        testbed.loseManifestWriteAnswers("front/lost", "proxy", 1, LostAnswer.BAD_GATEWAY);
+        testbed.loseManifestWriteAnswers("front/lost", "reset", 1, LostAnswer.RESET);
+
+        HttpResponse<String> proxied = putManifest("front/lost", "proxy", manifest);
+        assertThatThrownBy(() -> putManifest("front/lost", "reset", manifest)).isInstanceOf(java.io.IOException.class);
+
+        assertThat(proxied.statusCode()).isEqualTo(502);
+        assertThat(testbed.manifestDigest("front/lost", "proxy")).contains(digest);
+        assertThat(testbed.manifestDigest("front/lost", "reset")).contains(digest);
+        assertThat(putManifest("front/lost", "proxy", manifest).statusCode()).as("one answer lost, counted").isEqualTo(201);
+        assertThat(putManifest("front/lost", "reset", manifest).statusCode()).isEqualTo(201);
+    }
+
+    /** Uploads the blobs of a one-layer image into {@code repository}; returns its manifest, not yet under a tag. */
+    private static String image(String repository, String marker) throws Exception {
+        byte[] layer = marker.getBytes(StandardCharsets.UTF_8);
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + digest(layer) + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        upload(repository, config);
+        upload(repository, layer);
+        return "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + digest(config) + "\",\"size\":" + config.length
+                + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + digest(layer)
+                + "\",\"size\":" + layer.length + "}]}";
+    }
+
+    private static void upload(String repository, byte[] blob) throws Exception {
+        String auth = basic("AWS", issuedPassword());
+        HttpResponse<String> started = send(request("/v2/" + repository + "/blobs/uploads/").header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        String location = started.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> finished = send(HttpRequest.newBuilder(URI.create(location + (location.contains("?") ? "&" : "?")
+                + "digest=" + digest(blob))).header("Authorization", auth).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)));
+        assertThat(finished.statusCode()).as(finished.body()).isEqualTo(201);
+    }
+
+    private static HttpResponse<String> putManifest(String repository, String tag, String manifest) throws Exception {
+        return send(request("/v2/" + repository + "/manifests/" + tag).header("Authorization", basic("AWS", issuedPassword()))
+                .header("Content-Type", OCI_MANIFEST).PUT(HttpRequest.BodyPublishers.ofString(manifest)));
+    }
+
+    private static String digest(byte[] content) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 
