@@ -122,14 +122,21 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
         }
     }
 
-    /** A rule that keeps the newest {@code keep} images of a pattern and expires, or archives, the others. */
-    private static void keepRule(ArrayNode rules, String description, String pattern, int keep, boolean archive) {
+    /** A new rule, last in priority, selecting the tagged images of a pattern: its count and action are the caller's. */
+    private static ObjectNode taggedRule(ArrayNode rules, String description, String pattern) {
         ObjectNode rule = rules.addObject();
         rule.put("rulePriority", rules.size());
         rule.put("description", description);
         ObjectNode selection = rule.putObject("selection");
         selection.put("tagStatus", "tagged");
         selection.putArray("tagPatternList").add(pattern);
+        return rule;
+    }
+
+    /** A rule that keeps the newest {@code keep} images of a pattern and expires, or archives, the others. */
+    private static void keepRule(ArrayNode rules, String description, String pattern, int keep, boolean archive) {
+        ObjectNode rule = taggedRule(rules, description, pattern);
+        ObjectNode selection = (ObjectNode) rule.get("selection");
         selection.put("countType", "imageCountMoreThan");
         selection.put("countNumber", keep);
         ObjectNode action = rule.putObject("action");
@@ -142,12 +149,8 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
 
     /** A rule that expires a pattern's archived images {@code days} after they were archived. */
     private static void expireArchivedRule(ArrayNode rules, String description, String pattern, int days) {
-        ObjectNode rule = rules.addObject();
-        rule.put("rulePriority", rules.size());
-        rule.put("description", description);
-        ObjectNode selection = rule.putObject("selection");
-        selection.put("tagStatus", "tagged");
-        selection.putArray("tagPatternList").add(pattern);
+        ObjectNode rule = taggedRule(rules, description, pattern);
+        ObjectNode selection = (ObjectNode) rule.get("selection");
         selection.put("storageClass", "archive");
         selection.put("countType", "sinceImageTransitioned");
         selection.put("countUnit", "days");
