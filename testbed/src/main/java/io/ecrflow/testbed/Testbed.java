@@ -348,10 +348,14 @@ public final class Testbed implements AutoCloseable {
         return main().scanStarts(repository);
     }
 
-    /** Every registry request the fronts refused, in order. */
+    /**
+     * Every registry request the fronts of all accounts refused, oldest first: a refusal made later always comes
+     * later, so {@code subList(mark, size())} is what came after a mark.
+     */
     public List<DeniedRequest> deniedRegistryRequests() {
         List<DeniedRequest> denied = new ArrayList<>();
         accounts.values().forEach(account -> account.fronts().forEach(front -> denied.addAll(front.denied())));
+        denied.sort(Comparator.comparing(DeniedRequest::at));
         return denied;
     }
 
