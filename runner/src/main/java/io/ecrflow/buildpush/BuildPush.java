@@ -124,18 +124,12 @@ public final class BuildPush {
         if (dockerfile.registryCache()) {
             pipeline.info("push is false: the registry cache is neither read nor written.");
         }
-        ImageSource.Dockerfile noCache = new ImageSource.Dockerfile(dockerfile.context(), dockerfile.dockerfile(),
-                dockerfile.buildArgs(), dockerfile.target(), dockerfile.labels(), dockerfile.platform(), dockerfile.noCache(),
-                dockerfile.pull(), dockerfile.builder(), false, dockerfile.cacheRef(), dockerfile.secrets(), dockerfile.ssh());
-        BuiltImage image = build(noCache, builderChoice.get(), refs.get(0), login);
+        BuiltImage image = build(dockerfile.withoutRegistryCache(), builderChoice.get(), refs.get(0), login);
         refs.stream().skip(1).forEach(ref -> engine.tag(image.imageId(), ref));
         pipeline.info("push is false: built " + image.imageId() + " as " + refs.stream().map(ImageRef::toString)
                 .collect(Collectors.joining(", ")) + " in the Docker Engine; nothing is published (no repository created, "
                 + "no tag pushed).");
-        pipeline.setOutput("registry", login.registry());
-        pipeline.setOutput("imageUri", refs.get(0).toString());
-        pipeline.setOutput("imageUris", refs.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
-        pipeline.setOutput("tags", options.tags().stream().map(Tag::value).collect(Collectors.joining(",")));
+        PublishOutputs.writeNames(pipeline, refs.get(0), refs, Optional.empty());
         return image;
     }
 

@@ -37,6 +37,12 @@ public sealed interface ImageSource {
             List<BuildSecret> secrets,
             List<String> ssh) implements ImageSource {
 
+        /** The same build without the registry cache: nothing read from ECR's cache, nothing written to it. */
+        Dockerfile withoutRegistryCache() {
+            return new Dockerfile(context, dockerfile, buildArgs, target, labels, platform, noCache, pull, builder, false,
+                    cacheRef, secrets, ssh);
+        }
+
         /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
         public Optional<ImageRef> registryCacheIn(String registry) {
             return registryCache ? Optional.of(cacheRef.in(registry)) : Optional.empty();

@@ -26,13 +26,23 @@ public final class PublishOutputs {
      */
     public static void write(Pipeline pipeline, ImageRef image, List<ImageRef> published, Digest digest,
                              Optional<ImageSize> size, EnsuredRepository repository) {
-        pipeline.setOutput("registry", image.registry());
-        pipeline.setOutput("imageUri", image.toString());
-        pipeline.setOutput("imageUris", published.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
-        pipeline.setOutput("imageDigest", image.withDigest(digest).toString());
-        pipeline.setOutput("digest", digest.toString());
-        pipeline.setOutput("tags", published.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(",")));
+        writeNames(pipeline, image, published, Optional.of(digest));
         size.ifPresent(s -> pipeline.info("The image takes " + s.readable() + " in the registry (" + s.bytes() + " bytes)."));
         pipeline.summary(PublicationSummary.markdown(image, published, digest, size, repository));
+    }
+
+    /**
+     * The outputs that name the image: its registry, references and tags, and its digest where it has one in a
+     * registry (a build that publishes nothing has none).
+     */
+    public static void writeNames(Pipeline pipeline, ImageRef image, List<ImageRef> refs, Optional<Digest> digest) {
+        pipeline.setOutput("registry", image.registry());
+        pipeline.setOutput("imageUri", image.toString());
+        pipeline.setOutput("imageUris", refs.stream().map(ImageRef::toString).collect(Collectors.joining(",")));
+        digest.ifPresent(known -> {
+            pipeline.setOutput("imageDigest", image.withDigest(known).toString());
+            pipeline.setOutput("digest", known.toString());
+        });
+        pipeline.setOutput("tags", refs.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(",")));
     }
 }
