@@ -5,7 +5,6 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
-import io.ecrflow.scan.ScanReport;
 
 import java.util.Map;
 import java.util.Optional;

@@ -6,8 +6,6 @@ import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
-import io.ecrflow.scan.ScanReport;
-import io.ecrflow.scan.Severity;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;

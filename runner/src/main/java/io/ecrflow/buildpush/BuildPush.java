@@ -11,7 +11,7 @@ import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.docker.ImageInfo;
 import io.ecrflow.pipeline.Pipeline;
-import io.ecrflow.platform.BaseImage;
+import io.ecrflow.dockerfile.BaseImage;
 import io.ecrflow.publish.EarlierPublication;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;

@@ -1,7 +1,7 @@
 package io.ecrflow.cli;
 
-import io.ecrflow.scan.ScanGateSettings;
-import io.ecrflow.scan.ScanThresholds;
+import io.ecrflow.publish.ScanGateSettings;
+import io.ecrflow.publish.ScanThresholds;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

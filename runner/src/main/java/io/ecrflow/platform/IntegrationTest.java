@@ -1,5 +1,7 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.Dockerfile;
+
 import io.ecrflow.UserError;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.Containers;

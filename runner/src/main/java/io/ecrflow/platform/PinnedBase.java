@@ -1,5 +1,9 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.Dockerfile;
+import io.ecrflow.dockerfile.GlobalArgs;
+import io.ecrflow.dockerfile.Stage;
+
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 

@@ -1,5 +1,8 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.BaseImage;
+import io.ecrflow.dockerfile.Dockerfile;
+
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.EnsuredRepository;

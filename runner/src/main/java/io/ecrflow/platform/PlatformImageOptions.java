@@ -1,5 +1,7 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.BaseImage;
+
 import io.ecrflow.Secret;
 import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.devops.Dependents;

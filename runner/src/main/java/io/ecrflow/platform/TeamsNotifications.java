@@ -1,5 +1,7 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.BaseImage;
+
 import io.ecrflow.UserError;
 import io.ecrflow.devops.QueuedRun;
 import io.ecrflow.notify.NotificationFailure;

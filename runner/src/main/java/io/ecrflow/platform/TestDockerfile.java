@@ -1,5 +1,8 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.Dockerfile;
+import io.ecrflow.dockerfile.Stage;
+
 import io.ecrflow.registry.ImageRef;
 
 import java.util.LinkedHashMap;

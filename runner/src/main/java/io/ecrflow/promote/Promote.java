@@ -18,7 +18,7 @@ import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
-import io.ecrflow.scan.ScanGate;
+import io.ecrflow.publish.ScanGate;
 
 import java.util.List;
 import java.util.Map;

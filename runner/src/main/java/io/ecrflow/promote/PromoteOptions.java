@@ -5,7 +5,7 @@ import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
-import io.ecrflow.scan.ScanGateSettings;
+import io.ecrflow.publish.ScanGateSettings;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.Dockerfile;
+
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RepositoryName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.ecrflow.scan;
+package io.ecrflow.publish;
 
 import java.time.Duration;
 

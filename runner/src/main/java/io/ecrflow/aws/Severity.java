@@ -1,4 +1,4 @@
-package io.ecrflow.scan;
+package io.ecrflow.aws;
 
 import java.util.Locale;
 import java.util.Optional;

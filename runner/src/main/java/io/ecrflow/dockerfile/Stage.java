@@ -1,4 +1,4 @@
-package io.ecrflow.platform;
+package io.ecrflow.dockerfile;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * One {@code FROM [--platform=…] image [AS name]} of a Dockerfile, as written (variables not yet expanded).
  */
-record Stage(String image, Optional<String> name, String flags, Dockerfile.Instruction instruction) {
+public record Stage(String image, Optional<String> name, String flags, Dockerfile.Instruction instruction) {
 
-    static Optional<Stage> of(Dockerfile.Instruction instruction) {
+    public static Optional<Stage> of(Dockerfile.Instruction instruction) {
         if (!instruction.keyword().equals("FROM")) {
             return Optional.empty();
         }
@@ -29,7 +29,7 @@ record Stage(String image, Optional<String> name, String flags, Dockerfile.Instr
     }
 
     /** The same FROM naming another image, flags and stage name kept. */
-    String withImage(String other) {
+    public String withImage(String other) {
         return "FROM " + (flags.isEmpty() ? "" : flags + " ") + other + name.map(n -> " AS " + n).orElse("");
     }
 }

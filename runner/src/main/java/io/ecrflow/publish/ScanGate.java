@@ -1,11 +1,12 @@
-package io.ecrflow.scan;
+package io.ecrflow.publish;
+
+import io.ecrflow.aws.ScanReport;
+import io.ecrflow.aws.Severity;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RegistryScanning;
 import io.ecrflow.pipeline.Pipeline;
-import io.ecrflow.publish.Gate;
-import io.ecrflow.publish.HeldTags;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;

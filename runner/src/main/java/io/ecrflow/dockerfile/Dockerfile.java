@@ -1,4 +1,4 @@
-package io.ecrflow.platform;
+package io.ecrflow.dockerfile;
 
 import io.ecrflow.UserError;
 
@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
  * comments, line continuations (comment lines inside them dropped) and here-documents
  * (https://docs.docker.com/reference/dockerfile/). Only what ecrflow reads is interpreted: FROM and ARG.
  */
-final class Dockerfile {
+public final class Dockerfile {
     private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([A-Za-z][A-Za-z0-9_]*)\\s*=\\s*(\\S+)\\s*$");
     private static final Pattern HEREDOC = Pattern.compile("<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2");
 
     /** One instruction; lines are 0-based indexes into the file, inclusive. */
-    record Instruction(String keyword, String arguments, int firstLine, int lastLine) {
+    public record Instruction(String keyword, String arguments, int firstLine, int lastLine) {
         int lineNumber() {
             return firstLine + 1;
         }
@@ -39,7 +39,7 @@ final class Dockerfile {
         this.escape = escape;
     }
 
-    static Dockerfile read(Path file, String input) {
+    public static Dockerfile read(Path file, String input) {
         try {
             return parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -47,7 +47,7 @@ final class Dockerfile {
         }
     }
 
-    static Dockerfile parse(String text) {
+    public static Dockerfile parse(String text) {
         // Editors on Windows (Visual Studio's default) save a byte-order mark, and Docker's parser skips it.
         String withoutMark = text.startsWith("\uFEFF") ? text.substring(1) : text;
         List<String> lines = List.of(withoutMark.split("\\r?\\n", -1));
@@ -124,16 +124,16 @@ final class Dockerfile {
         return -1;
     }
 
-    List<Instruction> instructions() {
+    public List<Instruction> instructions() {
         return instructions;
     }
 
-    char escape() {
+    public char escape() {
         return escape;
     }
 
     /** The file with each given instruction's lines replaced by one new line; every other line unchanged. */
-    String replaced(Map<Instruction, String> replacements) {
+    public String replaced(Map<Instruction, String> replacements) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             final int index = i;

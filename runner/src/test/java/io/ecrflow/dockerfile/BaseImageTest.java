@@ -1,4 +1,4 @@
-package io.ecrflow.platform;
+package io.ecrflow.dockerfile;
 
 import io.ecrflow.UserError;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.ecrflow.platform;
+package io.ecrflow.dockerfile;
 
 import io.ecrflow.UserError;
 import io.ecrflow.registry.ImageRef;
@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * @param origin where it came from, for the log: {@code Dockerfile line 3} or {@code baseImage}
  */
 public record BaseImage(ImageRef ref, String origin) {
-    static final String INPUT = "baseImage";
+    public static final String INPUT = "baseImage";
 
     /** The image named by {@code --base-image}. */
     public static BaseImage given(String text) {

@@ -1,4 +1,4 @@
-package io.ecrflow.scan;
+package io.ecrflow.aws;
 
 import java.time.Instant;
 import java.util.EnumMap;

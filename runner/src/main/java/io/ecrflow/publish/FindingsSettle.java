@@ -1,4 +1,6 @@
-package io.ecrflow.scan;
+package io.ecrflow.publish;
+
+import io.ecrflow.aws.ScanReport;
 
 import java.time.Duration;
 import java.time.Instant;

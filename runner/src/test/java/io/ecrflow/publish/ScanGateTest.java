@@ -1,4 +1,7 @@
-package io.ecrflow.scan;
+package io.ecrflow.publish;
+
+import io.ecrflow.aws.ScanReport;
+import io.ecrflow.aws.Severity;
 
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
@@ -8,8 +11,6 @@ import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.aws.ScanStart;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
-import io.ecrflow.publish.Gate;
-import io.ecrflow.publish.HeldTags;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;

@@ -1,4 +1,4 @@
-package io.ecrflow.platform;
+package io.ecrflow.dockerfile;
 
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * a build argument given for the run wins over the Dockerfile's default. Expands {@code $NAME},
  * {@code ${NAME}}, {@code ${NAME:-default}} and {@code ${NAME:+alternative}} as Docker does.
  */
-final class GlobalArgs {
+public final class GlobalArgs {
     private final Map<String, String> values = new HashMap<>();
     private final char escape;
 
@@ -20,7 +20,7 @@ final class GlobalArgs {
         this.escape = escape;
     }
 
-    static GlobalArgs of(Dockerfile dockerfile, Map<String, String> buildArgs) {
+    public static GlobalArgs of(Dockerfile dockerfile, Map<String, String> buildArgs) {
         GlobalArgs args = new GlobalArgs(dockerfile.escape());
         for (Dockerfile.Instruction instruction : dockerfile.instructions()) {
             if (instruction.keyword().equals("FROM")) {
@@ -41,7 +41,7 @@ final class GlobalArgs {
     }
 
     /** {@code text} with variables replaced; names that have no value are added to {@code unset}. */
-    String expand(String text, Set<String> unset) {
+    public String expand(String text, Set<String> unset) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < text.length()) {

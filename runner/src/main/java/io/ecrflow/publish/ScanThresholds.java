@@ -1,4 +1,7 @@
-package io.ecrflow.scan;
+package io.ecrflow.publish;
+
+import io.ecrflow.aws.ScanReport;
+import io.ecrflow.aws.Severity;
 
 import io.ecrflow.UserError;
 
