@@ -1,14 +1,11 @@
 package io.ecrflow.pipeline;
 
-import io.ecrflow.Secret;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,7 +16,7 @@ import java.util.UUID;
  * of text but the runner's own command syntax through {@link UntrustedText}: the agent acts on
  * {@code ##vso[} anywhere in a line, so only the commands built here may carry it.
  */
-public final class AzurePipeline implements Pipeline {
+public final class AzurePipeline extends CommandLogPipeline {
     /**
      * Set by ecrflow's task launcher to {@code restricted} when the task.json declares restricted command
      * mode: the agent then drops {@code task.uploadsummary} (and any command but a few), so the summary is
@@ -29,43 +26,20 @@ public final class AzurePipeline implements Pipeline {
     public static final String COMMAND_MODE = "ECRFLOW_COMMAND_MODE";
     static final String SUMMARY_OUTPUT = "summaryFile";
 
-    private final Environment environment;
-    private final PrintStream out;
-    private final SecretMasker masker = new SecretMasker();
-    private final RunSummary summary = new RunSummary();
     private Optional<SummaryAttachment> attachment = Optional.empty();
 
     public AzurePipeline(Environment environment, PrintStream out) {
-        this.environment = Objects.requireNonNull(environment, "environment");
-        this.out = Objects.requireNonNull(out, "out");
+        super(environment, out, RunValues.AZURE);
+    }
+
+    @Override
+    protected String maskCommand(String value) {
+        return LoggingCommand.of("task.setsecret").message(value).format();
     }
 
     /** How a summary reaches the run's page in restricted command mode, where task.uploadsummary is refused. */
     public void attachSummariesWith(SummaryAttachment attachment) {
         this.attachment = Optional.of(attachment);
-    }
-
-    @Override
-    public Optional<String> variable(String name) {
-        return RunValues.AZURE.lookup(name, environment);
-    }
-
-    @Override
-    public void registerSecret(Secret secret) {
-        if (!masker.register(secret)) {
-            return;
-        }
-        String value = secret.reveal();
-        // The agent masks line by line, so a multi-line secret is only hidden if each line is registered too.
-        printLine(LoggingCommand.of("task.setsecret").message(value).format());
-        String[] lines = value.split("\\r?\\n|\\r");
-        if (lines.length > 1) {
-            for (String line : lines) {
-                if (!line.isBlank()) {
-                    printLine(LoggingCommand.of("task.setsecret").message(line).format());
-                }
-            }
-        }
     }
 
     @Override
@@ -85,11 +59,6 @@ public final class AzurePipeline implements Pipeline {
     @Override
     public void rememberForPostJob(String name, String value) {
         emit(LoggingCommand.of("task.settaskvariable").property("variable", name).message(masker.mask(value)));
-    }
-
-    @Override
-    public void info(String message) {
-        printText(message);
     }
 
     @Override
@@ -139,17 +108,6 @@ public final class AzurePipeline implements Pipeline {
     @Override
     public boolean debugEnabled() {
         return environment.isTrue("System.Debug");
-    }
-
-    @Override
-    public void summary(String markdown) {
-        summary.add(masker.mask(markdown));
-    }
-
-    @Override
-    public void phaseFinished(String phase, Duration took) {
-        Pipeline.super.phaseFinished(phase, took);
-        summary.phase(phase, took);
     }
 
     /** The summary goes out first, so that a failed step still leaves what it did. */
@@ -224,32 +182,9 @@ public final class AzurePipeline implements Pipeline {
         emit(LoggingCommand.of("task.logissue").property("type", type).message(safe(message)));
     }
 
-    /** Masked first: breaking a prefix inside a secret would keep the masker from finding it. */
-    private String safe(String text) {
-        return UntrustedText.neutralised(masker.mask(text));
-    }
-
-    /** Each line of a text printed on its own, so none can start with something the agent reads. */
-    private void printText(String text) {
-        for (String line : UntrustedText.lines(masker.mask(text))) {
-            printLine(UntrustedText.neutralised(line));
-        }
-    }
-
     /** Commands are built from masked parts; masking the escaped line would miss secrets containing '%' or ';'. */
     private void emit(LoggingCommand command) {
         printLine(command.format());
     }
 
-    /** Prints a line whose parts were masked already; {@code task.setsecret} lines must not be. */
-    private void printLine(String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
-    }
-
-    private static String singleLine(String text) {
-        return text.replace("\r", " ").replace("\n", " ");
-    }
 }

@@ -1,11 +1,8 @@
 package io.ecrflow.pipeline;
 
-import io.ecrflow.Secret;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,39 +15,16 @@ import java.util.UUID;
  * through {@link UntrustedText}; relayed output is fenced with {@code ::stop-commands::} as well, under a
  * token nobody can guess.
  */
-public final class GitHubPipeline implements Pipeline {
-    private final Environment environment;
-    private final PrintStream out;
-    private final SecretMasker masker = new SecretMasker();
+public final class GitHubPipeline extends CommandLogPipeline {
     private final ProgressLines progress = new ProgressLines();
-    private final RunSummary summary = new RunSummary();
 
     public GitHubPipeline(Environment environment, PrintStream out) {
-        this.environment = Objects.requireNonNull(environment, "environment");
-        this.out = Objects.requireNonNull(out, "out");
+        super(environment, out, RunValues.GITHUB);
     }
 
     @Override
-    public Optional<String> variable(String name) {
-        return RunValues.GITHUB.lookup(name, environment);
-    }
-
-    /** GitHub masks line by line too, so a multi-line secret is registered whole and per line. */
-    @Override
-    public void registerSecret(Secret secret) {
-        if (!masker.register(secret)) {
-            return;
-        }
-        String value = secret.reveal();
-        printLine(WorkflowCommand.of("add-mask").data(value).format());
-        String[] lines = value.split("\\r?\\n|\\r");
-        if (lines.length > 1) {
-            for (String line : lines) {
-                if (!line.isBlank()) {
-                    printLine(WorkflowCommand.of("add-mask").data(line).format());
-                }
-            }
-        }
+    protected String maskCommand(String value) {
+        return WorkflowCommand.of("add-mask").data(value).format();
     }
 
     @Override
@@ -72,11 +46,6 @@ public final class GitHubPipeline implements Pipeline {
         // a composite action has no post step: the docs' last step removes what login left
     }
 
-    @Override
-    public void info(String message) {
-        printText(message);
-    }
-
     /**
      * Neutralised line by line, and inside a {@code ::stop-commands::} fence whose token only this run knows.
      * The fence holds the stream, so that no command of ecrflow's own (a mask from another thread) lands
@@ -85,7 +54,7 @@ public final class GitHubPipeline implements Pipeline {
     @Override
     public void relay(String text) {
         String token = "ecrflow-" + UUID.randomUUID();
-        synchronized (out) {
+        synchronized (logLock()) {
             printLine(WorkflowCommand.of("stop-commands").data(token).format());
             try {
                 printText(text);
@@ -112,7 +81,7 @@ public final class GitHubPipeline implements Pipeline {
 
     @Override
     public void beginGroup(String title) {
-        printLine(WorkflowCommand.of("group").data(safe(title.replace("\r", " ").replace("\n", " "))).format());
+        printLine(WorkflowCommand.of("group").data(safe(singleLine(title))).format());
     }
 
     @Override
@@ -144,17 +113,6 @@ public final class GitHubPipeline implements Pipeline {
         printText((succeeded ? "succeeded" : "failed") + detail);
     }
 
-    @Override
-    public void summary(String markdown) {
-        summary.add(masker.mask(markdown));
-    }
-
-    @Override
-    public void phaseFinished(String phase, Duration took) {
-        Pipeline.super.phaseFinished(phase, took);
-        summary.phase(phase, took);
-    }
-
     /** The job summary page shows the Markdown as it is; without the file it goes to the log. */
     private void publishSummary() {
         if (summary.isEmpty()) {
@@ -177,21 +135,4 @@ public final class GitHubPipeline implements Pipeline {
                 .orElseThrow();
     }
 
-    /** Masked first: breaking a prefix inside a secret would keep the masker from finding it. */
-    private String safe(String text) {
-        return UntrustedText.neutralised(masker.mask(text == null ? "" : text));
-    }
-
-    private void printText(String text) {
-        for (String line : UntrustedText.lines(masker.mask(text))) {
-            printLine(UntrustedText.neutralised(line));
-        }
-    }
-
-    private void printLine(String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
-    }
 }

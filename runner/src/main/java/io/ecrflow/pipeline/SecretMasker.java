@@ -3,6 +3,7 @@ package io.ecrflow.pipeline;
 import io.ecrflow.Secret;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,24 +22,25 @@ public final class SecretMasker {
     private volatile List<String> longestFirst = List.of();
 
     /**
-     * Masks this value, and each of its lines, in everything masked from now on. Returns false for an
-     * empty secret or one already known, which then needs no registering with the agent again.
+     * Masks this value, and each of its lines, in everything masked from now on. Returns what a CI that masks
+     * line by line must be told: the value, then each line of a multi-line value; nothing for an empty secret
+     * or one already known.
      */
-    public synchronized boolean register(Secret secret) {
+    public synchronized List<String> register(Secret secret) {
         String value = secret.reveal();
         if (value.isEmpty() || values.contains(value)) {
-            return false;
+            return List.of();
         }
-        values.add(value);
-        for (String line : value.split("\\r?\\n|\\r")) {
-            if (!line.isBlank()) {
-                values.add(line);
-            }
+        List<String> announced = new ArrayList<>(List.of(value));
+        String[] lines = value.split("\\r?\\n|\\r");
+        if (lines.length > 1) {
+            Arrays.stream(lines).filter(line -> !line.isBlank()).forEach(announced::add);
         }
+        values.addAll(announced);
         List<String> sorted = new ArrayList<>(values);
         sorted.sort(Comparator.comparingInt(String::length).reversed());
         longestFirst = List.copyOf(sorted);
-        return true;
+        return List.copyOf(announced);
     }
 
     public String mask(String text) {
