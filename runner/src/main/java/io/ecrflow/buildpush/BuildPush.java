@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -73,9 +74,7 @@ public final class BuildPush {
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
         // A long build can outlast the login: the registry client logs in again once if the registry refuses it.
         RegistryClient registry = registries.withCredential(login, () -> new RegistryLogin(ecr, pipeline).logIn());
-        List<ImageRef> refs = options.tags().stream()
-                .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
-                .toList();
+        List<ImageRef> refs = options.tags().refsIn(login.registry(), options.repository().name());
         Optional<RepositoryInfo> existing = ecr.describe(options.repository().name());
         EarlierPublication earlier = earlierPublication(existing, refs, registry, earlierStep.map(BuiltImage::imageId));
         TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
@@ -97,7 +96,7 @@ public final class BuildPush {
                 ? build(dockerfile, builderChoice.get(), refs.get(0), login) : earlierStep.orElseThrow();
         EnsuredRepository repository = early.orElseGet(() ->
                 repositories.ensure(options.repository(), options.createRepository(), existing));
-        Published published = publisher.publish(image, refs, login, options.moving(), gate);
+        Published published = publisher.publish(image, refs.get(0), options.tags(), login, gate);
         report(refs, published, repository, registry);
         if (options.removeLocalImage()) {
             removeLocalNames(image, Optional.of(refs.get(0)));
@@ -118,9 +117,7 @@ public final class BuildPush {
             throw new IllegalArgumentException("an image built earlier is pushed or left alone, not built");
         }
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
-        List<ImageRef> refs = options.tags().stream()
-                .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
-                .toList();
+        List<ImageRef> refs = options.tags().refsIn(login.registry(), options.repository().name());
         if (dockerfile.registryCache()) {
             pipeline.info("push is false: the registry cache is neither read nor written.");
         }
@@ -203,7 +200,7 @@ public final class BuildPush {
                 + (missing.isEmpty() ? "nothing is left to publish." : "adding " + missing.stream()
                 .map(ref -> ref.tag().value()).collect(Collectors.joining(", ")) + " without rebuilding."));
         Manifest manifest = registry.manifest(refs.get(0).withDigest(digest));
-        return publisher.addTags(manifest, present, missing, options.moving(), gate);
+        return publisher.addTags(manifest, refs.get(0), options.tags(), Set.copyOf(earlier.taken()), gate);
     }
 
     private BuiltImage build(ImageSource.Dockerfile source, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {

@@ -6,6 +6,7 @@ import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.HeldTags;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
@@ -54,8 +55,7 @@ public final class Promote {
         RegistryClient registry = targetSteps.renewing(sourceSteps.renewing(registries, sourceLogin), targetLogin);
         Manifest manifest = readSource(options, sourceLogin, registry);
         ImageRef source = ImageRef.pinned(sourceLogin.registry(), options.source().repository(), manifest.digest());
-        List<ImageRef> refs = options.tags().stream()
-                .map(tag -> ImageRef.tagged(targetLogin.registry(), options.repository().name(), tag)).toList();
+        List<ImageRef> refs = options.tags().refsIn(targetLogin.registry(), options.repository().name());
         Optional<RepositoryInfo> existing = targetEcr.describe(options.repository().name());
         List<ImageRef> present = tagsAlreadyOnIt(existing, refs, manifest.digest());
         EnsuredRepository repository = new RepositoryEnsurer(targetEcr, pipeline)
@@ -70,7 +70,9 @@ public final class Promote {
         }
         List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
         passGate(options, manifest, source, target, registry, missing);
-        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing);
+        // the gate has judged the image before the first tag
+        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, refs.get(0), options.tags(),
+                present.stream().map(ImageRef::tag).collect(Collectors.toSet()), Gate.OPEN);
         report(refs, published, repository, registry);
     }
 
