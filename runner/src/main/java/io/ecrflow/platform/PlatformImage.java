@@ -21,6 +21,7 @@ import io.ecrflow.notify.TeamsChannel;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;
+import io.ecrflow.publish.PublicationReport;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
 import io.ecrflow.publish.RegistryLogin;
@@ -29,7 +30,6 @@ import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageLabels;
 import io.ecrflow.registry.ImageRef;
-import io.ecrflow.registry.ImageSize;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
@@ -457,9 +457,8 @@ public final class PlatformImage {
     }
 
     private void report(Plan plan, Published published, EnsuredRepository repository, RegistryClient registry) {
-        published.refs().forEach(ref -> pipeline.info("Published " + ref));
-        setOutputs(plan, published.refs(), published.digest(), true,
-                Optional.of(ImageSize.of(registry, plan.versionRef(), published.manifest())), repository);
+        new PublicationReport(pipeline).report(published, repository, registry);
+        setVersionOutputs(plan, true);
     }
 
     /** Queues the pipelines built on the image; {@code queuedRuns} lists the runs' pages, comma-separated. */
@@ -474,14 +473,14 @@ public final class PlatformImage {
     }
 
     private void reportUnchanged(Plan plan) {
-        setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false, Optional.empty(), plan.found());
+        PublishOutputs.write(pipeline, plan.versionRef(), List.of(), plan.currentDigest().orElseThrow(), Optional.empty(),
+                plan.found());
+        setVersionOutputs(plan, false);
         pipeline.setOutput("queuedRuns", "");
     }
 
     /** {@code updated} is true whenever this run published tags, a new version's or an unfinished one's. */
-    private void setOutputs(Plan plan, List<ImageRef> published, Digest digest, boolean updated, Optional<ImageSize> size,
-                            EnsuredRepository repository) {
-        PublishOutputs.write(pipeline, plan.versionRef(), published, digest, size, repository);
+    private void setVersionOutputs(Plan plan, boolean updated) {
         pipeline.setOutput("updated", Boolean.toString(updated));
         pipeline.setOutput("version", plan.version().toString());
         pipeline.setOutput("versionTag", plan.versionRef().tag().value());
