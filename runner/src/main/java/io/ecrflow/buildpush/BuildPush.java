@@ -3,7 +3,6 @@ package io.ecrflow.buildpush;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.EnsuredRepository;
-import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
@@ -12,25 +11,22 @@ import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.docker.ImageInfo;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.dockerfile.BaseImage;
+import io.ecrflow.publish.EarlierAttempt;
 import io.ecrflow.publish.EarlierPublication;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;
 import io.ecrflow.publish.PublishOutputs;
+import io.ecrflow.publish.PublicationReport;
 import io.ecrflow.publish.Published;
 import io.ecrflow.publish.RegistryLogin;
 import io.ecrflow.publish.RunIdentity;
 import io.ecrflow.publish.TagPublisher;
-import io.ecrflow.registry.Digest;
-import io.ecrflow.registry.ImageLabels;
+import io.ecrflow.publish.TargetRepository;
 import io.ecrflow.registry.ImageRef;
-import io.ecrflow.registry.ImageSize;
-import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
-import io.ecrflow.registry.Tag;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,32 +69,30 @@ public final class BuildPush {
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
         // A long build can outlast the login: the registry client logs in again once if the registry refuses it.
         RegistryClient registry = registries.withCredential(login, () -> new RegistryLogin(ecr, pipeline).logIn());
-        List<ImageRef> refs = options.tags().stream()
-                .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
-                .toList();
+        List<ImageRef> refs = options.tags().refsIn(login.registry(), options.repository().name());
         Optional<RepositoryInfo> existing = ecr.describe(options.repository().name());
-        EarlierPublication earlier = earlierPublication(existing, refs, registry, earlierStep.map(BuiltImage::imageId));
-        TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
-        RepositoryEnsurer repositories = new RepositoryEnsurer(ecr, pipeline);
+        TargetRepository repository = TargetRepository.described(ecr, pipeline, options.repository(),
+                options.createRepository(), existing);
+        EarlierAttempt earlierAttempt = new EarlierAttempt(pipeline, ecr, registry);
+        EarlierPublication earlier = earlierAttempt.find(existing, refs, earlierStep.map(BuiltImage::imageId));
         if (earlier.resumes()) {
-            EnsuredRepository repository = repositories.ensure(options.repository(), options.createRepository(), existing);
-            Published published = finish(earlier, refs, registry, publisher, options);
-            report(refs, published, repository, registry);
+            EnsuredRepository ensured = repository.ensure();
+            Published published = earlierAttempt.finish(earlier, refs.get(0), options.tags(), gate);
+            new PublicationReport(pipeline).report(published, ensured, registry);
             earlierStep.filter(image -> options.removeLocalImage()).ifPresent(image -> removeLocalNames(image, Optional.empty()));
-            return new Published(published.manifest(), refs);
+            return published;
         }
-        // BuildKit writes a registry cache during the build: its repository must exist by then
-        Optional<EnsuredRepository> early = options.source() instanceof ImageSource.Dockerfile dockerfile
-                && dockerfile.registryCacheIn(login.registry())
-                .filter(cache -> cache.repository().equals(options.repository().name())).isPresent()
-                ? Optional.of(repositories.ensure(options.repository(), options.createRepository(), existing))
-                : Optional.empty();
-        BuiltImage image = options.source() instanceof ImageSource.Dockerfile dockerfile
-                ? build(dockerfile, builderChoice.get(), refs.get(0), login) : earlierStep.orElseThrow();
-        EnsuredRepository repository = early.orElseGet(() ->
-                repositories.ensure(options.repository(), options.createRepository(), existing));
-        Published published = publisher.publish(image, refs, login, options.moving(), gate);
-        report(refs, published, repository, registry);
+        BuiltImage image;
+        if (options.source() instanceof ImageSource.Dockerfile dockerfile) {
+            repository.beforeBuild(dockerfile.registryCacheIn(login.registry()));
+            image = build(dockerfile, builderChoice.get(), refs.get(0), login);
+        } else {
+            image = earlierStep.orElseThrow();
+        }
+        EnsuredRepository ensured = repository.ensure();
+        Published published = new TagPublisher(pipeline, engine, registry).publish(image, refs.get(0), options.tags(),
+                login, gate);
+        new PublicationReport(pipeline).report(published, ensured, registry);
         if (options.removeLocalImage()) {
             removeLocalNames(image, Optional.of(refs.get(0)));
         }
@@ -118,9 +112,7 @@ public final class BuildPush {
             throw new IllegalArgumentException("an image built earlier is pushed or left alone, not built");
         }
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
-        List<ImageRef> refs = options.tags().stream()
-                .map(tag -> ImageRef.tagged(login.registry(), options.repository().name(), tag))
-                .toList();
+        List<ImageRef> refs = options.tags().refsIn(login.registry(), options.repository().name());
         if (dockerfile.registryCache()) {
             pipeline.info("push is false: the registry cache is neither read nor written.");
         }
@@ -175,37 +167,6 @@ public final class BuildPush {
         return hex.length() >= 12 && imageId.startsWith("sha256:" + hex);
     }
 
-    /** Immutable tags already there are this run's earlier attempt, or a conflict; tags that may move are neither. */
-    private EarlierPublication earlierPublication(Optional<RepositoryInfo> repository, List<ImageRef> refs,
-                                                  RegistryClient registry, Optional<String> localImage) {
-        List<Tag> immutable = repository.map(r -> refs.stream().map(ImageRef::tag)
-                .filter(r.mutability()::isImmutable).toList()).orElse(List.of());
-        if (immutable.isEmpty()) {
-            return EarlierPublication.NONE;
-        }
-        Map<Tag, Digest> taken = ecr.existingTags(repository.get().name(), immutable);
-        Map<Digest, ImageLabels> labelsByDigest = new HashMap<>();
-        Map<Tag, ImageLabels> labels = new LinkedHashMap<>();
-        taken.forEach((tag, digest) -> labels.put(tag, labelsByDigest.computeIfAbsent(digest,
-                d -> ImageLabels.read(registry, refs.get(0).withDigest(d)))));
-        return EarlierPublication.assess(repository.get().name().value(), labels, RunIdentity.of(pipeline::variable),
-                localImage);
-    }
-
-    /** Gives the tags an earlier attempt of this run did not get the manifest it published; nothing is rebuilt. */
-    private Published finish(EarlierPublication earlier, List<ImageRef> refs, RegistryClient registry,
-                             TagPublisher publisher, BuildPushOptions options) {
-        Digest digest = earlier.digest().orElseThrow();
-        List<ImageRef> present = refs.stream().filter(ref -> earlier.taken().contains(ref.tag())).toList();
-        List<ImageRef> missing = refs.stream().filter(ref -> !earlier.taken().contains(ref.tag())).toList();
-        pipeline.info(present.stream().map(ref -> ref.tag().value()).collect(Collectors.joining(", "))
-                + " already hold " + digest + ", published by an earlier attempt of this run; "
-                + (missing.isEmpty() ? "nothing is left to publish." : "adding " + missing.stream()
-                .map(ref -> ref.tag().value()).collect(Collectors.joining(", ")) + " without rebuilding."));
-        Manifest manifest = registry.manifest(refs.get(0).withDigest(digest));
-        return publisher.addTags(manifest, present, missing, options.moving(), gate);
-    }
-
     private BuiltImage build(ImageSource.Dockerfile source, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {
         Map<String, String> labels = new LinkedHashMap<>(source.labels());
         RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
@@ -224,11 +185,5 @@ public final class BuildPush {
         boolean needed = source.registryCache() || BaseImage.registriesPulledBy(source.dockerfile(), source.buildArgs())
                 .map(registries -> registries.contains(login.registry())).orElse(true);
         return needed ? List.of(login) : List.of();
-    }
-
-    private void report(List<ImageRef> refs, Published published, EnsuredRepository repository, RegistryClient registry) {
-        refs.forEach(ref -> pipeline.info("Published " + ref));
-        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest(),
-                Optional.of(ImageSize.of(registry, refs.get(0), published.manifest())), repository);
     }
 }

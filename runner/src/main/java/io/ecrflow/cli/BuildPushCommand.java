@@ -182,8 +182,8 @@ public final class BuildPushCommand extends RunnerCommand {
                 aws.publicRegistry(), run.workingDirectory());
         ImageSource source = local.<ImageSource>map(ImageSource.LocalImage::new)
                 .orElseGet(() -> dockerfileBuild(run, name, plan));
-        return new BuildPushOptions(settings, newRepository.createRepository(), plan.inPublishOrder(),
-                plan.moving(), Inputs.bool(removeLocalImage, false, "removeLocalImage"), source);
+        return new BuildPushOptions(settings, newRepository.createRepository(), plan,
+                Inputs.bool(removeLocalImage, false, "removeLocalImage"), source);
     }
 
     private ImageSource.Dockerfile dockerfileBuild(RunContext run, RepositoryName name, TagPlan plan) {

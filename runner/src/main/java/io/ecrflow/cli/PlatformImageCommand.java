@@ -25,6 +25,7 @@ import io.ecrflow.platform.PlatformImageOptions.Notifications;
 import io.ecrflow.platform.PlatformImageOptions.UpstreamLogin;
 import io.ecrflow.platform.TestApp;
 import io.ecrflow.platform.Version;
+import io.ecrflow.platform.NewVersionTags;
 import io.ecrflow.platform.OldVersions;
 import io.ecrflow.platform.VersionRetention;
 import io.ecrflow.platform.VersionTags;
@@ -300,18 +301,19 @@ public final class PlatformImageCommand extends RunnerCommand {
         Path contextDir = files.context();
         Path dockerfilePath = files.dockerfile();
         VersionTags versions = VersionTags.withPrefix(versionPrefix);
-        List<Tag> extra = extraTags(run, versions);
-        boolean tagsLatest = Inputs.bool(tagLatest, true, "tagLatest");
-        CacheRef cache = cacheRef(name, versions, extra, tagsLatest);
-        List<Tag> moving = movingTags(name, extra, tagsLatest, cache);
-        Optional<VersionRetention> retention = retention(versions, moving);
-        RepositorySettings settings = newRepository.settings(name, mutability(run, moving),
+        TagPlan tags = NewVersionTags.plan(Inputs.list(extraTags, "extraTags"), Inputs.bool(tagLatest, true, "tagLatest"),
+                versions, run.pipeline()::variable);
+        tags.notes().forEach(run.pipeline()::info);
+        CacheRef cache = cacheRef(name, versions, tags);
+        List<Tag> rewritten = NewVersionTags.rewritten(tags, name,
+                build.registryCache() ? Optional.of(cache) : Optional.empty());
+        Optional<VersionRetention> retention = retention(versions, rewritten);
+        RepositorySettings settings = newRepository.settings(name, mutability(run, rewritten),
                 Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
         return new PlatformImageOptions(settings, contextDir, dockerfilePath,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
-                Inputs.bool(forceUpdate, false, "forceUpdate"),
-                extra, tagsLatest,
+                Inputs.bool(forceUpdate, false, "forceUpdate"), tags,
                 build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
                 testApp(run), upstreamLogin(run),
                 new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
@@ -355,58 +357,26 @@ public final class PlatformImageCommand extends RunnerCommand {
         return Optional.of(new VersionRetention(versions, keep, moving, old));
     }
 
-    /**
-     * A new platform-image repository keeps its version tags from ever moving, so a version once tested is
-     * what its tag holds for good; the tags every version takes over are the exceptions. ECR takes five
-     * exceptions at most: more moving tags than that leave the repository mutable.
-     */
-    private TagMutability mutability(RunContext run, List<Tag> moving) {
+    /** tagMutability as given; by default, immutable but for the tags every new version takes over. */
+    private TagMutability mutability(RunContext run, List<Tag> rewritten) {
         TagMutability.Mode mode = Inputs.choice(tagMutability, TagMutability.Mode.class,
                 TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION, "tagMutability");
         if (mode != TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION || mutabilityExclusions.given()) {
             return mutabilityExclusions.mutability(tagMutability, mode, List.of());
         }
-        if (moving.isEmpty()) {
-            return TagMutability.IMMUTABLE;
-        }
-        if (moving.size() > TagMutability.MAX_EXCLUSIONS) {
-            run.pipeline().warning("A new repository's version tags would be immutable with " + moving.size()
-                    + " moving tags as the exceptions, but ECR takes at most " + TagMutability.MAX_EXCLUSIONS
-                    + "; its tags are left mutable. Set tagMutability and mutabilityExclusions (wildcards) to choose.");
-            return TagMutability.MUTABLE;
-        }
-        return new TagMutability(TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION,
-                moving.stream().map(Tag::value).toList());
-    }
-
-    /**
-     * The tags of the repository that move on every run: latest, the extra tags written as they are (6.0), the
-     * registry cache's tag. An extra tag made from a pipeline variable ($(Build.BuildNumber)) is new on each
-     * run, so it never moves and needs no exception.
-     */
-    private List<Tag> movingTags(RepositoryName name, List<Tag> extra, boolean tagsLatest, CacheRef cache) {
-        List<Tag> moving = new ArrayList<>();
-        if (tagsLatest) {
-            moving.add(Tag.of("latest"));
-        }
-        List<String> literal = Inputs.list(extraTags).stream().filter(template -> !template.contains("$(")).toList();
-        extra.stream().filter(tag -> literal.contains(tag.value()) && !moving.contains(tag)).forEach(moving::add);
-        if (build.registryCache() && cache.repository().equals(name) && !moving.contains(cache.tag())) {
-            moving.add(cache.tag());
-        }
-        return moving;
+        return NewVersionTags.immutableExcept(rewritten, run.pipeline()::warning);
     }
 
     /** The registry cache's place: never a version tag (it would count as one), an extra tag or 'latest'. */
-    private CacheRef cacheRef(RepositoryName name, VersionTags versions, List<Tag> extra, boolean tagsLatest) {
+    private CacheRef cacheRef(RepositoryName name, VersionTags versions, TagPlan tags) {
         CacheRef cache = build.cacheRef(name);
-        if (build.registryCache() && cache.repository().equals(name) && versions.versionOf(cache.tag()).isPresent()) {
-            throw new UserError("cacheRef " + cache + " looks like a version tag (" + versions.pattern() + "); the "
-                    + "registry cache moves on every run and must never count as a version. Use another tag, e.g. "
-                    + CacheRef.DEFAULT_TAG + ".", "cacheRef");
+        if (build.registryCache()) {
+            NewVersionTags.refuseVersionLikeCache(cache, name, versions);
         }
-        build.checkRegistryCache(cache, name, extra, "extraTags");
-        build.checkRegistryCache(cache, name, tagsLatest ? List.of(Tag.of("latest")) : List.of(), "tagLatest");
+        boolean latest = NewVersionTags.movesLatest(tags);
+        build.checkRegistryCache(cache, name, tags.tags().stream().filter(tag -> !latest || !tag.value().equals("latest"))
+                .toList(), "extraTags");
+        build.checkRegistryCache(cache, name, latest ? List.of(Tag.of("latest")) : List.of(), "tagLatest");
         return cache;
     }
 
@@ -422,22 +392,6 @@ public final class PlatformImageCommand extends RunnerCommand {
             run.pipeline().warning(e.getMessage() + " No card is posted.");
             return Optional.empty();
         }
-    }
-
-    private List<Tag> extraTags(RunContext run, VersionTags versions) {
-        List<String> templates = Inputs.list(extraTags, "extraTags");
-        if (templates.isEmpty()) {
-            return List.of();
-        }
-        TagPlan plan = TagPlan.from(templates, run.pipeline()::variable);
-        plan.notes().forEach(run.pipeline()::info);
-        for (Tag tag : plan.tags()) {
-            if (versions.versionOf(tag).isPresent()) {
-                throw new UserError("Extra tag '" + tag + "' looks like a version tag (" + versions.pattern() + "); "
-                        + "version tags are never moved, so it cannot be an extra tag.", "extraTags");
-            }
-        }
-        return plan.tags();
     }
 
     private Optional<TestApp> testApp(RunContext run) {

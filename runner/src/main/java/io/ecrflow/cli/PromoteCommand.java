@@ -98,7 +98,7 @@ public final class PromoteCommand extends RunnerCommand {
         plan.notes().forEach(run.pipeline()::info);
         RepositorySettings settings = newRepository.settings(to, run.workingDirectory());
         return new PromoteOptions(sourceTarget, source, target, settings, newRepository.createRepository(),
-                plan.inPublishOrder(), plan.moving(), scanGate.settings());
+                plan, scanGate.settings());
     }
 
     private PromoteOptions.Source source(RepositoryName from, Function<String, Optional<String>> variables) {

@@ -21,6 +21,7 @@ import io.ecrflow.notify.TeamsChannel;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.ImageBuild;
+import io.ecrflow.publish.PublicationReport;
 import io.ecrflow.publish.PublishOutputs;
 import io.ecrflow.publish.Published;
 import io.ecrflow.publish.RegistryLogin;
@@ -29,13 +30,13 @@ import io.ecrflow.publish.TagPublisher;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageLabels;
 import io.ecrflow.registry.ImageRef;
-import io.ecrflow.registry.ImageSize;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.OciLabels;
+import io.ecrflow.tagging.TagPlan;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -221,9 +221,10 @@ public final class PlatformImage {
         EnsuredRepository repository = early.orElseGet(() -> repositories.ensure(options.repository(), true));
         keepVersions(options);
         refuseTakenVersionTag(options.repository().name(), plan);
-        List<ImageRef> refs = refsInPushOrder(options, plan);
-        Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, refs, check.login,
-                movingTags(refs, plan.versionRef()), gate);
+        TagPlan tags = options.tags().withStaying(plan.versionRef().tag());
+        Published published = new TagPublisher(pipeline, engine, check.registry).publish(image, plan.versionRef(), tags,
+                check.login, gate);
+        List<ImageRef> refs = published.refs();
         report(plan, published, repository, check.registry);
         buildTags.tag(plan.versionRef(), published.digest());
         DependentRuns.Outcome queued = queueDependents(options);
@@ -303,7 +304,7 @@ public final class PlatformImage {
     private static List<ImageRef> plannedTags(ImageLabels labels, PlatformImageOptions options, ImageRef currentRef) {
         String planned = labels.labels().get(PLANNED_TAGS_LABEL);
         if (planned == null) {
-            return options.tagLatest() ? List.of(currentRef.withTag(LATEST)) : List.of();
+            return NewVersionTags.movesLatest(options.tags()) ? List.of(currentRef.withTag(LATEST)) : List.of();
         }
         return Arrays.stream(planned.split(",")).map(String::trim).filter(Tag::isValid).map(Tag::of)
                 .map(currentRef::withTag).toList();
@@ -334,13 +335,9 @@ public final class PlatformImage {
     private Published finish(Plan plan, RegistryClient registry) {
         Manifest manifest = registry.manifest(plan.versionRef().withDigest(plan.currentDigest().orElseThrow()));
         // an earlier run may have stopped at the gate itself: the unfinished tags pass it before they are written
-        return new TagPublisher(pipeline, engine, registry).addTags(manifest, List.of(plan.versionRef()), plan.unfinished(),
-                movingTags(plan.unfinished(), plan.versionRef()), gate);
-    }
-
-    /** Every tag but the version tag moves to each new version. */
-    private static Set<Tag> movingTags(List<ImageRef> refs, ImageRef versionRef) {
-        return refs.stream().map(ImageRef::tag).filter(tag -> !tag.equals(versionRef.tag())).collect(Collectors.toSet());
+        Tag version = plan.versionRef().tag();
+        TagPlan tags = TagPlan.of(List.of(version), plan.unfinished().stream().map(ImageRef::tag).toList());
+        return new TagPublisher(pipeline, engine, registry).addTags(manifest, plan.versionRef(), tags, Set.of(version), gate);
     }
 
     private static String tagList(List<ImageRef> refs) {
@@ -362,23 +359,13 @@ public final class PlatformImage {
      */
     private static void refuseImmutableMovingTags(RepositoryName name, TagMutability mutability, List<Tag> existing,
                                                   PlatformImageOptions options) {
-        List<Tag> stuck = movingTagsOf(options).stream().filter(existing::contains).filter(mutability::isImmutable)
-                .toList();
+        List<Tag> stuck = options.tags().stuckIn(existing, mutability::isImmutable);
         if (!stuck.isEmpty()) {
             throw new UserError("Repository " + name + " has tags " + mutability.describe() + ", so "
                     + stuck.stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"))
                     + " cannot move to a new version. Add them to the repository's exclusions (tagMutability "
                     + "IMMUTABLE_WITH_EXCLUSION), or set tagLatest to false and leave them out of extraTags.", "extraTags");
         }
-    }
-
-    /** 'latest' (unless turned off) and the extra tags: what every new version takes over. */
-    private static List<Tag> movingTagsOf(PlatformImageOptions options) {
-        List<Tag> moving = new ArrayList<>(options.extraTags());
-        if (options.tagLatest() && !moving.contains(LATEST)) {
-            moving.add(0, LATEST);
-        }
-        return moving;
     }
 
     private List<RegistryCredential> pullAuth(RegistryCredential login, BaseImage base, PlatformImageOptions options) {
@@ -438,7 +425,7 @@ public final class PlatformImage {
         // which run built it: only a rerun of that run moves a tag that holds another image since (tagsBehind)
         RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
         labels.putAll(plan.upstream().asLabels());
-        labels.put(PLANNED_TAGS_LABEL, movingRefs(options, plan.versionRef()).stream().map(ref -> ref.tag().value())
+        labels.put(PLANNED_TAGS_LABEL, options.tags().movingInPublishOrder().stream().map(Tag::value)
                 .collect(Collectors.joining(",")));
         return new ImageBuild(pipeline).build(plan.versionRef().tag() + " from " + options.dockerfile(), builder,
                 new BuildRequest(options.context(), dockerfile, options.buildArgs(), Optional.empty(), labels,
@@ -469,27 +456,9 @@ public final class PlatformImage {
         }
     }
 
-    /** The version tag first, the extra tags next, {@code latest} last: a consumer of latest never sees a half-tagged version. */
-    private static List<ImageRef> refsInPushOrder(PlatformImageOptions options, Plan plan) {
-        List<ImageRef> refs = new ArrayList<>(List.of(plan.versionRef()));
-        refs.addAll(movingRefs(options, plan.versionRef()));
-        return refs;
-    }
-
-    /** The extra tags, then {@code latest}: the tags that move to each new version. */
-    private static List<ImageRef> movingRefs(PlatformImageOptions options, ImageRef versionRef) {
-        Set<Tag> tags = new LinkedHashSet<>();
-        options.extraTags().stream().filter(tag -> !tag.equals(LATEST)).forEach(tags::add);
-        if (options.tagLatest()) {
-            tags.add(LATEST);
-        }
-        return tags.stream().map(versionRef::withTag).toList();
-    }
-
     private void report(Plan plan, Published published, EnsuredRepository repository, RegistryClient registry) {
-        published.refs().forEach(ref -> pipeline.info("Published " + ref));
-        setOutputs(plan, published.refs(), published.digest(), true,
-                Optional.of(ImageSize.of(registry, plan.versionRef(), published.manifest())), repository);
+        new PublicationReport(pipeline).report(published, repository, registry);
+        setVersionOutputs(plan, true);
     }
 
     /** Queues the pipelines built on the image; {@code queuedRuns} lists the runs' pages, comma-separated. */
@@ -504,14 +473,14 @@ public final class PlatformImage {
     }
 
     private void reportUnchanged(Plan plan) {
-        setOutputs(plan, List.of(), plan.currentDigest().orElseThrow(), false, Optional.empty(), plan.found());
+        PublishOutputs.write(pipeline, plan.versionRef(), List.of(), plan.currentDigest().orElseThrow(), Optional.empty(),
+                plan.found());
+        setVersionOutputs(plan, false);
         pipeline.setOutput("queuedRuns", "");
     }
 
     /** {@code updated} is true whenever this run published tags, a new version's or an unfinished one's. */
-    private void setOutputs(Plan plan, List<ImageRef> published, Digest digest, boolean updated, Optional<ImageSize> size,
-                            EnsuredRepository repository) {
-        PublishOutputs.write(pipeline, plan.versionRef(), published, digest, size, repository);
+    private void setVersionOutputs(Plan plan, boolean updated) {
         pipeline.setOutput("updated", Boolean.toString(updated));
         pipeline.setOutput("version", plan.version().toString());
         pipeline.setOutput("versionTag", plan.versionRef().tag().value());

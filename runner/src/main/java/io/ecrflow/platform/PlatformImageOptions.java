@@ -7,7 +7,7 @@ import io.ecrflow.aws.RepositorySettings;
 import io.ecrflow.devops.Dependents;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.ImageRef;
-import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.TagPlan;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,8 @@ import java.util.Optional;
  * The inputs of {@code platform-image}, parsed and checked once: every value here is valid.
  *
  * @param explicitBase  the base image to watch when the user names it; else the Dockerfile's is used
- * @param extraTags     tags that move to every new version (e.g. {@code 6.0}), never version tags
+ * @param tags          the tags that move to every new version: the extra tags (e.g. {@code 6.0}), never version
+ *                      tags, then {@code latest}
  * @param test          the integration test; empty means the image is published untested
  * @param upstreamLogin credentials for the base image's registry, when it is private
  * @param registryCache whether BuildKit imports the build cache from {@code cacheRef} and exports it back
@@ -35,8 +36,7 @@ public record PlatformImageOptions(
         VersionTags versions,
         Version.Part bump,
         boolean forceUpdate,
-        List<Tag> extraTags,
-        boolean tagLatest,
+        TagPlan tags,
         Map<String, String> buildArgs,
         Optional<String> platform,
         boolean noCache,
@@ -51,17 +51,15 @@ public record PlatformImageOptions(
         Dependents dependents) {
 
     public PlatformImageOptions {
-        extraTags = List.copyOf(extraTags);
         buildArgs = Map.copyOf(buildArgs);
     }
 
     /** Options without a registry cache, keepVersions or dependents. */
     public PlatformImageOptions(RepositorySettings repository, Path context, Path dockerfile, Optional<BaseImage> explicitBase,
-                                VersionTags versions, Version.Part bump, boolean forceUpdate, List<Tag> extraTags,
-                                boolean tagLatest, Map<String, String> buildArgs, Optional<String> platform, boolean noCache,
+                                VersionTags versions, Version.Part bump, boolean forceUpdate, TagPlan tags, Map<String, String> buildArgs, Optional<String> platform, boolean noCache,
                                 boolean pull, String builder, Optional<TestApp> test, Optional<UpstreamLogin> upstreamLogin,
                                 Notifications notifications) {
-        this(repository, context, dockerfile, explicitBase, versions, bump, forceUpdate, extraTags, tagLatest, buildArgs,
+        this(repository, context, dockerfile, explicitBase, versions, bump, forceUpdate, tags, buildArgs,
                 platform, noCache, pull, builder, test, upstreamLogin, notifications, false,
                 CacheRef.defaultFor(repository.name()), Optional.empty(), Dependents.NONE);
     }

@@ -6,14 +6,15 @@ import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryEnsurer;
 import io.ecrflow.aws.RepositoryInfo;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.HeldTags;
-import io.ecrflow.publish.PublishOutputs;
+import io.ecrflow.publish.PublicationReport;
 import io.ecrflow.publish.Published;
 import io.ecrflow.publish.RegistryLogin;
 import io.ecrflow.publish.TagPublisher;
+import io.ecrflow.publish.TakenImmutableTags;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
-import io.ecrflow.registry.ImageSize;
 import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
@@ -54,8 +55,7 @@ public final class Promote {
         RegistryClient registry = targetSteps.renewing(sourceSteps.renewing(registries, sourceLogin), targetLogin);
         Manifest manifest = readSource(options, sourceLogin, registry);
         ImageRef source = ImageRef.pinned(sourceLogin.registry(), options.source().repository(), manifest.digest());
-        List<ImageRef> refs = options.tags().stream()
-                .map(tag -> ImageRef.tagged(targetLogin.registry(), options.repository().name(), tag)).toList();
+        List<ImageRef> refs = options.tags().refsIn(targetLogin.registry(), options.repository().name());
         Optional<RepositoryInfo> existing = targetEcr.describe(options.repository().name());
         List<ImageRef> present = tagsAlreadyOnIt(existing, refs, manifest.digest());
         EnsuredRepository repository = new RepositoryEnsurer(targetEcr, pipeline)
@@ -70,8 +70,10 @@ public final class Promote {
         }
         List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
         passGate(options, manifest, source, target, registry, missing);
-        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, present, missing);
-        report(refs, published, repository, registry);
+        // the gate has judged the image before the first tag
+        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, refs.get(0), options.tags(),
+                present.stream().map(ImageRef::tag).collect(Collectors.toSet()), Gate.OPEN);
+        new PublicationReport(pipeline).report(published, repository, registry);
     }
 
     /**
@@ -121,12 +123,7 @@ public final class Promote {
      * repository lets move are written as usual.
      */
     private List<ImageRef> tagsAlreadyOnIt(Optional<RepositoryInfo> repository, List<ImageRef> refs, Digest digest) {
-        List<Tag> immutable = repository.map(r -> refs.stream().map(ImageRef::tag)
-                .filter(r.mutability()::isImmutable).toList()).orElse(List.of());
-        if (immutable.isEmpty()) {
-            return List.of();
-        }
-        Map<Tag, Digest> taken = targetEcr.existingTags(repository.get().name(), immutable);
+        Map<Tag, Digest> taken = TakenImmutableTags.in(targetEcr, repository, refs.stream().map(ImageRef::tag).toList());
         List<Tag> foreign = taken.entrySet().stream().filter(e -> !e.getValue().equals(digest)).map(Map.Entry::getKey).toList();
         if (!foreign.isEmpty()) {
             throw new UserError(foreign.stream().map(Tag::value).collect(Collectors.joining("', '", "'", "'"))
@@ -142,11 +139,5 @@ public final class Promote {
                     + " already hold" + (present.size() == 1 ? "s " : " ") + digest + "; left as they are.");
         }
         return present;
-    }
-
-    private void report(List<ImageRef> refs, Published published, EnsuredRepository repository, RegistryClient registry) {
-        refs.forEach(ref -> pipeline.info("Published " + ref));
-        PublishOutputs.write(pipeline, refs.get(0), refs, published.digest(),
-                Optional.of(ImageSize.of(registry, refs.get(0), published.manifest())), repository);
     }
 }

@@ -7,9 +7,9 @@ import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.publish.ScanGateSettings;
 
-import java.util.List;
+import io.ecrflow.tagging.TagPlan;
+
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What {@code promote} was asked to do, parsed once: the source image (its registry, repository and tag or
@@ -17,13 +17,8 @@ import java.util.Set;
  * and the scan gate every new tag waits for.
  */
 public record PromoteOptions(AwsTarget sourceRegistry, Source source, AwsTarget targetRegistry,
-                             RepositorySettings repository, boolean createRepository, List<Tag> tags, Set<Tag> moving,
+                             RepositorySettings repository, boolean createRepository, TagPlan tags,
                              ScanGateSettings scanGate) {
-
-    public PromoteOptions {
-        tags = List.copyOf(tags);
-        moving = Set.copyOf(moving);
-    }
 
     /** The image to promote: a repository and exactly one of a tag or a digest. */
     public record Source(RepositoryName repository, Optional<Tag> tag, Optional<Digest> digest) {

@@ -16,6 +16,7 @@ import io.ecrflow.registry.ManifestRefused;
 import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.TagPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,18 +68,16 @@ public final class TagPublisher {
         return engine.orElseThrow(() -> new IllegalStateException("this publisher only writes manifests"));
     }
 
-    /** Publishes {@code image} under {@code refs}, in that order (tags that move last). */
-    public Published publish(BuiltImage image, List<ImageRef> refs, RegistryCredential login) {
-        return publish(image, refs, login, Set.of(), Gate.OPEN);
-    }
-
     /**
-     * As {@link #publish(BuiltImage, List, RegistryCredential)}, with {@code gate} checked once the image is in
-     * the registry and before the first of the {@code moving} tags is written. The engine's upload needs one tag:
-     * the first, which is a moving one only when every tag is.
+     * Publishes {@code image} under every tag of {@code tags} in the repository of {@code repository}, in publish
+     * order, with {@code gate} checked once the image is in the registry and before the first tag that moves. The
+     * engine's upload needs one tag: the first, which moves only when every tag does.
+     *
+     * @param repository any reference in the repository published to; its tag is not used
+     * @return every tag of the plan, in publish order, on one manifest
      */
-    public Published publish(BuiltImage image, List<ImageRef> refs, RegistryCredential login, Set<Tag> moving,
-                             Gate gate) {
+    public Published publish(BuiltImage image, ImageRef repository, TagPlan tags, RegistryCredential login, Gate gate) {
+        List<ImageRef> refs = tags.inPublishOrder().stream().map(repository::withTag).toList();
         ImageRef first = refs.get(0);
         Published published;
         Manifest manifest;
@@ -87,12 +86,12 @@ public final class TagPublisher {
             pipeline.info("Uploading " + image.imageId() + " to " + first.repositoryUri() + " by digest");
             manifest = PhaseTimer.time(pipeline, "Push",
                     () -> new DigestUpload(pipeline, engine(), registry).upload(image.imageId(), first));
-            published = tagUploaded(manifest, refs, moving, gate);
+            published = tagUploaded(manifest, refs, tags, gate);
         } else {
             pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");
             // the push phase is the one upload; the further tags are a manifest each
             manifest = PhaseTimer.time(pipeline, "Push", () -> upload(image, first, login));
-            published = addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, gate);
+            published = addTags(manifest, refs, List.of(first), tags, gate);
         }
         image.publishAsCache().ifPresent(cache -> exportCache(image, manifest, first, cache, login));
         return published;
@@ -120,25 +119,27 @@ public final class TagPublisher {
     }
 
     /**
-     * Writes {@code manifest}, already in the registry under the tags {@code present}, under each of
-     * {@code missing} in order. A tag that fails names the tags already there, so a rerun can finish.
+     * Writes {@code manifest}, already in the registry under the tags {@code present}, under every other tag of
+     * {@code tags} in publish order, with {@code gate} checked on the digest once every tag that stays is there and
+     * before the first one that moves (or at the end, when none moves). A tag that fails names the tags already
+     * there, so a rerun can finish.
+     *
+     * @param repository any reference in the repository published to; its tag is not used
+     * @return every tag of the plan, in publish order, on {@code manifest}
      */
-    public Published addTags(Manifest manifest, List<ImageRef> present, List<ImageRef> missing) {
-        return addTags(manifest, present, missing, Set.of(), Gate.OPEN);
+    public Published addTags(Manifest manifest, ImageRef repository, TagPlan tags, Set<Tag> present, Gate gate) {
+        List<ImageRef> refs = tags.inPublishOrder().stream().map(repository::withTag).toList();
+        return addTags(manifest, refs, refs.stream().filter(ref -> present.contains(ref.tag())).toList(), tags, gate);
     }
 
-    /**
-     * As {@link #addTags(Manifest, List, List)}, with {@code gate} checked on the digest once every tag not in
-     * {@code moving} is there and before the first moving one is written (or at the end, with none).
-     */
-    public Published addTags(Manifest manifest, List<ImageRef> present, List<ImageRef> missing, Set<Tag> moving,
-                             Gate gate) {
+    private Published addTags(Manifest manifest, List<ImageRef> refs, List<ImageRef> present, TagPlan tags, Gate gate) {
+        List<ImageRef> missing = refs.stream().filter(ref -> !present.contains(ref)).toList();
         List<ImageRef> done = new ArrayList<>(present);
-        int total = present.size() + missing.size();
-        HeldTags held = HeldTags.moving(missing.stream().filter(ref -> moving.contains(ref.tag())).toList());
+        int total = refs.size();
+        HeldTags held = HeldTags.moving(missing.stream().filter(ref -> tags.moves(ref.tag())).toList());
         boolean checked = false;
         for (ImageRef ref : missing) {
-            if (!checked && moving.contains(ref.tag())) {
+            if (!checked && tags.moves(ref.tag())) {
                 gate.check(ref.withDigest(manifest.digest()), manifest, held);
                 checked = true;
             }
@@ -157,11 +158,10 @@ public final class TagPublisher {
             pipeline.progress(UPLOAD_SHARE + (100 - UPLOAD_SHARE) * done.size() / total, "Tagged " + ref.tag());
         }
         if (!checked) {
-            gate.check((done.isEmpty() ? missing.get(0) : done.get(0)).withDigest(manifest.digest()), manifest,
-                    HeldTags.moving(List.of()));
+            gate.check(refs.get(0).withDigest(manifest.digest()), manifest, HeldTags.moving(List.of()));
         }
         pipeline.progress(100, "Published " + total + " tag(s)");
-        return new Published(manifest, done);
+        return new Published(manifest, refs);
     }
 
     /**
@@ -275,18 +275,18 @@ public final class TagPublisher {
      * Tags an image uploaded by digest: the first tag is written and read back before any other, as after the
      * engine's push of it; the gate comes first when even the first tag moves.
      */
-    private Published tagUploaded(Manifest manifest, List<ImageRef> refs, Set<Tag> moving, Gate gate) {
+    private Published tagUploaded(Manifest manifest, List<ImageRef> refs, TagPlan tags, Gate gate) {
         ImageRef first = refs.get(0);
-        boolean firstMoves = moving.contains(first.tag());
+        boolean firstMoves = tags.moves(first.tag());
         if (firstMoves) {
             gate.check(first.withDigest(manifest.digest()), manifest,
-                    HeldTags.moving(refs.stream().filter(ref -> moving.contains(ref.tag())).toList()));
+                    HeldTags.moving(refs.stream().filter(ref -> tags.moves(ref.tag())).toList()));
         }
         if (writeTag(first, manifest)) {
             pipeline.info("Wrote tag " + first + " (1 of " + refs.size() + ")");
         }
         refuseOverwrittenFirstTag(first, manifest);
-        return addTags(manifest, List.of(first), refs.subList(1, refs.size()), moving, firstMoves ? Gate.OPEN : gate);
+        return addTags(manifest, refs, List.of(first), tags, firstMoves ? Gate.OPEN : gate);
     }
 
     /**

@@ -76,7 +76,7 @@ class BuildPushCommandTest {
         assertThat(built(options).cacheRef().tag()).isEqualTo(Tag.of("buildcache"));
         assertThat(built(options).registryCacheIn(REGISTRY)).hasValueSatisfying(
                 ref -> assertThat(ref.toString()).isEqualTo(REGISTRY + "/team/web:buildcache"));
-        assertThat(options.tags()).extracting(Tag::value).containsExactly("1", "latest");
+        assertThat(options.tags().inPublishOrder()).extracting(Tag::value).containsExactly("1", "latest");
     }
 
     @Test
@@ -116,9 +116,9 @@ class BuildPushCommandTest {
 
     @Test
     void theCacheTagIsFreeForTheUserWhenTheCacheIsOffOrInAnotherRepository() {
-        assertThat(parseWithTags("buildcache").tags()).extracting(Tag::value).containsExactly("buildcache");
+        assertThat(parseWithTags("buildcache").tags().inPublishOrder()).extracting(Tag::value).containsExactly("buildcache");
         assertThat(parseWithTags("buildcache", "--registry-cache", "true", "--cache-ref", "team/cache:buildcache")
-                .tags()).extracting(Tag::value).containsExactly("buildcache");
+                .tags().inPublishOrder()).extracting(Tag::value).containsExactly("buildcache");
     }
 
     @Test
@@ -159,8 +159,8 @@ class BuildPushCommandTest {
                 "--remove-local-image", "true");
 
         assertThat(options.source()).isEqualTo(new ImageSource.LocalImage("web:42"));
-        assertThat(options.tags()).extracting(Tag::value).containsExactly("42", "latest");
-        assertThat(options.moving()).containsExactly(Tag.of("latest"));
+        assertThat(options.tags().inPublishOrder()).extracting(Tag::value).containsExactly("42", "latest");
+        assertThat(options.tags().moving()).containsExactly(Tag.of("latest"));
         assertThat(options.removeLocalImage()).isTrue();
     }
 

@@ -88,8 +88,7 @@ class ImagesFileTest {
         assertThat(runtime.context()).isEqualTo(work.resolve("platform-images/net6/runtime"));
         assertThat(runtime.versions().prefix()).isEqualTo("6.0-bullseye-slim");
         assertThat(runtime.bump()).isEqualTo(Version.Part.MAJOR);
-        assertThat(runtime.tagLatest()).isTrue();
-        assertThat(runtime.extraTags()).extracting(Tag::value).containsExactly("6.0");
+        assertThat(runtime.tags().inPublishOrder()).extracting(Tag::value).containsExactly("6.0", "latest");
         assertThat(runtime.test()).hasValueSatisfying(test -> {
             assertThat(test.port()).isEqualTo(8080);
             assertThat(test.path()).isEqualTo("/health");
@@ -98,8 +97,7 @@ class ImagesFileTest {
 
         PlatformImageOptions sdk = options(images, 1);
         assertThat(sdk.bump()).isEqualTo(Version.Part.PATCH);
-        assertThat(sdk.tagLatest()).isFalse();
-        assertThat(sdk.extraTags()).extracting(Tag::value).containsExactly("6.0-sdk", "6");
+        assertThat(sdk.tags().inPublishOrder()).extracting(Tag::value).containsExactly("6.0-sdk", "6");
         assertThat(sdk.buildArgs()).containsEntry("FLAVOUR", "sdk").containsEntry("CHANNEL", "6.0");
         assertThat(sdk.test()).hasValueSatisfying(test -> assertThat(test.port()).isEqualTo(5000));
     }
@@ -116,7 +114,7 @@ class ImagesFileTest {
                     extraTags: ""
                 """);
 
-        assertThat(options(images, 0).extraTags()).isEmpty();
+        assertThat(options(images, 0).tags().inPublishOrder()).extracting(Tag::value).containsExactly("latest");
     }
 
     @Test

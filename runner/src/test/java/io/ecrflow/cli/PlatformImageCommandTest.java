@@ -55,7 +55,7 @@ class PlatformImageCommandTest {
 
         assertThat(options.bump()).isEqualTo(Version.Part.MINOR);
         assertThat(options.forceUpdate()).isFalse();
-        assertThat(options.tagLatest()).isTrue();
+        assertThat(options.tags().inPublishOrder()).extracting(Tag::value).containsExactly("latest");
         assertThat(options.pull()).isTrue();
         assertThat(options.repository().scanOnPush()).isTrue();
         assertThat(options.versions().prefix()).isEmpty();
@@ -78,7 +78,9 @@ class PlatformImageCommandTest {
 
         assertThat(options.forceUpdate()).isTrue();
         assertThat(options.bump()).isEqualTo(Version.Part.PATCH);
-        assertThat(options.extraTags()).extracting(Tag::value).containsExactly("6.0", "20261123.4");
+        assertThat(options.tags().inPublishOrder()).extracting(Tag::value).containsExactly("6.0", "20261123.4", "latest");
+        assertThat(options.tags().moving()).extracting(Tag::value).containsExactlyInAnyOrder("6.0", "20261123.4", "latest");
+        assertThat(options.tags().rewritten()).extracting(Tag::value).containsExactly("6.0", "latest");
         assertThat(options.test()).hasValueSatisfying(test -> {
             assertThat(test.context()).isEqualTo(work.resolve("shared/integration-tests/net6"));
             assertThat(test.port()).isEqualTo(8080);

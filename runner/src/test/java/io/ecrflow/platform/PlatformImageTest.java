@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ecrflow.tagging.TagPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,8 @@ class PlatformImageTest {
         RepositorySettings settings = new RepositorySettings(RUNTIME, TagMutability.MUTABLE, true,
                 RepositorySettings.Encryption.AES256, Optional.empty(), Map.of(), Optional.empty());
         return new PlatformImageOptions(settings, folder, folder.resolve("Dockerfile"), Optional.empty(),
-                VersionTags.withPrefix("6.0-bullseye-slim"), Version.Part.MINOR, false, List.of(Tag.of("6.0")), true,
+                VersionTags.withPrefix("6.0-bullseye-slim"), Version.Part.MINOR, false,
+                TagPlan.forNewVersions(List.of("6.0"), true, name -> Optional.empty()),
                 Map.of(), Optional.empty(), false, true, "engine", Optional.empty(), Optional.empty(),
                 new PlatformImageOptions.Notifications(true, notifyFatal));
     }

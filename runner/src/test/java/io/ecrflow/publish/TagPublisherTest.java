@@ -16,6 +16,7 @@ import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.TagPlan;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,8 +57,81 @@ class TagPublisherTest {
             new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
     private final DockerEngine engine = mock(DockerEngine.class);
     private final RegistryClient registry = mock(RegistryClient.class);
+    /** A version tag that stays with the image, and two tags that move on to later ones. */
+    private static final TagPlan TAGS = TagPlan.of(List.of(Tag.of("1.4.0")), List.of(Tag.of("6.0"), Tag.of("latest")));
+
     private final List<ImageRef> refs = Stream.of("1.4.0", "6.0", "latest")
             .map(tag -> ImageRef.tagged(LOGIN.registry(), new RepositoryName("team/web"), Tag.of(tag))).toList();
+
+    @Test
+    void theGateJudgesTheImageOnceTheTagsThatStayAreWrittenAndBeforeTheFirstTagThatMoves() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<String> events = recordEvents(manifest);
+        TagPlan tags = TagPlan.of(List.of(Tag.of("1.4.0"), Tag.of("1.4")), List.of(Tag.of("latest")));
+
+        new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), tags, LOGIN, recordingGate(events));
+
+        assertThat(events).containsExactly("push 1.4.0", "write 1.4", "gate on " + manifest.digest() + " holding latest",
+                "write latest");
+    }
+
+    @Test
+    void tagsThatMoveArePublishedAfterTheOnesThatStayWhateverOrderTheyWereGivenIn() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<String> events = recordEvents(manifest);
+        TagPlan tags = TagPlan.of(List.of(Tag.of("1.4.0")), List.of(Tag.of("latest"), Tag.of("6.0")));
+
+        Published published = new TagPublisher(pipeline, engine, registry)
+                .publish(IMAGE, refs.get(2), tags, LOGIN, recordingGate(events));
+
+        assertThat(events).containsExactly("push 1.4.0", "gate on " + manifest.digest() + " holding latest, 6.0",
+                "write latest", "write 6.0");
+        assertThat(published.refs()).extracting(ref -> ref.tag().value()).containsExactly("1.4.0", "latest", "6.0");
+    }
+
+    @Test
+    void withNoTagThatMovesTheGateComesLastAndHoldsNoTagBack() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<String> events = recordEvents(manifest);
+        TagPlan tags = TagPlan.of(List.of(Tag.of("1.4.0"), Tag.of("6.0"), Tag.of("latest")), List.of());
+
+        new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), tags, LOGIN, recordingGate(events));
+
+        assertThat(events).containsExactly("push 1.4.0", "write 6.0", "write latest",
+                "gate on " + manifest.digest() + " holding nothing");
+    }
+
+    @Test
+    void aGateThatRefusesTheImageKeepsEveryTagThatMovesOffIt() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        enginePushes(manifest);
+        List<ImageRef> written = recordManifestWrites(manifest);
+        TagPlan tags = TagPlan.of(List.of(Tag.of("1.4.0"), Tag.of("1.4")), List.of(Tag.of("6.0"), Tag.of("latest")));
+        Gate refusing = (image, judged, held) -> {
+            throw new UserError("critical findings; " + held.whenFailed());
+        };
+
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry)
+                .publish(IMAGE, refs.get(0), tags, LOGIN, refusing))
+                .isInstanceOf(UserError.class).hasMessageContaining("the tags that move (6.0, latest) were not published");
+        assertThat(written).extracting(ref -> ref.tag().value()).containsExactly("1.4");
+    }
+
+    @Test
+    void finishingAnEarlierPublicationPassesTheGateBeforeTheMovingTagsItAdds() {
+        Manifest manifest = manifestWithConfig(CONFIG);
+        List<String> events = recordEvents(manifest);
+
+        Published published = TagPublisher.ofManifests(pipeline, registry).addTags(manifest, refs.get(0), TAGS,
+                Set.of(Tag.of("1.4.0")), recordingGate(events));
+
+        assertThat(events).containsExactly("gate on " + manifest.digest() + " holding 6.0, latest", "write 6.0",
+                "write latest");
+        assertThat(published.refs()).containsExactlyElementsOf(refs);
+    }
 
     @Test
     void theEnginePushesTheFirstTagAndEveryOtherTagGetsTheSameManifest() {
@@ -64,7 +139,7 @@ class TagPublisherTest {
         enginePushes(manifest);
         List<ImageRef> written = recordManifestWrites(manifest);
 
-        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(published.digest()).isEqualTo(manifest.digest());
         assertThat(published.refs()).containsExactlyElementsOf(refs);
@@ -84,7 +159,7 @@ class TagPublisherTest {
         when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(ours.digest()));
         recordManifestWrites(ours);
 
-        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(published.digest()).isEqualTo(ours.digest());
         verify(engine, times(2)).tag(CONFIG, refs.get(0));
@@ -96,7 +171,7 @@ class TagPublisherTest {
         Manifest foreign = manifestWithConfig("sha256:" + "f".repeat(64));
         enginePushes(foreign);
 
-        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN))
                 .isInstanceOf(UserError.class).hasMessageContaining("keeps re-tagging");
         verify(registry, times(0)).putManifest(any(), any());
     }
@@ -107,7 +182,7 @@ class TagPublisherTest {
         enginePushes(manifest);
         when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifestWithConfig("sha256:" + "f".repeat(64)).digest()));
 
-        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN))
                 .isInstanceOf(UserError.class).hasMessageContaining("another run published the same tag at the same moment");
         verify(registry, times(0)).putManifest(any(), any());
     }
@@ -118,7 +193,7 @@ class TagPublisherTest {
         enginePushes(manifest);
         doThrow(new UserError("The registry refused.")).when(registry).putManifest(refs.get(1), manifest);
 
-        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN))
                 .isInstanceOf(UserError.class)
                 .hasMessage("The registry refused. Tags already in the registry, on " + manifest.digest()
                         + ": 1.4.0. Run the step again to add the tags still missing.");
@@ -133,7 +208,7 @@ class TagPublisherTest {
         ImageRef cache = refs.get(0).withTag(Tag.of("buildcache"));
 
         Published published = new TagPublisher(pipeline, engine, registry)
-                .publish(new BuiltImage(CONFIG, "team/web", Optional.of(cache)), refs, LOGIN);
+                .publish(new BuiltImage(CONFIG, "team/web", Optional.of(cache)), refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(written).containsExactly(refs.get(1), refs.get(2), cache);
         assertThat(published.refs()).doesNotContain(cache);
@@ -147,7 +222,7 @@ class TagPublisherTest {
         doThrow(new UserError("immutable")).when(registry).putManifest(cache, manifest);
 
         Published published = new TagPublisher(pipeline, engine, registry)
-                .publish(new BuiltImage(CONFIG, "team/web", Optional.of(cache)), refs, LOGIN);
+                .publish(new BuiltImage(CONFIG, "team/web", Optional.of(cache)), refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(published.refs()).containsExactlyElementsOf(refs);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("The build cache could not be exported to " + cache);
@@ -159,7 +234,7 @@ class TagPublisherTest {
         List<ImageRef> written = recordManifestWrites(manifest);
 
         Published published = new TagPublisher(pipeline, engine, registry)
-                .addTags(manifest, refs.subList(0, 1), refs.subList(1, 3));
+                .addTags(manifest, refs.get(0), TAGS, Set.of(Tag.of("1.4.0")), Gate.OPEN);
 
         assertThat(written).containsExactly(refs.get(1), refs.get(2));
         assertThat(published.refs()).containsExactlyElementsOf(refs);
@@ -174,7 +249,7 @@ class TagPublisherTest {
         doThrow(tagInvalid(refs.get(1))).when(registry).putManifest(refs.get(1), manifest);
         when(registry.manifestDigest(refs.get(1))).thenReturn(Optional.of(manifest.digest()));
 
-        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(published.refs()).containsExactlyElementsOf(refs);
         assertThat(written).containsExactly(refs.get(2));
@@ -189,7 +264,7 @@ class TagPublisherTest {
         doThrow(tagInvalid(refs.get(1))).when(registry).putManifest(refs.get(1), manifest);
         when(registry.manifestDigest(refs.get(1))).thenReturn(Optional.of(manifestWithConfig("sha256:" + "f".repeat(64)).digest()));
 
-        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("this tag already holds another image")
                 .hasMessageContaining("Tags already in the registry, on " + manifest.digest() + ": 1.4.0.");
@@ -202,7 +277,7 @@ class TagPublisherTest {
         enginePushes(manifest);
         doThrow(new ManifestRefused(refs.get(1), 403, ": DENIED", 1)).when(registry).putManifest(refs.get(1), manifest);
 
-        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN))
                 .isInstanceOf(UserError.class).hasMessageContaining("ecr:PutImage");
         verify(registry, times(0)).manifestDigest(refs.get(1));
     }
@@ -215,7 +290,7 @@ class TagPublisherTest {
         doThrow(tagInvalid(refs.get(0))).when(registry).putManifest(refs.get(0), manifest);
         when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
 
-        Published published = publisher.addTags(manifest, List.of(), refs);
+        Published published = publisher.addTags(manifest, refs.get(0), TAGS, Set.of(), Gate.OPEN);
 
         assertThat(published.refs()).containsExactlyElementsOf(refs);
         assertThat(written).containsExactly(refs.get(1), refs.get(2));
@@ -230,7 +305,7 @@ class TagPublisherTest {
         when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
         List<ImageRef> written = recordManifestWrites(manifest);
 
-        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(published.digest()).isEqualTo(manifest.digest());
         assertThat(written).containsExactly(refs.get(1), refs.get(2));
@@ -245,7 +320,7 @@ class TagPublisherTest {
         when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(foreign.digest()));
         when(registry.manifest(refs.get(0).withDigest(foreign.digest()))).thenReturn(foreign);
 
-        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN))
+        assertThatThrownBy(() -> new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN))
                 .isInstanceOf(ImmutableTagTaken.class).hasMessage("Tag '1.4.0' already exists");
         verify(registry, times(0)).putManifest(any(), any());
     }
@@ -258,7 +333,7 @@ class TagPublisherTest {
         when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
         List<ImageRef> written = recordManifestWrites(manifest);
 
-        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs, LOGIN);
+        Published published = new TagPublisher(pipeline, engine, registry).publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN);
 
         assertThat(published.digest()).isEqualTo(manifest.digest());
         assertThat(written).containsExactly(refs.get(1), refs.get(2));
@@ -273,9 +348,9 @@ class TagPublisherTest {
                 .thenReturn(Optional.empty());
         TagPublisher publisher = new TagPublisher(pipeline, engine, registry);
 
-        assertThatThrownBy(() -> publisher.publish(IMAGE, refs, LOGIN)).isInstanceOf(ManifestAnswerLost.class)
+        assertThatThrownBy(() -> publisher.publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN)).isInstanceOf(ManifestAnswerLost.class)
                 .hasMessage("Could not reach the registry");
-        assertThatThrownBy(() -> publisher.publish(IMAGE, refs, LOGIN)).isInstanceOf(ManifestAnswerLost.class);
+        assertThatThrownBy(() -> publisher.publish(IMAGE, refs.get(0), TAGS, LOGIN, Gate.OPEN)).isInstanceOf(ManifestAnswerLost.class);
         verify(registry, times(0)).putManifest(any(), any());
     }
 
@@ -288,6 +363,24 @@ class TagPublisherTest {
         when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenReturn(manifest.digest());
         when(registry.manifest(refs.get(0).withDigest(manifest.digest()))).thenReturn(manifest);
         when(registry.manifestDigest(refs.get(0))).thenReturn(Optional.of(manifest.digest()));
+    }
+
+    /** Records the manifest writes, by tag, beside the gate's checks of {@link #recordingGate}. */
+    private List<String> recordEvents(Manifest manifest) {
+        List<String> events = new ArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> events.add("write " + ((ImageRef) call.getArgument(0)).tag().value()))
+                .when(registry).putManifest(any(), eq(manifest));
+        when(engine.push(eq(refs.get(0)), eq(LOGIN), any())).thenAnswer(call -> {
+            events.add("push 1.4.0");
+            return manifest.digest();
+        });
+        return events;
+    }
+
+    private static Gate recordingGate(List<String> events) {
+        return (image, manifest, held) -> events.add("gate on " + image.digestOpt().orElseThrow() + " holding "
+                + (held.refs().isEmpty() ? "nothing"
+                : held.refs().stream().map(ref -> ref.tag().value()).collect(java.util.stream.Collectors.joining(", "))));
     }
 
     private List<ImageRef> recordManifestWrites(Manifest manifest) {

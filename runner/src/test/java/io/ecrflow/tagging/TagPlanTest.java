@@ -150,4 +150,48 @@ class TagPlanTest {
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("Tag template '$(Build.BuildId)' uses variable Build.BuildId");
     }
+
+    @Test
+    void aNewVersionTakesOverTheExtraTagsThenLatestAndKeepsItsVersionTag() {
+        TagPlan plan = TagPlan.forNewVersions(List.of("latest", "6.0", "$(Build.BuildId)"), true, PIPELINE)
+                .withStaying(Tag.of("6.0-1.2.0"));
+
+        assertThat(plan.inPublishOrder()).extracting(Tag::value).containsExactly("6.0-1.2.0", "6.0", "1234", "latest");
+        assertThat(plan.movingInPublishOrder()).extracting(Tag::value).containsExactly("6.0", "1234", "latest");
+        assertThat(plan.moves(Tag.of("6.0-1.2.0"))).isFalse();
+    }
+
+    @Test
+    void onlyMovingTagsWrittenAsTheyAreComeBackOnTheNextRunAndNeedToMoveInTheRepository() {
+        TagPlan plan = TagPlan.forNewVersions(List.of("6.0", "$(Build.BuildId)"), true, PIPELINE);
+
+        assertThat(plan.rewritten()).extracting(Tag::value).containsExactly("6.0", "latest");
+        assertThat(TagPlan.forNewVersions(List.of(), false, PIPELINE).rewritten()).isEmpty();
+    }
+
+    @Test
+    void latestTurnedOffIsNotMovedEvenWhenListedAmongTheExtraTags() {
+        TagPlan plan = TagPlan.forNewVersions(List.of("latest", "6.0"), false, PIPELINE);
+
+        assertThat(values(plan)).containsExactly("6.0");
+    }
+
+    @Test
+    void aMovingTagAnImmutableRepositoryHoldsAlreadyIsStuckButANewOneIsNot() {
+        TagPlan plan = TagPlan.forNewVersions(List.of("6.0", "$(Build.BuildId)"), true, PIPELINE)
+                .withStaying(Tag.of("6.0-1.2.0"));
+        List<Tag> existing = List.of(Tag.of("6.0-1.1.0"), Tag.of("6.0"), Tag.of("latest"));
+
+        assertThat(plan.stuckIn(existing, tag -> !tag.value().equals("latest"))).extracting(Tag::value)
+                .containsExactly("6.0");
+        assertThat(plan.stuckIn(existing, tag -> false)).isEmpty();
+    }
+
+    @Test
+    void aBuildsBranchTagMovesAndRecursItsCommitTagStaysAndIsNew() {
+        TagPlan plan = TagPlan.from(List.of("$(Build.SourceBranchName)", "$(Build.SourceVersion:8)", "stable"), PIPELINE);
+
+        assertThat(plan.inPublishOrder()).extracting(Tag::value).containsExactly("9f86d081", "stable", "main");
+        assertThat(plan.recurring()).extracting(Tag::value).containsExactly("stable");
+    }
 }
