@@ -87,7 +87,7 @@ final class RegistryAuthorizer {
         String key = key(registry, repository);
         Optional<String> cached = Optional.ofNullable(authorizations.get(key));
         Sent<T> sent = attempt.send(cached);
-        if (expiredLogin(request, sent.view()) && renew(registry)) {
+        if (expiredLogin(request, sent.view()) && renew(registry, cached)) {
             sent = attempt.send(Optional.ofNullable(authorizations.get(key)));
         } else if (cached.isPresent() && expiredToken(cached.get(), request, sent.view())) {
             warnings.accept("The registry " + registry + " refused the token for " + repository + " as no longer valid "
@@ -103,7 +103,8 @@ final class RegistryAuthorizer {
                         + " without saying how to authenticate (no WWW-Authenticate header)."));
         String authorization = authorize(challenge, registry, repository);
         sent = attempt.send(Optional.of(authorization));
-        if ((sent.view().status() == 401 || expiredLogin(request, sent.view())) && renew(registry)) {
+        if ((sent.view().status() == 401 || expiredLogin(request, sent.view()))
+                && renew(registry, Optional.of(authorization))) {
             authorization = authorize(challenge, registry, repository);
             sent = attempt.send(Optional.of(authorization));
         }
@@ -122,11 +123,30 @@ final class RegistryAuthorizer {
     /**
      * Sends a request whose body cannot be sent twice (an upload's blob, streamed from another registry's answer and
      * possibly gigabytes: holding it to send again is no option) once, with the authorization the repository earned.
-     * The renewal comes before the body instead: an upload is opened by a POST sent through {@link #send} just before,
-     * which renews an expired credential, so the body goes with one the registry accepted a moment ago.
+     * The renewal comes before the body instead: the POST that opens an upload goes through {@link #send} just before,
+     * so the body goes with a login the registry accepted a moment ago. Should the login expire while the upload is
+     * open all the same, it is renewed and {@link UploadOutlivedLogin} says so, for the caller to start the upload over.
      */
-    <T> T sendOnce(String registry, RepositoryName repository, Attempt<T> attempt) {
-        return attempt.send(Optional.ofNullable(authorizations.get(key(registry, repository)))).answer();
+    <T> T sendOnce(String registry, RepositoryName repository, Request request, Attempt<T> attempt) {
+        String key = key(registry, repository);
+        Optional<String> authorization = Optional.ofNullable(authorizations.get(key));
+        Sent<T> sent = attempt.send(authorization);
+        if (expiredLogin(request, sent.view()) && renew(registry, authorization)) {
+            throw new UploadOutlivedLogin(registry, repository);
+        }
+        if (authorization.isPresent() && expiredToken(authorization.get(), request, sent.view())) {
+            authorizations.remove(key, authorization.get());
+            throw new UploadOutlivedLogin(registry, repository);
+        }
+        return sent.answer();
+    }
+
+    /** An upload's login expired while it was open; the login is renewed, the upload must start over. */
+    static final class UploadOutlivedLogin extends UserError {
+        UploadOutlivedLogin(String registry, RepositoryName repository) {
+            super("The registry " + registry + " refused an upload to " + repository + ": its login expired while the "
+                    + "upload was open. The login is renewed; run the step again.");
+        }
     }
 
     /**
@@ -155,20 +175,22 @@ final class RegistryAuthorizer {
                 || request.method().equals("HEAD") && response.body().length == 0;
     }
 
-    /** Logs in to the registry again, once per run; false when there is no way to (or it was done already). */
-    private boolean renew(String registry) {
+    /**
+     * Logs in to the registry again, once per run; false when there is no way to (or it was done already). A request
+     * sent with a login that was renewed meanwhile (by another request) only needs repeating: true, no new login.
+     */
+    private boolean renew(String registry, Optional<String> sent) {
         Supplier<RegistryCredential> renewal = renewals.get(registry);
-        RegistryCredential current = credentials.get(registry);
-        if (renewal == null || current == null) {
+        if (renewal == null || !credentials.containsKey(registry)) {
             return false;
         }
         synchronized (renewed) {
-            if (credentials.get(registry) != current) {
-                return true;
+            RegistryCredential current = credentials.get(registry);
+            if (renewed.contains(registry)) {
+                return sent.filter(header -> header.startsWith("Basic ")).isPresent()
+                        && !sent.get().equals(basicHeader(current));
             }
-            if (!renewed.add(registry)) {
-                return false;
-            }
+            renewed.add(registry);
             warnings.accept("The registry " + registry + " refused the login: it expired during the run. Logging in again.");
             RegistryCredential fresh = renewal.get();
             credentials.put(registry, fresh);
@@ -209,7 +231,8 @@ final class RegistryAuthorizer {
         query.append("scope=").append(encode(scope));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
         Response response = tokenService.get(tokenUri, credential.map(RegistryAuthorizer::basicHeader));
-        if ((response.status() == 401 || response.status() == 403) && credential.isPresent() && renew(registry)) {
+        if ((response.status() == 401 || response.status() == 403) && credential.isPresent()
+                && renew(registry, credential.map(RegistryAuthorizer::basicHeader))) {
             // the login the token is asked with expired during the run (ECR Public's: 12 hours)
             credential = Optional.ofNullable(credentials.get(registry));
             response = tokenService.get(tokenUri, credential.map(RegistryAuthorizer::basicHeader));

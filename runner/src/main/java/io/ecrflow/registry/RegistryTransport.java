@@ -174,13 +174,8 @@ final class RegistryTransport {
                        URI uri) {
         Duration pause = retry.pauseAfter(attempt, retryAfter);
         warnings.accept(request.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + " " + reason
-                + "; trying again in " + seconds(pause) + " (attempt " + (attempt + 1) + " of " + retry.attempts() + ").");
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("Interrupted while waiting to try a registry request again.");
-        }
+                + "; trying again in " + seconds(pause) + " (" + retry.waiting().attempt(attempt + 1) + ").");
+        retry.waiting().pause(pause, () -> new UserError("Interrupted while waiting to try a registry request again."));
     }
 
     private static String seconds(Duration pause) {
@@ -244,11 +239,13 @@ final class RegistryTransport {
     /**
      * Streams {@code length} bytes to {@code url} (an upload location the registry handed out), once: the body cannot
      * be sent twice (see {@link RegistryAuthorizer#sendOnce}).
+     *
+     * @throws RegistryAuthorizer.UploadOutlivedLogin when the login expired while the upload was open
      */
     Response upload(String registry, RepositoryName repository, String method, String url, InputStream content,
                     long length) {
         URI uri = endpoints.base(registry).resolve(url);
-        return authorizer.sendOnce(registry, repository, authorization -> {
+        return authorizer.sendOnce(registry, repository, Request.read(method, url, "application/json"), authorization -> {
             HttpCall call = HttpCall.to(method, uri).timeout(TIMEOUT).header("Accept", "application/json")
                     .header("Content-Type", "application/octet-stream").body(content, length);
             authorization.ifPresent(a -> call.header("Authorization", a));

@@ -2,8 +2,10 @@ package io.ecrflow.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.ecrflow.ManualClock;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
+import io.ecrflow.Waiting;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * refusal that is not about expiry is not.
  */
 class RegistryAuthorizationTest {
-    private static final RetryPolicy QUICK = new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1));
+    private final RetryPolicy quick = new RetryPolicy(new ManualClock().drive(Waiting.fixed(2, Duration.ofMillis(1))));
     private static final byte[] BLOB = "a layer".getBytes(StandardCharsets.UTF_8);
     private static final Blob LAYER = new Blob(Digest.parse(TokenAuthRegistry.digestOf(BLOB)), BLOB.length,
             "application/octet-stream");
@@ -129,7 +131,7 @@ class RegistryAuthorizationTest {
         RegistryCredential first = new RegistryCredential(host(), "AWS", Secret.of("first-login"), Instant.now());
         Set<String> insecure = new java.util.HashSet<>(List.of(otherRegistries));
         insecure.add(host());
-        return HttpRegistryClient.create(insecure, QUICK, warnings::add).withCredential(first, () -> {
+        return HttpRegistryClient.create(insecure, quick, warnings::add).withCredential(first, () -> {
             logins.incrementAndGet();
             return new RegistryCredential(host(), "AWS", Secret.of(accepted), Instant.now().plusSeconds(43200));
         });
@@ -204,6 +206,38 @@ class RegistryAuthorizationTest {
         assertThat(logins).hasValue(1);
         assertThat(uploads).containsExactly(BLOB.length + " bytes with the current login");
         assertThat(requests).filteredOn(request -> request.startsWith("PUT ")).hasSize(1);
+    }
+
+    @Test
+    void aCopyWhoseLoginExpiresWhileItsUploadIsOpenStartsOverWithTheRenewedLoginReadingTheBlobAgain() {
+        RegistryClient client = loggedIn();
+        client.tags(host(), new RepositoryName("team/release"));
+        expiresBefore = "PUT /v2/team/release/blobs/uploads/the-upload";
+
+        assertThat(client.transferBlob(ref("team/source"), ref("team/release"), LAYER)).isEqualTo(BlobTransfer.COPIED);
+
+        assertThat(logins).hasValue(1);
+        assertThat(requests).filteredOn(request -> request.startsWith("PUT ")).containsExactly(
+                "PUT /v2/team/release/blobs/uploads/the-upload (expired login)",
+                "PUT /v2/team/release/blobs/uploads/the-upload (current login)");
+        assertThat(requests).filteredOn(request -> request.startsWith("GET /v2/team/source/blobs/")).hasSize(3);
+        assertThat(uploads).containsExactly(BLOB.length + " bytes with the current login");
+    }
+
+    @Test
+    void anUploadOfAStreamWhoseLoginExpiresWhileItIsOpenRenewsTheLoginAndSaysToRunAgain() {
+        RegistryClient client = loggedIn();
+        client.tags(host(), new RepositoryName("team/release"));
+        expiresBefore = "PUT /v2/team/release/blobs/uploads/the-upload";
+
+        assertThatThrownBy(() -> client.uploadBlob(ref("team/release"), LAYER, new ByteArrayInputStream(BLOB)))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("refused an upload to team/release: its login expired while the upload was open")
+                .hasMessageContaining("run the step again");
+
+        assertThat(logins).hasValue(1);
+        assertThat(client.manifest(ref("team/release")).content()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(requests).last().isEqualTo("GET /v2/team/release/manifests/v1 (current login)");
     }
 
     @Test
