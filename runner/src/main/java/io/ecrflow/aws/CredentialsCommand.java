@@ -16,6 +16,7 @@ import software.amazon.awssdk.utils.cache.RefreshResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,12 +36,19 @@ final class CredentialsCommand implements AwsCredentialsProvider, SdkAutoCloseab
 
     private final String command;
     private final Duration timeout;
+    private final Clock clock;
     private final CachedSupplier<AwsCredentials> cache;
 
     CredentialsCommand(String command, Duration timeout) {
+        this(command, timeout, Clock.systemUTC());
+    }
+
+    /** @param clock what tells the time the printed credentials are checked against, here and in the SDK's cache */
+    CredentialsCommand(String command, Duration timeout, Clock clock) {
         this.command = command;
         this.timeout = timeout;
-        this.cache = CachedSupplier.builder(this::run).cachedValueName("credentials command").build();
+        this.clock = clock;
+        this.cache = CachedSupplier.builder(this::run).cachedValueName("credentials command").clock(clock).build();
     }
 
     /** How messages name the command: its program only, since the rest of the line may carry tokens. */
@@ -92,7 +100,7 @@ final class CredentialsCommand implements AwsCredentialsProvider, SdkAutoCloseab
                     + ". (Its standard output is not shown because it may hold secrets.)" + hint, "credentialsCommand");
         }
         CredentialProcessOutput output = CredentialProcessOutput.parse(stdout.toString(StandardCharsets.UTF_8), source,
-                Instant.now());
+                clock.instant());
         return RefreshResult.builder(output.credentials())
                 .staleTime(output.expiration().map(e -> e.minus(STALE_BEFORE_EXPIRY)).orElse(Instant.MAX))
                 .prefetchTime(output.expiration().map(e -> e.minus(PREFETCH_BEFORE_EXPIRY)).orElse(null))

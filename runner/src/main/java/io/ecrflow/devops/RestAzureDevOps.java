@@ -3,6 +3,7 @@ package io.ecrflow.devops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrflow.Waiting;
 import io.ecrflow.http.HttpCall;
 import io.ecrflow.http.UntrustedCertificate;
 
@@ -25,22 +26,28 @@ import java.util.function.Supplier;
  */
 public final class RestAzureDevOps implements AzureDevOps {
     private static final String API_VERSION = "api-version=7.1";
-    private static final int ATTEMPTS = 3;
-    private static final Duration PAUSE = Duration.ofMillis(500);
+    /** Three attempts, half a second after the first, a second after the second. */
+    static final Waiting RETRIES = Waiting.linear(3, Duration.ofMillis(500));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DevOpsConnection connection;
     private final String input;
     private final Consumer<String> notes;
+    private final Waiting retries;
 
     /**
      * @param input the option the calls are made for, named in failures
      * @param notes where a retry is told
      */
     public RestAzureDevOps(DevOpsConnection connection, String input, Consumer<String> notes) {
+        this(connection, input, notes, RETRIES);
+    }
+
+    RestAzureDevOps(DevOpsConnection connection, String input, Consumer<String> notes, Waiting retries) {
         this.connection = connection;
         this.input = input;
         this.notes = notes;
+        this.retries = retries;
     }
 
     @Override
@@ -135,14 +142,14 @@ public final class RestAzureDevOps implements AzureDevOps {
                 UntrustedCertificate.find(e, connection.collection().getAuthority()).ifPresent(untrusted -> {
                     throw untrusted;
                 });
-                if (attempt < ATTEMPTS) {
+                if (retries.allowsAfter(attempt)) {
                     retryNote(what, "could not be reached (" + e.getMessage() + ")", attempt);
                     continue;
                 }
                 throw new DevOpsFailure("Could not " + what + ": Azure DevOps at " + connection.collection().getHost()
                         + " could not be reached (" + e.getMessage() + "). Check that this agent may reach it.", input);
             }
-            if (response.status() >= 500 && attempt < ATTEMPTS) {
+            if (response.status() >= 500 && retries.allowsAfter(attempt)) {
                 retryNote(what, "answered HTTP " + response.status(), attempt);
                 continue;
             }
@@ -155,13 +162,8 @@ public final class RestAzureDevOps implements AzureDevOps {
 
     private void retryNote(String what, String problem, int attempt) {
         notes.accept("Azure DevOps " + problem + " when asked to " + what + "; trying again (" + (attempt + 1) + " of "
-                + ATTEMPTS + ").");
-        try {
-            Thread.sleep(PAUSE.toMillis() * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DevOpsFailure("Interrupted while waiting to " + what + " again.", input);
-        }
+                + retries.attempts() + ").");
+        retries.pauseAfterAttempt(attempt, () -> new DevOpsFailure("Interrupted while waiting to " + what + " again.", input));
     }
 
     private DevOpsFailure refusal(String what, HttpCall.Response response, String permission, String on) {

@@ -2,16 +2,15 @@ package io.ecrflow.docker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrflow.UserError;
 import io.ecrflow.registry.RegistryCredential;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
@@ -21,11 +20,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A {@code DOCKER_CONFIG} folder for one docker CLI run: readable by this user only, holding a
- * {@code config.json} with the registry credentials the build may need to pull base images. It is
- * deleted on {@link #close()}, and by a shutdown hook should the runner be stopped before that.
+ * A {@code DOCKER_CONFIG} folder readable by this user only, holding a {@code config.json} with registry credentials,
+ * so the docker CLI logs in without {@code docker login -p}. Either for one docker CLI run ({@link #create}: deleted on
+ * {@link #close()}, and by a shutdown hook should the runner be stopped before that), or for the later steps of a job
+ * ({@link #writeKept}: it stays until logout deletes it).
  */
-final class PrivateDockerConfig implements AutoCloseable {
+public final class PrivateDockerConfig implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path directory;
@@ -38,31 +38,44 @@ final class PrivateDockerConfig implements AutoCloseable {
     }
 
     /**
+     * A folder for one docker CLI run, deleted when closed.
+     *
      * @param pluginsFrom the user's own docker config folder; its {@code cli-plugins} (where a per-user
      *                    buildx lives) is linked in, since the CLI looks for plugins under DOCKER_CONFIG
      */
     static PrivateDockerConfig create(Path parent, List<RegistryCredential> credentials, Optional<Path> pluginsFrom) {
+        PrivateDockerConfig config = new PrivateDockerConfig(writeKept(parent, credentials));
         try {
-            Files.createDirectories(parent);
-            PrivateDockerConfig config = new PrivateDockerConfig(
-                    Files.createTempDirectory(parent, "ecrflow-docker-", ownerOnly("rwx------")));
-            try {
-                config.writeCredentials(credentials);
-                Optional<Path> plugins = pluginsFrom.map(dir -> dir.resolve("cli-plugins")).filter(Files::isDirectory);
-                if (plugins.isPresent()) {
-                    Files.createSymbolicLink(config.directory.resolve("cli-plugins"), plugins.get().toAbsolutePath());
-                }
-                return config;
-            } catch (IOException | RuntimeException e) {
-                config.close();
-                throw e;
+            Optional<Path> plugins = pluginsFrom.map(dir -> dir.resolve("cli-plugins")).filter(Files::isDirectory);
+            if (plugins.isPresent()) {
+                Files.createSymbolicLink(config.directory.resolve("cli-plugins"), plugins.get().toAbsolutePath());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a private docker config folder under " + parent, e);
+            return config;
+        } catch (IOException | RuntimeException e) {
+            config.close();
+            throw failure(parent, e);
         }
     }
 
-    private void writeCredentials(List<RegistryCredential> credentials) throws IOException {
+    /** A new folder {@code <parent>/ecrflow-docker-XXXX} holding the credentials, left in place; returns it. */
+    public static Path writeKept(Path parent, List<RegistryCredential> credentials) {
+        try {
+            Files.createDirectories(parent);
+            Path directory = Files.createTempDirectory(parent, "ecrflow-docker-", ownerOnly("rwx------"));
+            Path file = Files.createFile(directory.resolve("config.json"), ownerOnly("rw-------"));
+            Files.writeString(file, json(credentials), StandardCharsets.UTF_8);
+            return directory;
+        } catch (IOException e) {
+            throw failure(parent, e);
+        }
+    }
+
+    private static UserError failure(Path parent, Exception e) {
+        return new UserError("Could not write a docker config under " + parent + ": " + e.getMessage()
+                + ". Check that the agent's temp directory is writable.", null, e);
+    }
+
+    private static String json(List<RegistryCredential> credentials) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode auths = root.putObject("auths");
         for (RegistryCredential credential : credentials) {
@@ -70,10 +83,7 @@ final class PrivateDockerConfig implements AutoCloseable {
             auths.putObject(credential.registry()).put("auth",
                     Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8)));
         }
-        Path file = Files.createFile(directory.resolve("config.json"), ownerOnly("rw-------"));
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
-            JSON.writeValue(out, root);
-        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
     private static FileAttribute<?>[] ownerOnly(String permissions) {

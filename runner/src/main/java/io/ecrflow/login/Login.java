@@ -1,6 +1,7 @@
 package io.ecrflow.login;
 
 import io.ecrflow.aws.Ecr;
+import io.ecrflow.docker.PrivateDockerConfig;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.publish.RegistryLogin;
 import io.ecrflow.registry.RegistryCredential;
@@ -23,7 +24,7 @@ public final class Login {
 
     public Path run() {
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
-        Path dir = DockerConfigWriter.writeFresh(pipeline.tempDirectory(), List.of(login));
+        Path dir = PrivateDockerConfig.writeKept(pipeline.tempDirectory(), List.of(login));
         pipeline.exportVariable("DOCKER_CONFIG", dir.toString());
         pipeline.rememberForPostJob(Logout.TASK_VARIABLE, dir.toString());
         pipeline.info("The login holds until " + login.expiresAt() + ". Later steps of this job use it through "

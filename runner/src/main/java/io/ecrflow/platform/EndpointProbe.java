@@ -1,8 +1,8 @@
 package io.ecrflow.platform;
 
-import io.ecrflow.http.HttpCall;
-
+import io.ecrflow.Waiting;
 import io.ecrflow.docker.ContainerState;
+import io.ecrflow.http.HttpCall;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,20 +17,25 @@ import java.util.function.Supplier;
  * or its container stops — whichever comes first.
  */
 final class EndpointProbe {
-    private static final Duration PAUSE = Duration.ofMillis(500);
+    /** Half a second between rounds, until the deadline. */
+    static final Waiting ROUNDS = Waiting.every(Duration.ofMillis(500));
 
     /** How the wait ended, in words for the log. */
     record Outcome(boolean passed, String observation) {
     }
 
-    private final Clock clock;
+    private final Waiting rounds;
 
     EndpointProbe(Clock clock) {
-        this.clock = clock;
+        this(ROUNDS.on(clock, Waiting.THREAD_SLEEP));
+    }
+
+    EndpointProbe(Waiting rounds) {
+        this.rounds = rounds;
     }
 
     Outcome await(List<URI> bases, String path, int expectedStatus, Duration timeout, Supplier<ContainerState> container) {
-        Instant deadline = clock.instant().plus(timeout);
+        Instant deadline = rounds.deadline(timeout);
         String lastAnswer = null;
         // Named even when no request went out (a container that stopped at once, or has no address yet).
         String lastError = bases.isEmpty() ? "the container had no network address to send GET " + path + " to"
@@ -55,13 +60,10 @@ final class EndpointProbe {
                 return new Outcome(false, "the container stopped (exit code " + state.exitCode().orElse(-1)
                         + ") before answering; last: " + seen);
             }
-            if (!clock.instant().isBefore(deadline)) {
+            if (rounds.passed(deadline)) {
                 return new Outcome(false, "no " + expectedStatus + " answer within " + timeout.toSeconds() + " s; last: " + seen);
             }
-            try {
-                Thread.sleep(PAUSE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!rounds.pauseUnlessInterrupted(rounds.firstPause())) {
                 return new Outcome(false, "interrupted while waiting for the application");
             }
         }

@@ -4,6 +4,7 @@ import io.ecrflow.aws.ScanReport;
 import io.ecrflow.aws.Severity;
 
 import io.ecrflow.UserError;
+import io.ecrflow.Waiting;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.RegistryScanning;
 import io.ecrflow.pipeline.Pipeline;
@@ -13,7 +14,6 @@ import io.ecrflow.registry.Manifest;
 import io.ecrflow.registry.RepositoryName;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -38,29 +37,32 @@ public final class ScanGate implements Gate {
     private final Pipeline pipeline;
     private final Ecr ecr;
     private final ScanGateSettings settings;
-    private final Consumer<Duration> pause;
-    private final Clock clock;
+    /** The reads of a scan not done yet: {@code settings.polls()} at most, {@code pollInterval} apart. */
+    private final Waiting polls;
     private final Map<RepositoryName, RegistryScanning> scanning = new HashMap<>();
 
-    private ScanGate(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause, Clock clock) {
+    private ScanGate(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Waiting polls) {
         this.pipeline = pipeline;
         this.ecr = ecr;
         this.settings = settings;
-        this.pause = pause;
-        this.clock = clock;
+        this.polls = polls;
     }
 
     /** The gate the settings ask for: {@link Gate#OPEN} when it is off. */
     public static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings) {
-        return of(pipeline, ecr, settings, ScanGate::sleep, Clock.systemUTC());
+        return of(pipeline, ecr, settings, Clock.systemUTC(), Waiting.THREAD_SLEEP);
     }
 
     /**
-     * As {@link #of(Pipeline, Ecr, ScanGateSettings)}, pausing between reads with {@code pause} and telling the time
-     * by {@code clock} (tests: a pause that only moves the clock on).
+     * As {@link #of(Pipeline, Ecr, ScanGateSettings)}, telling the time by {@code clock} and waiting between reads
+     * with {@code sleeper} (tests: a sleeper that only moves the clock on).
      */
-    static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Consumer<Duration> pause, Clock clock) {
-        return settings.enabled() ? new ScanGate(pipeline, ecr, settings, pause, clock) : Gate.OPEN;
+    static Gate of(Pipeline pipeline, Ecr ecr, ScanGateSettings settings, Clock clock, Waiting.Sleeper sleeper) {
+        if (!settings.enabled()) {
+            return Gate.OPEN;
+        }
+        int reads = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.polls()));
+        return new ScanGate(pipeline, ecr, settings, Waiting.fixed(reads, settings.pollInterval()).on(clock, sleeper));
     }
 
     @Override
@@ -116,7 +118,7 @@ public final class ScanGate implements Gate {
     private ScanReport awaitScan(ImageRef image, HeldTags held) {
         Digest digest = image.digestOpt().orElseThrow();
         boolean started = false;
-        for (long poll = 1; ; poll++) {
+        for (int poll = 1; ; poll++) {
             ScanReport report = ecr.scanFindings(image.repository(), digest);
             if (report.state() == ScanReport.State.NOT_SCANNED && !started) {
                 Optional<ScanReport> refused = start(image, digest);
@@ -128,12 +130,12 @@ public final class ScanGate implements Gate {
                     && !(report.state() == ScanReport.State.NOT_SCANNED && started)) {
                 return report;
             }
-            if (poll >= settings.polls()) {
+            if (!polls.allowsAfter(poll)) {
                 throw new UserError("The scan of " + image + " did not complete within " + settings.timeout().toSeconds()
                         + " s (scanTimeout), so " + held.whenFailed() + ". Give the scan more time with scanTimeout, or "
                         + "check the repository's scanning in the ECR console.", "scanTimeout");
             }
-            pause.accept(settings.pollInterval());
+            polls.pauseAfterAttempt(poll, ScanGate::interrupted);
         }
     }
 
@@ -148,11 +150,11 @@ public final class ScanGate implements Gate {
             return complete;
         }
         FindingsSettle settle = FindingsSettle.ENHANCED;
-        Instant firstComplete = clock.instant();
+        Instant firstComplete = polls.now();
         Optional<ScanReport> previous = Optional.empty();
         ScanReport latest = complete;
         boolean told = false;
-        while (!settle.settled(previous, latest, firstComplete, clock.instant())) {
+        while (!settle.settled(previous, latest, firstComplete, polls.now())) {
             if (!told) {
                 pipeline.info((kind == RegistryScanning.ENHANCED ? "The registry's scanning is enhanced"
                         : "The registry's scanning configuration could not be read (ecr:GetRegistryScanningConfiguration), "
@@ -160,7 +162,7 @@ public final class ScanGate implements Gate {
                         + "are in. Reading the findings of " + image + " again every " + settle.interval().toSeconds()
                         + " s until two reads agree (at most " + settle.settledAfter().toSeconds() + " s after the scan).");
             }
-            pause.accept(settle.interval());
+            polls.pause(settle.interval(), ScanGate::interrupted);
             ScanReport next = ecr.scanFindings(image.repository(), image.digestOpt().orElseThrow());
             // a scan begun again meanwhile (Inspector rescans) agrees with nothing: read on, within the bound
             previous = next.state() == ScanReport.State.COMPLETE ? Optional.of(latest) : Optional.empty();
@@ -217,12 +219,7 @@ public final class ScanGate implements Gate {
                 + "publication goes on.");
     }
 
-    private static void sleep(Duration interval) {
-        try {
-            Thread.sleep(interval.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("Interrupted while waiting for the image scan.");
-        }
+    private static UserError interrupted() {
+        return new UserError("Interrupted while waiting for the image scan.");
     }
 }

@@ -1,6 +1,7 @@
 package io.ecrflow.publish;
 
 import io.ecrflow.UserError;
+import io.ecrflow.Waiting;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImmutableTagTaken;
@@ -18,6 +19,8 @@ import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.Tag;
 import io.ecrflow.tagging.TagPlan;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,14 +42,15 @@ import java.util.stream.Collectors;
  */
 public final class TagPublisher {
     private static final int PUSH_ATTEMPTS = 3;
-    /** Pushes of the first tag while the registry answers 5xx for what the engine does not retry. */
-    private static final int SERVER_ERROR_PUSHES = 3;
+    /** Pushes of the first tag while the registry answers 5xx for what the engine does not retry, 1 s, then 2 s apart. */
+    private static final Waiting SERVER_ERROR_PUSHES = Waiting.linear(3, Duration.ofSeconds(1));
     /** The engine's upload is nearly all of the work; the manifest writes share the rest of the bar. */
     private static final int UPLOAD_SHARE = 90;
 
     private final Pipeline pipeline;
     private final Optional<DockerEngine> engine;
     private final RegistryClient registry;
+    private Waiting serverErrorPushes = SERVER_ERROR_PUSHES;
 
     /** @param registry a client that holds the credential for the target registry */
     public TagPublisher(Pipeline pipeline, DockerEngine engine, RegistryClient registry) {
@@ -251,24 +255,21 @@ public final class TagPublisher {
                 if (!e.worthPushingAgain()) {
                     throw e;
                 }
-                if (attempt == SERVER_ERROR_PUSHES) {
+                if (!serverErrorPushes.allowsAfter(attempt)) {
                     throw e.afterPushes(attempt);
                 }
                 pipeline.warning(e.happened() + ". Pushing "
-                        + "again (" + (attempt + 1) + " of " + SERVER_ERROR_PUSHES + "): the engine does not retry the "
-                        + "image config or the manifest itself.");
-                pause(attempt);
+                        + "again (" + (attempt + 1) + " of " + serverErrorPushes.attempts() + "): the engine does not "
+                        + "retry the image config or the manifest itself.");
+                serverErrorPushes.pauseAfterAttempt(attempt, () -> new UserError("The push was interrupted."));
             }
         }
     }
 
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(1000L * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("The push was interrupted.");
-        }
+    /** The same publisher, pausing between pushes through server errors on {@code clock} with {@code sleeper}. */
+    TagPublisher pausingOn(Clock clock, Waiting.Sleeper sleeper) {
+        serverErrorPushes = serverErrorPushes.on(clock, sleeper);
+        return this;
     }
 
     /**

@@ -125,7 +125,12 @@ public final class HttpRegistryClient implements RegistryClient {
         if (hasBlob(target, blob.digest())) {
             return BlobTransfer.PRESENT;
         }
-        stream(source, target, blob, startUpload(target));
+        try {
+            stream(source, target, blob, startUpload(target));
+        } catch (RegistryAuthorizer.UploadOutlivedLogin renewed) {
+            // the source can be read again: the copy starts over with the renewed login
+            stream(source, target, blob, startUpload(target));
+        }
         return BlobTransfer.COPIED;
     }
 

@@ -5,31 +5,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
 import io.ecrflow.http.HttpCall;
 import io.ecrflow.http.UntrustedCertificate;
+import io.ecrflow.registry.RegistryAuthorizer.Sent;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * How requests reach a registry, apart from what they ask: the API base of each host, the answer to its
- * authentication challenge (a bearer token from the named token service, anonymous or with the user's
- * credential as Basic auth, or Basic auth directly), kept per repository for the following calls, and
- * redirects followed by hand so the registry's Authorization header never travels to another host (blob
- * downloads go to storage such as S3).
+ * How requests reach a registry, apart from what they ask: the API base of each host, every request through the one
+ * {@link RegistryAuthorizer}, passing failures tried again ({@link RetryPolicy}), and redirects followed by hand so
+ * the registry's Authorization header never travels to another host (blob downloads go to storage such as S3).
  */
 final class RegistryTransport {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -37,35 +30,30 @@ final class RegistryTransport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RegistryEndpoints endpoints;
-    private final Map<String, RegistryCredential> credentials;
-    private final Map<String, Supplier<RegistryCredential>> renewals;
-    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+    private final RegistryAuthorizer authorizer;
     private final RetryPolicy retry;
     private final Consumer<String> warnings;
-    private final Set<String> renewed = ConcurrentHashMap.newKeySet();
 
     /**
      * @param warnings receives one line for each request tried again, with the reason
      */
     RegistryTransport(RegistryEndpoints endpoints, RetryPolicy retry, Consumer<String> warnings) {
-        this(endpoints, Map.of(), Map.of(), retry, warnings);
-    }
-
-    private RegistryTransport(RegistryEndpoints endpoints, Map<String, RegistryCredential> credentials,
-                              Map<String, Supplier<RegistryCredential>> renewals, RetryPolicy retry,
-                              Consumer<String> warnings) {
         this.endpoints = endpoints;
-        this.credentials = new ConcurrentHashMap<>(credentials);
-        this.renewals = Map.copyOf(renewals);
         this.retry = retry;
         this.warnings = warnings;
+        this.authorizer = new RegistryAuthorizer(this::token, warnings);
+    }
+
+    private RegistryTransport(RegistryTransport base, RegistryAuthorizer authorizer) {
+        this.endpoints = base.endpoints;
+        this.retry = base.retry;
+        this.warnings = base.warnings;
+        this.authorizer = authorizer;
     }
 
     /** The same registries with one more credential; tokens are asked for afresh. */
     RegistryTransport withCredential(RegistryCredential credential) {
-        Map<String, RegistryCredential> all = new HashMap<>(credentials);
-        all.put(credential.registry(), credential);
-        return new RegistryTransport(endpoints, all, renewals, retry, warnings);
+        return new RegistryTransport(this, authorizer.withCredential(credential, Optional.empty()));
     }
 
     /**
@@ -73,9 +61,7 @@ final class RegistryTransport {
      * and a long build or a slow push can outlast a login taken early) is renewed once when the registry refuses it.
      */
     RegistryTransport withCredential(RegistryCredential credential, Supplier<RegistryCredential> renewal) {
-        Map<String, Supplier<RegistryCredential>> all = new HashMap<>(renewals);
-        all.put(credential.registry(), renewal);
-        return new RegistryTransport(endpoints, credentials, all, retry, warnings).withCredential(credential);
+        return new RegistryTransport(this, authorizer.withCredential(credential, Optional.of(renewal)));
     }
 
     /** How many times a request is sent at most. */
@@ -99,7 +85,7 @@ final class RegistryTransport {
         return endpoints.onRegistry(registry, url);
     }
 
-    /** One API call, answering an authentication challenge once. */
+    /** One API call, authorised by {@link RegistryAuthorizer}. */
     Response call(String registry, RepositoryName repository, Request request) {
         return call(registry, repository, request, retry);
     }
@@ -111,136 +97,14 @@ final class RegistryTransport {
 
     private Response call(String registry, RepositoryName repository, Request request, RetryPolicy retry) {
         URI uri = endpoints.uri(registry, repository, request.path());
-        String key = registry + " " + repository;
-        Optional<String> cached = Optional.ofNullable(authorizations.get(key));
-        Response response = exchange(request, uri, cached, registry, retry);
-        if (expiredLogin(request, response) && renew(registry)) {
-            // asked again without authorization, so the registry's challenge says how to use the new login
-            response = exchange(request, uri, Optional.empty(), registry, retry);
-        } else if (cached.isPresent() && expiredToken(cached.get(), request, response)) {
-            warnings.accept("The registry " + registry + " refused the token for " + repository + " as no longer valid "
-                    + "(400" + response.errorText() + "): getting a new one and asking again.");
-            authorizations.remove(key, cached.get());
-            response = exchange(request, uri, Optional.empty(), registry, retry);
-        }
-        if (response.status() != 401) {
-            return response;
-        }
-        AuthChallenge challenge = response.header("WWW-Authenticate").flatMap(AuthChallenge::parse)
-                .orElseThrow(() -> new UserError("The registry " + registry + " refused access to " + repository
-                        + " without saying how to authenticate (no WWW-Authenticate header)."));
-        String authorization = authorize(challenge, registry, repository);
-        authorizations.put(key, authorization);
-        response = exchange(request, uri, Optional.of(authorization), registry, retry);
-        if ((response.status() == 401 || expiredLogin(request, response)) && renew(registry)) {
-            authorization = authorize(challenge, registry, repository);
-            authorizations.put(key, authorization);
-            response = exchange(request, uri, Optional.of(authorization), registry, retry);
-        }
-        if (response.status() == 401) {
-            throw denied(registry, repository, response);
-        }
-        if (expiredToken(authorization, request, response)) {
-            throw new UserError("The registry " + registry + " refused a token it had just issued for " + repository
-                    + " (400" + response.errorText() + "). Check that the login (for ECR Public: "
-                    + "ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken) may " + (request.method().equals("GET")
-                    || request.method().equals("HEAD") ? "read" : "push to") + " this repository.");
-        }
-        return response;
+        return authorizer.send(registry, repository, request,
+                authorization -> Sent.of(exchange(request, uri, authorization, registry, retry)));
     }
 
-    /**
-     * ECR Public answers a bearer token that is no longer valid (its tokens last an hour, and a run can outlast one)
-     * with 400 DENIED "Your Authorization Token is invalid." and no challenge, not with 401 (aws/containers-roadmap
-     * issue 2835; oras-project/oras-go issue 1227): a new token is the fix. A HEAD's 400 has no body to tell, so with a
-     * bearer token it counts as one too: the token is asked for again once per call, and a real refusal stays one.
-     */
-    private static boolean expiredToken(String authorization, Request request, Response response) {
-        if (!authorization.startsWith("Bearer ") || response.status() != 400) {
-            return false;
-        }
-        return response.errorCodes().contains("DENIED") || request.method().equals("HEAD") && response.body().length == 0;
-    }
-
-    /**
-     * ECR answers a login that has expired with 403 DENIED "Your authorization token has expired. Reauthenticate and
-     * try again." rather than a new challenge; a fresh login is the fix. A HEAD's 403 has no body to tell, so it
-     * counts as one too: the login is renewed once per run at most, and a real refusal stays a refusal.
-     */
-    private static boolean expiredLogin(Request request, Response response) {
-        if (response.status() != 403) {
-            return false;
-        }
-        return response.errorText().toLowerCase(java.util.Locale.ROOT).contains("token has expired")
-                || request.method().equals("HEAD") && response.body().length == 0;
-    }
-
-    /** Logs in to the registry again, once per run; false when there is no way to (or it was done already). */
-    private boolean renew(String registry) {
-        Supplier<RegistryCredential> renewal = renewals.get(registry);
-        RegistryCredential current = credentials.get(registry);
-        if (renewal == null || current == null) {
-            return false;
-        }
-        synchronized (renewals) {
-            if (credentials.get(registry) != current) {
-                return true;
-            }
-            if (renewed.contains(registry)) {
-                return false;
-            }
-            renewed.add(registry);
-            warnings.accept("The registry " + registry + " refused the login: it expired during the run. Logging in again.");
-            credentials.put(registry, renewal.get());
-            authorizations.keySet().removeIf(key -> key.startsWith(registry + " "));
-            return true;
-        }
-    }
-
-    private String authorize(AuthChallenge challenge, String registry, RepositoryName repository) {
-        Optional<RegistryCredential> credential = Optional.ofNullable(credentials.get(registry));
-        if (challenge.isBasic()) {
-            RegistryCredential basic = credential.orElseThrow(() -> new UserError("The registry " + registry
-                    + " needs a user name and password to read " + repository + ". Give them for this registry "
-                    + "(for a base image: upstreamUsername and the INPUT_UPSTREAMPASSWORD secret)."));
-            return basicHeader(basic);
-        }
-        if (!challenge.isBearer()) {
-            throw new UserError("The registry " + registry + " asks for '" + challenge.scheme()
-                    + "' authentication; only Bearer token and Basic authentication are supported.");
-        }
-        String realm = challenge.parameter("realm").orElseThrow(() -> new UserError("The registry " + registry
-                + " asks for a bearer token but names no token service (realm)."));
-        String scope = challenge.parameter("scope").orElse("repository:" + repository + ":pull");
-        StringBuilder query = new StringBuilder();
-        challenge.parameter("service").ifPresent(service -> query.append("service=").append(encode(service)).append('&'));
-        query.append("scope=").append(encode(scope));
-        URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        Response response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
-                credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority(), retry);
-        if ((response.status() == 401 || response.status() == 403) && credential.isPresent() && renew(registry)) {
-            // the login the token is asked with expired during the run (ECR Public's: 12 hours)
-            credential = Optional.ofNullable(credentials.get(registry));
-            response = exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri,
-                    credential.map(RegistryTransport::basicHeader), tokenUri.getAuthority(), retry);
-        }
-        if (response.status() == 401 || response.status() == 403) {
-            throw new UserError("The token service of " + registry + " (" + tokenUri.getHost() + ") refused a token for "
-                    + repository + (credential.isPresent()
-                    ? ": check the user name and password given for " + registry + "."
-                    : ". The image may be private: give upstreamUsername and the INPUT_UPSTREAMPASSWORD secret."));
-        }
-        response.expectSuccess("get a token for " + registry + "/" + repository + " from " + tokenUri.getHost());
-        try {
-            JsonNode answer = JSON.readTree(response.body());
-            String token = answer.path("token").asText(answer.path("access_token").asText(""));
-            if (token.isBlank()) {
-                throw new UserError("The token service of " + registry + " answered without a token.");
-            }
-            return "Bearer " + token;
-        } catch (IOException e) {
-            throw new UserError("The token service of " + registry + " answered with something that is not JSON.");
-        }
+    /** A token service's answer, tried again like any registry request. */
+    private Response token(URI tokenUri, Optional<String> authorization) {
+        return exchange(Request.read("GET", tokenUri.toString(), "application/json"), tokenUri, authorization,
+                tokenUri.getAuthority(), retry);
     }
 
     /** One request, tried again while it fails in passing (see {@link RetryPolicy}); the body is read whole. */
@@ -248,11 +112,6 @@ final class RegistryTransport {
                               RetryPolicy retry) {
         return retrying(retry, request, uri, authorization, registry, true, answer -> new Response(registry,
                 new HttpCall.Response(answer.status(), answer.headers(), answer.body().readAllBytes())));
-    }
-
-    /** A streamed GET, tried again like {@link #exchange} while nothing of its body has been read. */
-    private HttpCall.Streamed openRetrying(Request request, URI uri, Optional<String> authorization, String registry) {
-        return retrying(retry, request, uri, authorization, registry, false, answer -> answer);
     }
 
     /** How the answer of the attempt that is kept is taken: read whole, or handed on as it streams. */
@@ -315,13 +174,8 @@ final class RegistryTransport {
                        URI uri) {
         Duration pause = retry.pauseAfter(attempt, retryAfter);
         warnings.accept(request.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + " " + reason
-                + "; trying again in " + seconds(pause) + " (attempt " + (attempt + 1) + " of " + retry.attempts() + ").");
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("Interrupted while waiting to try a registry request again.");
-        }
+                + "; trying again in " + seconds(pause) + " (" + retry.waiting().attempt(attempt + 1) + ").");
+        retry.waiting().pause(pause, () -> new UserError("Interrupted while waiting to try a registry request again."));
     }
 
     private static String seconds(Duration pause) {
@@ -354,48 +208,53 @@ final class RegistryTransport {
     }
 
     /**
-     * A GET whose body is passed on as it arrives (a blob, which may be gigabytes): authenticated and
-     * redirected as {@link #call} does. Close the answer when done.
+     * A GET whose body is passed on as it arrives (a blob, which may be gigabytes): authorised as {@link #call} is, and
+     * redirected by hand. A failed answer's body is read here, so the authoriser can tell an expired login from a
+     * refusal. Close the answer when done.
      */
     HttpCall.Streamed download(String registry, RepositoryName repository, String path, String accept) {
         Request request = Request.read("GET", path, accept);
         URI uri = endpoints.uri(registry, repository, path);
-        String key = registry + " " + repository;
-        HttpCall.Streamed response = openRetrying(request, uri, Optional.ofNullable(authorizations.get(key)), registry);
-        if (response.status() != 401) {
-            return response;
+        return authorizer.send(registry, repository, request,
+                authorization -> judged(registry, retrying(retry, request, uri, authorization, registry, false, a -> a)));
+    }
+
+    /** A streamed answer with what the authoriser judges it by: only a failure's body, read whole (it is small). */
+    private static Sent<HttpCall.Streamed> judged(String registry, HttpCall.Streamed answer) {
+        if (answer.status() / 100 == 2) {
+            return new Sent<>(answer, new Response(registry,
+                    new HttpCall.Response(answer.status(), answer.headers(), new byte[0])));
         }
-        Optional<String> header = response.header("WWW-Authenticate");
-        closeQuietly(response);
-        AuthChallenge challenge = header.flatMap(AuthChallenge::parse)
-                .orElseThrow(() -> new UserError("The registry " + registry + " refused access to " + repository
-                        + " without saying how to authenticate (no WWW-Authenticate header)."));
-        String authorization = authorize(challenge, registry, repository);
-        authorizations.put(key, authorization);
-        response = openRetrying(request, uri, Optional.of(authorization), registry);
-        if (response.status() == 401) {
-            closeQuietly(response);
-            throw new UserError("The registry " + registry + " refused access to " + repository + " (401). "
-                    + "Check that the credentials given for " + registry + " may read it.");
+        byte[] body;
+        try (InputStream in = answer.body()) {
+            body = in.readAllBytes();
+        } catch (IOException unreadable) {
+            body = new byte[0];
         }
-        return response;
+        return new Sent<>(
+                new HttpCall.Streamed(answer.status(), answer.headers(), new ByteArrayInputStream(body), body.length),
+                new Response(registry, new HttpCall.Response(answer.status(), answer.headers(), body)));
     }
 
     /**
-     * Streams {@code length} bytes to {@code url} (an upload location the registry handed out).
-     * The body cannot be sent twice, so it goes with the authorization the upload's start already earned.
+     * Streams {@code length} bytes to {@code url} (an upload location the registry handed out), once: the body cannot
+     * be sent twice (see {@link RegistryAuthorizer#sendOnce}).
+     *
+     * @throws RegistryAuthorizer.UploadOutlivedLogin when the login expired while the upload was open
      */
     Response upload(String registry, RepositoryName repository, String method, String url, InputStream content,
                     long length) {
         URI uri = endpoints.base(registry).resolve(url);
-        HttpCall call = HttpCall.to(method, uri).timeout(TIMEOUT).header("Accept", "application/json")
-                .header("Content-Type", "application/octet-stream").body(content, length);
-        Optional.ofNullable(authorizations.get(registry + " " + repository)).ifPresent(a -> call.header("Authorization", a));
-        try {
-            return new Response(registry, call.send());
-        } catch (IOException e) {
-            throw unreachable(registry, uri, e);
-        }
+        return authorizer.sendOnce(registry, repository, Request.read(method, url, "application/json"), authorization -> {
+            HttpCall call = HttpCall.to(method, uri).timeout(TIMEOUT).header("Accept", "application/json")
+                    .header("Content-Type", "application/octet-stream").body(content, length);
+            authorization.ifPresent(a -> call.header("Authorization", a));
+            try {
+                return Sent.of(new Response(registry, call.send()));
+            } catch (IOException e) {
+                throw unreachable(registry, uri, e);
+            }
+        });
     }
 
     private static void closeQuietly(HttpCall.Streamed response) {
@@ -433,22 +292,6 @@ final class RegistryTransport {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    }
-
-    private static String basicHeader(RegistryCredential credential) {
-        String pair = credential.username() + ":" + credential.password().reveal();
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private UserError denied(String registry, RepositoryName repository, Response response) {
-        return new UserError("The registry " + registry + " refused access to " + repository + " ("
-                + response.status() + response.errorText() + "). " + (credentials.containsKey(registry)
-                ? "Check that the credentials given for " + registry + " may read it."
-                : "It may be private: give upstreamUsername and the INPUT_UPSTREAMPASSWORD secret."));
     }
 
     /** No answer at all (no connection, a reset, a timeout), after every attempt the retry policy allows. */

@@ -1,27 +1,31 @@
 package io.ecrflow.registry;
 
+import io.ecrflow.Waiting;
+
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * How a registry request that failed in passing is tried again: a 5xx answer (but 501, which never passes),
  * 429 (throttling, honouring Retry-After up to the longest pause) and no answer at all (a refused or reset
- * connection, a timeout). Pauses double from {@code firstPause} up to {@code longestPause}, so a registry that
- * stays down fails the run after a bounded time: with the standard policy, 5 attempts and at most 15 s of
- * pauses (0.5 + 1 + 2 + 4 s, or up to 8 s each when the registry asks for longer).
+ * connection, a timeout). Pauses double ({@link Waiting}), so a registry that stays down fails the run after a
+ * bounded time: with the standard policy, 5 attempts and at most 15 s of pauses (0.5 + 1 + 2 + 4 s, or up to 8 s
+ * each when the registry asks for longer).
  */
-record RetryPolicy(int attempts, Duration firstPause, Duration longestPause) {
+record RetryPolicy(Waiting waiting) {
     static final RetryPolicy STANDARD = new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(8));
 
-    RetryPolicy {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("at least one attempt");
-        }
+    RetryPolicy(int attempts, Duration firstPause, Duration longestPause) {
+        this(Waiting.doubling(attempts, firstPause, longestPause));
+    }
+
+    int attempts() {
+        return waiting.attempts();
     }
 
     /** The same pauses, with at most {@code most} attempts. */
     RetryPolicy limitedTo(int most) {
-        return new RetryPolicy(Math.max(1, Math.min(attempts, most)), firstPause, longestPause);
+        return new RetryPolicy(waiting.limitedTo(most));
     }
 
     /** Whether an answer with this status may be a passing failure worth another attempt. */
@@ -31,9 +35,7 @@ record RetryPolicy(int attempts, Duration firstPause, Duration longestPause) {
 
     /** The pause after attempt {@code attempt} failed (1-based); the registry's Retry-After wins when longer. */
     Duration pauseAfter(int attempt, Optional<Duration> retryAfter) {
-        Duration doubled = firstPause.multipliedBy(1L << Math.min(attempt - 1, 20));
-        Duration pause = retryAfter.filter(asked -> asked.compareTo(doubled) > 0).orElse(doubled);
-        return pause.compareTo(longestPause) > 0 ? longestPause : pause;
+        return waiting.pauseAfter(attempt, retryAfter);
     }
 
     /** Retry-After in seconds (the HTTP-date form is rare from registries and ignored). */

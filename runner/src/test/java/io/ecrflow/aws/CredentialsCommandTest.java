@@ -1,5 +1,6 @@
 package io.ecrflow.aws;
 
+import io.ecrflow.ManualClock;
 import io.ecrflow.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,9 +37,11 @@ class CredentialsCommandTest {
     void credentialsAboutToExpireAreFetchedAgain() throws Exception {
         Path command = counting("$(date -u -d '+30 seconds' +%Y-%m-%dT%H:%M:%SZ)");
 
-        try (CredentialsCommand credentials = new CredentialsCommand(command.toString(), Duration.ofSeconds(10))) {
+        ManualClock clock = new ManualClock(Instant.now());
+        try (CredentialsCommand credentials = new CredentialsCommand(command.toString(), Duration.ofSeconds(10), clock)) {
             AwsCredentials first = credentials.resolveCredentials();
-            Thread.sleep(1100);
+            // a second passes on the clock the runner and the SDK's cache both read; nothing is waited
+            clock.advance(Duration.ofMillis(1100));
             AwsCredentials second = credentials.resolveCredentials();
 
             assertThat(second.accessKeyId()).isNotEqualTo(first.accessKeyId());

@@ -3,6 +3,7 @@ package io.ecrflow.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.Secret;
+import io.ecrflow.UserError;
 import io.ecrflow.registry.RegistryCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PrivateDockerConfigTest {
     private static final RegistryCredential ECR = new RegistryCredential(
@@ -62,6 +64,34 @@ class PrivateDockerConfigTest {
 
         assertThat(parent).isEmptyDirectory();
         assertThat(userConfig.resolve("cli-plugins/docker-buildx")).hasContent("plugin");
+    }
+
+    @Test
+    void aLoginsFolderStaysForLaterStepsWithTheSameOwnerOnlyConfig() throws Exception {
+        Path directory = PrivateDockerConfig.writeKept(temp, List.of(ECR));
+
+        assertThat(directory.getParent()).isEqualTo(temp);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+        Path file = directory.resolve("config.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        JsonNode auths = new ObjectMapper().readTree(file.toFile()).get("auths");
+        assertThat(decoded(auths.get(ECR.registry()).get("auth").asText())).isEqualTo("AWS:ecr-password");
+    }
+
+    @Test
+    void eachLoginGetsItsOwnFolder() {
+        assertThat(PrivateDockerConfig.writeKept(temp, List.of(ECR))).isNotEqualTo(PrivateDockerConfig.writeKept(temp, List.of(ECR)));
+    }
+
+    @Test
+    void aFolderThatCannotBeWrittenIsAUserErrorSayingWhatToCheck() throws Exception {
+        Path notAFolder = Files.writeString(temp.resolve("a-file"), "");
+
+        assertThatThrownBy(() -> PrivateDockerConfig.writeKept(notAFolder, List.of(ECR))).isInstanceOf(UserError.class)
+                .hasMessageContaining("Could not write a docker config under " + notAFolder)
+                .hasMessageContaining("Check that the agent's temp directory is writable.");
+        assertThatThrownBy(() -> PrivateDockerConfig.create(notAFolder, List.of(ECR), Optional.empty()))
+                .isInstanceOf(UserError.class);
     }
 
     private static String decoded(String base64) {

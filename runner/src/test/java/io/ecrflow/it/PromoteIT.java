@@ -1,5 +1,6 @@
 package io.ecrflow.it;
 
+import io.ecrflow.testbed.DeniedRequest;
 import io.ecrflow.testbed.RegistryRequest;
 import io.ecrflow.testbed.RepositorySettings;
 import io.ecrflow.testbed.SampleApp;
@@ -154,6 +155,27 @@ class PromoteIT extends TestBedTest {
         assertThat(since(again, in(repository))).noneMatch(r -> r.kind().equals("UPLOAD")
                 || r.kind().equals("BLOB") && r.method().equals("GET"));
         assertThat(second.stdout()).contains("holds " + digest + " already: nothing is copied");
+    }
+
+    @Test
+    void aLoginThatExpiresWhileABlobIsReadForAnotherAccountIsRenewedOnceAndThePromotionCompletes() throws Exception {
+        String repository = unique("team/promote-expiry");
+        String digest = pushSample(repository, "rc1");
+        TestbedAccount prod = testbed.account(TestBedFixture.OTHER_ACCOUNT);
+        int deniedMark = testbed.deniedRegistryRequests().size();
+        testbed.expireRegistryPasswordsAtBlobRead(repository);
+
+        RunResult result = promote("--source-repository", repository, "--source-tag", "rc1",
+                "--registry-id", TestBedFixture.OTHER_ACCOUNT, "--tags", "1.0.0");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(prod.manifestDigest(repository, "1.0.0")).contains(digest);
+        List<DeniedRequest> denied = testbed.deniedRegistryRequests();
+        assertThat(denied.subList(deniedMark, denied.size())).as("the blob read met ECR's answer to an expired login")
+                .anyMatch(refused -> refused.method().equals("GET") && refused.path().contains(repository + "/blobs/")
+                        && refused.status() == 403 && refused.message().contains("token has expired"));
+        assertThat(result.stdout().lines().filter(line -> line.contains("refused the login: it expired during the run. "
+                + "Logging in again."))).isNotEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ecrflow.publish;
 
+import io.ecrflow.ManualClock;
 import io.ecrflow.aws.ScanReport;
 import io.ecrflow.aws.Severity;
 
@@ -22,11 +23,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -53,8 +51,7 @@ class ScanGateTest {
     private final PlainPipeline pipeline = new PlainPipeline(Environment.of(Map.of()),
             new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
     private final ScriptedEcr ecr = new ScriptedEcr();
-    private final List<Duration> pauses = new ArrayList<>();
-    private final SteppingClock clock = new SteppingClock();
+    private final ManualClock clock = new ManualClock();
     private final Manifest image = Manifest.of("{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:%s\"},\"layers\":[]}"
             .formatted("c".repeat(64)).getBytes(StandardCharsets.UTF_8));
     private final List<ImageRef> release = List.of(ImageRef.tagged(REGISTRY, REPOSITORY, Tag.of("release")),
@@ -70,7 +67,7 @@ class ScanGateTest {
                 .hasMessageContaining("so none of the tags (release, latest) were published");
         assertThat(ecr.calls).containsExactly("describe " + image.digest(), "start " + image.digest(),
                 "describe " + image.digest(), "describe " + image.digest());
-        assertThat(pauses).hasSize(2);
+        assertThat(clock.pauses()).hasSize(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("started its basic scan (StartImageScan)");
     }
 
@@ -147,7 +144,7 @@ class ScanGateTest {
         assertThatThrownBy(() -> gate(true).check(pinned(image.digest()), image, HeldTags.every(release)))
                 .isInstanceOf(UserError.class).hasMessageContaining("did not complete within 2 s (scanTimeout)")
                 .hasMessageContaining("none of the tags (release, latest) were published");
-        assertThat(pauses).hasSize((int) settings(true).polls() - 1);
+        assertThat(clock.pauses()).hasSize((int) settings(true).polls() - 1);
     }
 
     @Test
@@ -159,7 +156,7 @@ class ScanGateTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL (at most 0)");
         assertThat(ecr.calls).containsExactly("describe " + image.digest(), "describe " + image.digest(),
                 "describe " + image.digest());
-        assertThat(pauses).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15));
+        assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15));
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("The registry's scanning is enhanced")
                 .contains("again every 15 s until two reads agree");
     }
@@ -172,7 +169,7 @@ class ScanGateTest {
         assertThatThrownBy(() -> gate(true).check(pinned(image.digest()), image, HeldTags.every(release)))
                 .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL");
         assertThat(ecr.calls).hasSize(1);
-        assertThat(pauses).isEmpty();
+        assertThat(clock.pauses()).isEmpty();
     }
 
     @Test
@@ -186,27 +183,24 @@ class ScanGateTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("1 CRITICAL");
         // reads at 0, 15, 30, 45 and 60 s after the first complete one; the last is taken
         assertThat(ecr.calls).hasSize(5);
-        assertThat(pauses).hasSize(4);
+        assertThat(clock.pauses()).hasSize(4);
     }
 
     @Test
     void aBasicScansCompleteIsFinalAndWhereTheScanningCannotBeReadTheFindingsAreSettled() {
         ecr.answers(image.digest(), complete());
         gate(true).check(pinned(image.digest()), image, HeldTags.every(release));
-        assertThat(pauses).isEmpty();
+        assertThat(clock.pauses()).isEmpty();
 
         ecr.scanning = RegistryScanning.UNKNOWN;
         ecr.answers(image.digest(), complete(), complete());
         gate(true).check(pinned(image.digest()), image, HeldTags.every(release));
-        assertThat(pauses).containsExactly(Duration.ofSeconds(15));
+        assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(15));
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("ecr:GetRegistryScanningConfiguration");
     }
 
     private Gate gate(boolean verdictRequired) {
-        return ScanGate.of(pipeline, ecr, settings(verdictRequired), pause -> {
-            pauses.add(pause);
-            clock.advance(pause);
-        }, clock);
+        return ScanGate.of(pipeline, ecr, settings(verdictRequired), clock, clock.sleeper());
     }
 
     private static ScanGateSettings settings(boolean verdictRequired) {
@@ -241,30 +235,6 @@ class ScanGateTest {
     private static ScanReport completedAt(Instant at, ScanReport.Finding... findings) {
         ScanReport report = complete(findings);
         return new ScanReport(report.state(), report.description(), report.counts(), report.findings(), Optional.of(at));
-    }
-
-    /** A clock that moves only when the gate pauses. */
-    private static final class SteppingClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     /** ECR's scan API as a script: each image's DescribeImageScanFindings answers in turn, one StartImageScan answer. */

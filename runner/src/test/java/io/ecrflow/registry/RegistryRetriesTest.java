@@ -2,8 +2,10 @@ package io.ecrflow.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.ecrflow.ManualClock;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
+import io.ecrflow.Waiting;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * a bounded number of attempts; a login the registry stops accepting is renewed once.
  */
 class RegistryRetriesTest {
-    private static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
+    /** Pauses of 1, 2, 4 ms on a clock that only moves on: nothing is waited. */
+    private final ManualClock clock = new ManualClock();
+    private final RetryPolicy quick = new RetryPolicy(clock.drive(Waiting.doubling(4, Duration.ofMillis(1), Duration.ofMillis(5))));
     private static final String DIGEST = "sha256:" + "a".repeat(64);
 
     private HttpServer server;
@@ -118,7 +122,7 @@ class RegistryRetriesTest {
 
     private RegistryClient client() {
         insecure.add(host());
-        return HttpRegistryClient.create(insecure, QUICK, warnings::add);
+        return HttpRegistryClient.create(insecure, quick, warnings::add);
     }
 
     private static String basic(String password) {
@@ -153,6 +157,7 @@ class RegistryRetriesTest {
                 + "(TOOMANYREQUESTS: Rate exceeded), the registry is throttling requests; trying again in 1 ms (attempt 2 of 4).");
         assertThat(warnings.get(2)).contains("the registry is throttling requests").contains("trying again in 4 ms")
                 .endsWith("(attempt 4 of 4).");
+        assertThat(clock.pauses()).containsExactly(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(4));
     }
 
     @Test

@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Knobs for faults in the middle of a push, counted, not timed: a registry that dies once a repository's
  * push has started N blob uploads (every later request of that repository loses its connection without an
  * answer, as a killed registry's would), and logins that expire right after a tag was written (as twelve
- * hours passing between the engine's push and the next tag would).
+ * hours passing between the engine's push and the next tag would) or right before a blob is read (as during a long
+ * promotion).
  */
 final class PushFaults {
     private final Map<String, AtomicInteger> uploadsUntilOutage = new ConcurrentHashMap<>();
     private final Set<String> expiringAfterWrite = ConcurrentHashMap.newKeySet();
+    private final Set<String> expiringAtBlobRead = ConcurrentHashMap.newKeySet();
 
     void dieAfterUploads(String repository, int uploads) {
         uploadsUntilOutage.put(repository, new AtomicInteger(uploads));
@@ -41,5 +43,15 @@ final class PushFaults {
     /** Whether the passwords expire now that this tag was written; once per knob. */
     boolean expiresAfterWrite(String repository, String tag) {
         return expiringAfterWrite.remove(repository + ":" + tag);
+    }
+
+    void expirePasswordsAtBlobRead(String repository) {
+        expiringAtBlobRead.add(repository);
+    }
+
+    /** Whether the passwords expire before this request is authorised: the first blob GET of the repository, once. */
+    boolean expiresAtBlobRead(String method, String path) {
+        return method.equals("GET") && RegistryRoute.of(path).filter(route -> route.kind() == RegistryRoute.Kind.BLOB)
+                .map(route -> expiringAtBlobRead.remove(route.repository())).orElse(false);
     }
 }

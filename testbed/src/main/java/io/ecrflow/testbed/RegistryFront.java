@@ -222,6 +222,9 @@ final class RegistryFront implements AutoCloseable {
                 // ECR Public's registry: the permissions of a token's caller are not modelled
                 caller = Optional.empty();
             } else {
+                if (pushFaults.expiresAtBlobRead(exchange.getRequestMethod(), path)) {
+                    passwords.expireAll();
+                }
                 Optional<String> password = authorized(exchange);
                 if (password.isEmpty()) {
                     return;

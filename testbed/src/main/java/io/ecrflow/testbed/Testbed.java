@@ -274,6 +274,15 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
+     * Every registry password issued so far expires right before the next blob GET of {@code repository} (as twelve
+     * hours passing during a long promotion would): that read meets ECR's 403 DENIED "Your authorization token has
+     * expired. Reauthenticate and try again." Once, counted.
+     */
+    public void expireRegistryPasswordsAtBlobRead(String repository) {
+        accounts.get(config.accountId()).front().pushFaults().expirePasswordsAtBlobRead(repository);
+    }
+
+    /**
      * The next {@code times} uploads of the image's layers into {@code repository} are answered with {@code status}
      * (the engine retries a layer on its own).
      */
