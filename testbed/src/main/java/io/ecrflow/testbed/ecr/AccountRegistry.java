@@ -10,31 +10,12 @@ import java.util.Optional;
 
 /**
  * One account's private registry: its repositories, the distribution registry holding their images,
- * the front clients push to (a registry host of its own, as each AWS account has) and its ECR API.
+ * the front clients push to (a registry host of its own, as each AWS account has) and its ECR API;
+ * {@code publicRegistry} and {@code publicFront} are ECR Public's, for the account that has the public registry.
  */
-public final class AccountRegistry implements AutoCloseable {
-
-    private final String accountId;
-    private final Repositories repositories;
-    private final DistributionRegistry registry;
-    private final RegistryFront front;
-    private final EcrApi ecr;
-    private final Optional<PublicRegistry> publicRegistry;
-    private final Optional<RegistryFront> publicFront;
-    private final AccountSettings settings;
-
-    private AccountRegistry(String accountId, Repositories repositories, DistributionRegistry registry,
-            RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry, Optional<RegistryFront> publicFront,
-            AccountSettings settings) {
-        this.settings = settings;
-        this.accountId = accountId;
-        this.repositories = repositories;
-        this.registry = registry;
-        this.front = front;
-        this.ecr = ecr;
-        this.publicRegistry = publicRegistry;
-        this.publicFront = publicFront;
-    }
+public record AccountRegistry(String accountId, Repositories repositories, DistributionRegistry registry,
+        RegistryFront front, EcrApi ecr, Optional<PublicRegistry> publicRegistry, Optional<RegistryFront> publicFront,
+        AccountSettings settings) implements AutoCloseable {
 
     /**
      * Starts the account's registry and front. {@code publicAlias}, when given, also starts the account's ECR
@@ -66,39 +47,6 @@ public final class AccountRegistry implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    public String accountId() {
-        return accountId;
-    }
-
-    public Repositories repositories() {
-        return repositories;
-    }
-
-    public DistributionRegistry registry() {
-        return registry;
-    }
-
-    public RegistryFront front() {
-        return front;
-    }
-
-    public EcrApi ecr() {
-        return ecr;
-    }
-
-    public AccountSettings settings() {
-        return settings;
-    }
-
-    public Optional<PublicRegistry> publicRegistry() {
-        return publicRegistry;
-    }
-
-    /** ECR Public's registry front, for the account that has the public registry. */
-    public Optional<RegistryFront> publicFront() {
-        return publicFront;
     }
 
     /** Every front of the account: its registry's, and ECR Public's when it has one. */

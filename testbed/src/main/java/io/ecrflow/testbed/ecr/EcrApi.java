@@ -36,7 +36,7 @@ public final class EcrApi {
         this.registryUrl = "https://" + registryHost;
         RepositoryOperations repos = new RepositoryOperations(repositories, registry, registryHost);
         ImageOperations images = new ImageOperations(repositories, registry, repos);
-        this.scans = new ImageScans(images, repositories, registry);
+        this.scans = new ImageScans(images);
         this.operations = Map.ofEntries(
                 Map.entry("PutAccountSetting", settings::put),
                 Map.entry("GetAccountSetting", settings::get),

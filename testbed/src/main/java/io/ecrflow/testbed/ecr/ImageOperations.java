@@ -18,17 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /** ECR's image operations, answered from what the distribution registry holds. */
-final class ImageOperations {
-
-    private final Repositories repositories;
-    private final DistributionRegistry registry;
-    private final RepositoryOperations repositoryOperations;
-
-    ImageOperations(Repositories repositories, DistributionRegistry registry, RepositoryOperations repositoryOperations) {
-        this.repositories = repositories;
-        this.registry = registry;
-        this.repositoryOperations = repositoryOperations;
-    }
+record ImageOperations(Repositories repositories, DistributionRegistry registry,
+        RepositoryOperations repositoryOperations) {
 
     ObjectNode describeImages(JsonNode input, String region) {
         Repository repository = repositoryOperations.repository(input);

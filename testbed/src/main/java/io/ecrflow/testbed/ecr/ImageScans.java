@@ -55,10 +55,10 @@ public final class ImageScans {
     private final Repositories repositories;
     private final DistributionRegistry registry;
 
-    ImageScans(ImageOperations images, Repositories repositories, DistributionRegistry registry) {
+    ImageScans(ImageOperations images) {
         this.images = images;
-        this.repositories = repositories;
-        this.registry = registry;
+        this.repositories = images.repositories();
+        this.registry = images.registry();
     }
 
     public void set(String repository, Outcome outcome) {

@@ -16,20 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** ECR's repository operations: create, describe, delete, and the settings a repository carries. */
-final class RepositoryOperations {
+record RepositoryOperations(Repositories repositories, DistributionRegistry registry, String registryHost) {
 
     private static final Set<String> ENCRYPTION_TYPES = Set.of("AES256", "KMS", "KMS_DSSE");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:ecr:([a-z0-9-]+):([0-9]{12}):repository/(.+)");
-
-    private final Repositories repositories;
-    private final DistributionRegistry registry;
-    private final String registryHost;
-
-    RepositoryOperations(Repositories repositories, DistributionRegistry registry, String registryHost) {
-        this.repositories = repositories;
-        this.registry = registry;
-        this.registryHost = registryHost;
-    }
 
     ObjectNode create(JsonNode input, String region) {
         String name = Json.requiredText(input, "repositoryName");

@@ -1,8 +1,6 @@
 package io.ecrflow.testbed.faults;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A knob for the tests: the next N blob uploads of one kind (a layer or the image config) into one repository are
@@ -21,32 +19,19 @@ public final class BlobUploadFaults {
         }
     }
 
-    private record Fault(int status, int[] left) {
-    }
-
-    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private final CountedFaults<Integer> statuses = new CountedFaults<>();
 
     public void fail(String repository, Kind kind, int status, int times) {
-        faults.put(key(repository, kind), new Fault(status, new int[] {times}));
+        statuses.arm(key(repository, kind), status, times);
     }
 
     public boolean armed(String repository) {
-        return faults.keySet().stream().anyMatch(key -> key.startsWith(repository + "|"));
+        return statuses.armedFor(repository + "|");
     }
 
     /** The status to answer this upload with, consuming one fault; empty when it goes through. */
     public Optional<Integer> take(String repository, Kind kind) {
-        Fault fault = faults.get(key(repository, kind));
-        if (fault == null) {
-            return Optional.empty();
-        }
-        synchronized (fault) {
-            if (fault.left()[0] <= 0) {
-                return Optional.empty();
-            }
-            fault.left()[0]--;
-        }
-        return Optional.of(fault.status());
+        return statuses.take(key(repository, kind));
     }
 
     private static String key(String repository, Kind kind) {

@@ -47,16 +47,7 @@ public final class EngineFront implements AutoCloseable {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
         EngineFront front = new EngineFront(server, -1);
-        front.threads.execute(() -> {
-            while (server.isOpen()) {
-                try {
-                    SocketChannel client = server.accept();
-                    front.threads.execute(() -> front.relay(client));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
+        front.<SocketChannel>acceptEach(server::accept, front::relay);
         return front;
     }
 
@@ -66,16 +57,7 @@ public final class EngineFront implements AutoCloseable {
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         server.setNeedClientAuth(true);
         EngineFront front = new EngineFront(server, server.getLocalPort());
-        front.threads.execute(() -> {
-            while (!server.isClosed()) {
-                try {
-                    SSLSocket client = (SSLSocket) server.accept();
-                    front.threads.execute(() -> front.relay(client));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
+        front.<SSLSocket>acceptEach(() -> (SSLSocket) server.accept(), front::relay);
         return front;
     }
 
@@ -105,6 +87,24 @@ public final class EngineFront implements AutoCloseable {
     public void close() throws Exception {
         listener.close();
         threads.shutdownNow();
+    }
+
+    private interface Listener<C> {
+        C accept() throws IOException;
+    }
+
+    /** Relays every connection {@code listener} accepts, each on a thread of its own, until it is closed. */
+    private <C> void acceptEach(Listener<C> listener, java.util.function.Consumer<C> relay) {
+        threads.execute(() -> {
+            while (true) {
+                try {
+                    C client = listener.accept();
+                    threads.execute(() -> relay.accept(client));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
     }
 
     private void relay(SocketChannel client) {

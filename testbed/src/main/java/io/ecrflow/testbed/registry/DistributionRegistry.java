@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -28,23 +26,21 @@ import java.util.stream.Stream;
  */
 public final class DistributionRegistry implements AutoCloseable {
 
-    private static final String BINARY_NAME = "docker-registry";
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A tag or a digest as the distribution spec allows them; anything else cannot name a manifest. */
     private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile(
             "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+");
 
-    private final Process process;
+    private final RegistryProcess process;
     private final Path workDir;
     private final URI baseUri;
     private final String publicUrl;
     private final HttpClient http;
 
-    private DistributionRegistry(Process process, Path workDir, URI baseUri, String publicUrl, HttpClient http) {
+    private DistributionRegistry(RegistryProcess process, Path workDir, String publicUrl, HttpClient http) {
         this.process = process;
         this.workDir = workDir;
-        this.baseUri = baseUri;
+        this.baseUri = process.baseUri();
         this.publicUrl = publicUrl;
         this.http = http;
     }
@@ -54,11 +50,6 @@ public final class DistributionRegistry implements AutoCloseable {
      * (the front), since clients must keep talking to the front.
      */
     public static DistributionRegistry start(Optional<Path> configuredBinary, String publicUrl) throws IOException {
-        Path binary = configuredBinary.orElseGet(DistributionRegistry::findBinary);
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("The distribution registry '" + binary + "' is not installed or not "
-                    + "executable. Install Debian's docker-registry package (apt-get install docker-registry).");
-        }
         Path workDir = Files.createTempDirectory("ecrflow-testbed-registry-");
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -66,100 +57,13 @@ public final class DistributionRegistry implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         try {
-            return startOnFreePort(binary, workDir, publicUrl, http);
+            RegistryProcess process = RegistryProcess.start(configuredBinary, workDir, new RegistryProcess.Listener(
+                    Optional.of(publicUrl), Optional.empty(), port -> URI.create("http://127.0.0.1:" + port)), http);
+            return new DistributionRegistry(process, workDir, publicUrl, http);
         } catch (IOException | RuntimeException e) {
             deleteTree(workDir);
             throw e;
         }
-    }
-
-    /** A port found free may be taken before the registry binds it; a few tries make that race harmless. */
-    private static DistributionRegistry startOnFreePort(Path binary, Path workDir, String publicUrl, HttpClient http)
-            throws IOException {
-        IllegalStateException lastFailure = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freeLoopbackPort();
-            Path config = workDir.resolve("config.yml");
-            Files.writeString(config, configYaml(workDir.resolve("storage"), port, publicUrl));
-            Path log = workDir.resolve("registry.log");
-            Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            DistributionRegistry registry =
-                    new DistributionRegistry(process, workDir, URI.create("http://127.0.0.1:" + port), publicUrl, http);
-            try {
-                registry.awaitReady(log);
-                return registry;
-            } catch (ExitedWhileStarting e) {
-                lastFailure = e;
-            }
-        }
-        throw lastFailure;
-    }
-
-    private static Path findBinary() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, BINARY_NAME);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of("/usr/bin", BINARY_NAME);
-    }
-
-    private static String configYaml(Path storage, int port, String publicUrl) {
-        return String.join("\n",
-                "version: 0.1",
-                "log:",
-                "  level: warn",
-                "  accesslog:",
-                "    disabled: true",
-                "storage:",
-                "  filesystem:",
-                "    rootdirectory: " + storage,
-                "  delete:",
-                "    enabled: true",
-                "  maintenance:",
-                "    uploadpurging:",
-                "      enabled: false",
-                "http:",
-                "  addr: 127.0.0.1:" + port,
-                "  host: " + publicUrl,
-                "");
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private void awaitReady(Path log) throws IOException {
-        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                String output = Files.exists(log) ? Files.readString(log) : "";
-                throw new ExitedWhileStarting("The distribution registry exited with code "
-                        + process.exitValue() + " while starting: " + output.strip());
-            }
-            try {
-                HttpResponse<Void> response = http.send(
-                        request("/v2/").timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // keep polling until the deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            sleep(Duration.ofMillis(50));
-        }
-        stopProcess();
-        throw new IllegalStateException("The distribution registry did not answer GET /v2/ within " + STARTUP_TIMEOUT);
     }
 
     /** The front the upload locations the registry hands out point at. */
@@ -327,28 +231,8 @@ public final class DistributionRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        stopProcess();
+        process.close();
         deleteTree(workDir);
-    }
-
-    private void stopProcess() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static void deleteTree(Path root) {
@@ -365,12 +249,6 @@ public final class DistributionRegistry implements AutoCloseable {
             });
         } catch (IOException ignored) {
             // best effort, as above
-        }
-    }
-
-    private static final class ExitedWhileStarting extends IllegalStateException {
-        ExitedWhileStarting(String message) {
-            super(message);
         }
     }
 

@@ -13,9 +13,7 @@ import io.ecrflow.testbed.ecr.Repositories;
 import io.ecrflow.testbed.ecr.Repository;
 import io.ecrflow.testbed.faults.BlobUploadFaults;
 import io.ecrflow.testbed.faults.LostAnswer;
-import io.ecrflow.testbed.faults.LostManifestAnswers;
-import io.ecrflow.testbed.faults.ManifestWriteFaults;
-import io.ecrflow.testbed.faults.PushFaults;
+import io.ecrflow.testbed.faults.RegistryFaults;
 import io.ecrflow.testbed.net.DaemonThreads;
 import io.ecrflow.testbed.net.TestbedNames;
 import io.ecrflow.testbed.net.TestbedTls;
@@ -87,10 +85,7 @@ public final class RegistryFront implements AutoCloseable {
     /** Numbers every front's requests in one sequence, so the requests of all accounts can be put in order. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private final List<Numbered> requests = new CopyOnWriteArrayList<>();
-    private final ManifestWriteFaults faults = new ManifestWriteFaults();
-    private final LostManifestAnswers lostAnswers = new LostManifestAnswers();
-    private final PushFaults pushFaults = new PushFaults();
-    private final BlobUploadFaults uploadFaults = new BlobUploadFaults();
+    private final RegistryFaults faults = RegistryFaults.none();
     private final Referrers referrers = new Referrers();
     private final UploadParts parts = new UploadParts();
     /** repository:tag → the tag whose manifest replaces it right after the next write (another run's push). */
@@ -194,20 +189,8 @@ public final class RegistryFront implements AutoCloseable {
         requests.clear();
     }
 
-    public ManifestWriteFaults faults() {
+    public RegistryFaults faults() {
         return faults;
-    }
-
-    public LostManifestAnswers lostAnswers() {
-        return lostAnswers;
-    }
-
-    public PushFaults pushFaults() {
-        return pushFaults;
-    }
-
-    public BlobUploadFaults uploadFaults() {
-        return uploadFaults;
     }
 
     public void overwriteAfterNextWrite(String repository, String tag, String withTag) {
@@ -252,7 +235,7 @@ public final class RegistryFront implements AutoCloseable {
                 Optional<Repository> repository = publicRegistry.isPresent()
                         ? publicRegistry.get().find(route.get().repository())
                         : repositories.find(route.get().repository());
-                if (pushFaults.down(route.get())) {
+                if (faults.push().down(route.get())) {
                     // the connection ends without an answer, as a killed registry's does
                     record(exchange, route.get(), 0);
                     return;
@@ -282,7 +265,7 @@ public final class RegistryFront implements AutoCloseable {
                     return;
                 }
                 if (route.get().kind() == RegistryRoute.Kind.MANIFEST && exchange.getRequestMethod().equals("PUT")) {
-                    Optional<Integer> fault = faults.take(route.get().repository(), route.get().reference());
+                    Optional<Integer> fault = faults.manifestWrites().take(route.get().repository(), route.get().reference());
                     if (fault.isPresent()) {
                         record(exchange, route.get(), fault.get());
                         if (fault.get() == 429) {
@@ -458,7 +441,7 @@ public final class RegistryFront implements AutoCloseable {
                     // OCI distribution 1.1: the registry says it keeps the referrer, so clients need no referrers tag
                     exchange.getResponseHeaders().set("OCI-Subject", named.digest());
                 });
-                if (pushFaults.expiresAfterWrite(route.repository(), route.reference())) {
+                if (faults.push().expiresAfterWrite(route.repository(), route.reference())) {
                     tokens.orElse(passwords).expireAll();
                 }
                 String replacement = overwrites.remove(route.repository() + ":" + route.reference());
@@ -466,7 +449,7 @@ public final class RegistryFront implements AutoCloseable {
                     Manifest other = registry.manifest(route.repository(), replacement).orElseThrow();
                     registry.putManifest(route.repository(), route.reference(), other.content(), other.mediaType());
                 }
-                lost = lostAnswers.take(route.repository(), route.reference());
+                lost = faults.manifestWrites().takeLoss(route.repository(), route.reference());
             }
             if (lost.isPresent()) {
                 response.body().close();
@@ -642,11 +625,11 @@ public final class RegistryFront implements AutoCloseable {
             return;
         }
         BufferedInputStream body = new BufferedInputStream(exchange.getRequestBody());
-        if (part && uploadFaults.armed(route.repository())) {
+        if (part && faults.uploads().armed(route.repository())) {
             body.mark(2);
             byte[] head = body.readNBytes(2);
             body.reset();
-            Optional<Integer> fault = uploadFaults.take(route.repository(), BlobUploadFaults.Kind.of(head));
+            Optional<Integer> fault = faults.uploads().take(route.repository(), BlobUploadFaults.Kind.of(head));
             if (fault.isPresent()) {
                 record(exchange, route, fault.get());
                 deny(exchange, fault.get(), "UNKNOWN", "The registry failed (a fault the test bed was told to inject).");

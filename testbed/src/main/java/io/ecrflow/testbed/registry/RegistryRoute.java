@@ -10,35 +10,29 @@ import java.util.regex.Pattern;
  */
 public record RegistryRoute(String repository, Kind kind, String reference) {
 
-    public enum Kind { MANIFEST, BLOB, UPLOAD, TAGS, REFERRERS }
+    /** What a path addresses, declared in the order paths are matched: an upload path also looks like a blob's. */
+    public enum Kind {
+        MANIFEST("^/v2/(.+)/manifests/([^/]+)$"),
+        UPLOAD("^/v2/(.+)/blobs/uploads/?([^/]*)$"),
+        BLOB("^/v2/(.+)/blobs/([^/]+)$"),
+        REFERRERS("^/v2/(.+)/referrers/([^/]+)$"),
+        TAGS("^/v2/(.+)/tags/list$");
 
-    private static final Pattern MANIFEST = Pattern.compile("^/v2/(.+)/manifests/([^/]+)$");
-    private static final Pattern UPLOAD = Pattern.compile("^/v2/(.+)/blobs/uploads/?([^/]*)$");
-    private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/([^/]+)$");
-    private static final Pattern TAGS = Pattern.compile("^/v2/(.+)/tags/list$");
-    private static final Pattern REFERRERS = Pattern.compile("^/v2/(.+)/referrers/([^/]+)$");
+        private final Pattern path;
+
+        Kind(String path) {
+            this.path = Pattern.compile(path);
+        }
+    }
 
     /** The route of a repository-scoped path; empty for {@code /v2/}, {@code /v2/_catalog} and the like. */
     static Optional<RegistryRoute> of(String path) {
-        Matcher manifest = MANIFEST.matcher(path);
-        if (manifest.matches()) {
-            return Optional.of(new RegistryRoute(manifest.group(1), Kind.MANIFEST, manifest.group(2)));
-        }
-        Matcher upload = UPLOAD.matcher(path);
-        if (upload.matches()) {
-            return Optional.of(new RegistryRoute(upload.group(1), Kind.UPLOAD, upload.group(2)));
-        }
-        Matcher blob = BLOB.matcher(path);
-        if (blob.matches()) {
-            return Optional.of(new RegistryRoute(blob.group(1), Kind.BLOB, blob.group(2)));
-        }
-        Matcher referrers = REFERRERS.matcher(path);
-        if (referrers.matches()) {
-            return Optional.of(new RegistryRoute(referrers.group(1), Kind.REFERRERS, referrers.group(2)));
-        }
-        Matcher tags = TAGS.matcher(path);
-        if (tags.matches()) {
-            return Optional.of(new RegistryRoute(tags.group(1), Kind.TAGS, ""));
+        for (Kind kind : Kind.values()) {
+            Matcher matcher = kind.path.matcher(path);
+            if (matcher.matches()) {
+                return Optional.of(new RegistryRoute(matcher.group(1), kind,
+                        matcher.groupCount() > 1 ? matcher.group(2) : ""));
+            }
         }
         return Optional.empty();
     }

@@ -1,7 +1,7 @@
 package io.ecrflow.testbed.ecr;
 
 import io.ecrflow.testbed.AwsClients;
-import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.aws.TrustedRole;
 import io.ecrflow.testbed.net.TestbedTls;
 import io.ecrflow.testbed.registry.RegistryRequest;
@@ -13,9 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -29,73 +28,61 @@ class CrossAccountTest {
 
     static final String OTHER = "210987654321";
 
-    private static Testbed testbed;
-    private static EcrClient ecr;
-
-    @BeforeAll
-    static void start() {
-        testbed = Testbed.start(AwsClients.config().withOtherAccount(OTHER)
-                .withRole(TrustedRole.of("arn:aws:iam::" + OTHER + ":role/pusher")));
-        ecr = AwsClients.ecr(testbed);
-    }
-
-    @AfterAll
-    static void stop() {
-        ecr.close();
-        testbed.close();
-    }
+    @RegisterExtension
+    static final EcrTestbed bed = EcrTestbed.with(AwsClients.config().withOtherAccount(OTHER)
+            .withRole(TrustedRole.of("arn:aws:iam::" + OTHER + ":role/pusher")));
 
     @Test
     void aRegistryIdSelectsThatAccountsRegistryAndHost() {
-        AuthorizationData other = ecr.getAuthorizationToken(r -> r.registryIds(OTHER)).authorizationData().get(0);
-        AuthorizationData own = ecr.getAuthorizationToken(r -> { }).authorizationData().get(0);
+        AuthorizationData other = bed.ecr().getAuthorizationToken(r -> r.registryIds(OTHER)).authorizationData().get(0);
+        AuthorizationData own = bed.ecr().getAuthorizationToken(r -> { }).authorizationData().get(0);
 
-        assertThat(other.proxyEndpoint()).isEqualTo("https://" + testbed.account(OTHER).registryHost());
-        assertThat(own.proxyEndpoint()).isEqualTo("https://" + testbed.registryHost());
-        assertThat(testbed.account(OTHER).registryHost()).startsWith("210987654321.dkr.ecr.us-east-1.ecrflow.test:");
-        assertThat(testbed.account(OTHER).registryHost()).isNotEqualTo(testbed.registryHost());
+        assertThat(other.proxyEndpoint()).isEqualTo("https://" + bed.testbed().account(OTHER).registryHost());
+        assertThat(own.proxyEndpoint()).isEqualTo("https://" + bed.testbed().registryHost());
+        assertThat(bed.testbed().account(OTHER).registryHost()).startsWith("210987654321.dkr.ecr.us-east-1.ecrflow.test:");
+        assertThat(bed.testbed().account(OTHER).registryHost()).isNotEqualTo(bed.testbed().registryHost());
 
-        var created = ecr.createRepository(r -> r.registryId(OTHER).repositoryName("shared/app")).repository();
+        var created = bed.ecr().createRepository(r -> r.registryId(OTHER).repositoryName("shared/app")).repository();
 
         assertThat(created.registryId()).isEqualTo(OTHER);
-        assertThat(created.repositoryUri()).isEqualTo(testbed.account(OTHER).registryHost() + "/shared/app");
-        assertThat(testbed.account(OTHER).repository("shared/app")).isPresent();
-        assertThat(testbed.repository("shared/app")).isEmpty();
-        assertThatThrownBy(() -> ecr.describeRepositories(r -> r.repositoryNames("shared/app")))
+        assertThat(created.repositoryUri()).isEqualTo(bed.testbed().account(OTHER).registryHost() + "/shared/app");
+        assertThat(bed.testbed().account(OTHER).repository("shared/app")).isPresent();
+        assertThat(bed.testbed().repository("shared/app")).isEmpty();
+        assertThatThrownBy(() -> bed.ecr().describeRepositories(r -> r.repositoryNames("shared/app")))
                 .isInstanceOf(RepositoryNotFoundException.class);
-        assertThat(testbed.calls()).last().satisfies(call -> assertThat(call.parameters()).doesNotContainKey("registryId"));
+        assertThat(bed.testbed().calls()).last().satisfies(call -> assertThat(call.parameters()).doesNotContainKey("registryId"));
     }
 
     @Test
     void aRoleAssumedInTheOtherAccountUsesThatAccountsRegistryByDefault() {
         Credentials credentials;
-        try (StsClient sts = AwsClients.sts(testbed, AwsClients.KEY_ID, AwsClients.SECRET)) {
+        try (StsClient sts = AwsClients.sts(bed.testbed(), AwsClients.KEY_ID, AwsClients.SECRET)) {
             credentials = sts.assumeRole(r -> r.roleArn("arn:aws:iam::" + OTHER + ":role/pusher").roleSessionName("x1"))
                     .credentials();
         }
-        try (EcrClient asRole = AwsClients.ecr(testbed, AwsSessionCredentials.create(credentials.accessKeyId(),
+        try (EcrClient asRole = AwsClients.ecr(bed.testbed(), AwsSessionCredentials.create(credentials.accessKeyId(),
                 credentials.secretAccessKey(), credentials.sessionToken()), Region.US_EAST_1)) {
             var created = asRole.createRepository(r -> r.repositoryName("theirs/app")).repository();
 
             assertThat(created.registryId()).isEqualTo(OTHER);
             assertThat(asRole.getAuthorizationToken(r -> { }).authorizationData().get(0).proxyEndpoint())
-                    .isEqualTo("https://" + testbed.account(OTHER).registryHost());
+                    .isEqualTo("https://" + bed.testbed().account(OTHER).registryHost());
         }
     }
 
     @Test
     void theRegistryRequestsOfBothAccountsComeInTheOrderTheyWereMade() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("order/own"));
-        ecr.createRepository(r -> r.registryId(OTHER).repositoryName("order/other"));
-        String own = ecr.getAuthorizationToken(r -> { }).authorizationData().get(0).authorizationToken();
-        String other = ecr.getAuthorizationToken(r -> r.registryIds(OTHER)).authorizationData().get(0).authorizationToken();
-        int mark = testbed.registryRequests().size();
+        bed.ecr().createRepository(r -> r.repositoryName("order/own"));
+        bed.ecr().createRepository(r -> r.registryId(OTHER).repositoryName("order/other"));
+        String own = bed.ecr().getAuthorizationToken(r -> { }).authorizationData().get(0).authorizationToken();
+        String other = bed.ecr().getAuthorizationToken(r -> r.registryIds(OTHER)).authorizationData().get(0).authorizationToken();
+        int mark = bed.testbed().registryRequests().size();
 
-        listTags(testbed.registryHost(), "order/own", own);
-        listTags(testbed.account(OTHER).registryHost(), "order/other", other);
-        listTags(testbed.registryHost(), "order/own", own);
+        listTags(bed.testbed().registryHost(), "order/own", own);
+        listTags(bed.testbed().account(OTHER).registryHost(), "order/other", other);
+        listTags(bed.testbed().registryHost(), "order/own", own);
 
-        List<RegistryRequest> all = testbed.registryRequests();
+        List<RegistryRequest> all = bed.testbed().registryRequests();
         assertThat(all.subList(mark, all.size())).extracting(RegistryRequest::repository)
                 .containsExactly("order/own", "order/other", "order/own");
     }

@@ -1,18 +1,16 @@
 package io.ecrflow.testbed.ecr;
 
 import io.ecrflow.testbed.AwsClients;
+import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.RegistryPushes;
-import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.registry.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecr.EcrClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.LimitExceededException;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
@@ -26,29 +24,17 @@ class ImageScansTest {
             new ScanFinding("CVE-2024-0001", "CRITICAL", "openssl", "3.0.11-1", "3.0.13-1"));
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
-    private static Testbed testbed;
-    private static EcrClient ecr;
-
-    @BeforeAll
-    static void start() {
-        testbed = Testbed.start(AwsClients.config());
-        ecr = AwsClients.ecr(testbed);
-    }
-
-    @AfterAll
-    static void stop() {
-        ecr.close();
-        testbed.close();
-    }
+    @RegisterExtension
+    static final EcrTestbed bed = EcrTestbed.standard();
 
     @Test
     void anImageWithoutScanOnPushHasNoScanUntilStartedThenItsScanRunsAndCompletesOncePerDay() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/basic"));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/basic"));
         String digest = pushImage("scans/basic", "basic");
-        testbed.scanFindings("scans/basic", 1, FINDINGS);
+        bed.testbed().scanFindings("scans/basic", 1, FINDINGS);
 
         assertThatThrownBy(() -> findings("scans/basic", digest)).isInstanceOf(ScanNotFoundException.class);
-        var started = ecr.startImageScan(r -> r.repositoryName("scans/basic").imageId(i -> i.imageDigest(digest)));
+        var started = bed.ecr().startImageScan(r -> r.repositoryName("scans/basic").imageId(i -> i.imageDigest(digest)));
 
         assertThat(started.imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
         assertThat(started.imageId().imageDigest()).isEqualTo(digest);
@@ -57,17 +43,17 @@ class ImageScansTest {
         assertThat(done.imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
         assertThat(done.imageScanFindings().findings()).singleElement()
                 .satisfies(finding -> assertThat(finding.name()).isEqualTo("CVE-2024-0001"));
-        assertThat(testbed.scanStarts("scans/basic")).containsExactly(digest);
-        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/basic").imageId(i -> i.imageDigest(digest))))
+        assertThat(bed.testbed().scanStarts("scans/basic")).containsExactly(digest);
+        assertThatThrownBy(() -> bed.ecr().startImageScan(r -> r.repositoryName("scans/basic").imageId(i -> i.imageDigest(digest))))
                 .isInstanceOf(LimitExceededException.class);
     }
 
     @Test
     void aScanStartedWhereNoTestGaveAnOutcomeFindsNothing() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/clean"));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/clean"));
         String digest = pushImage("scans/clean", "clean");
 
-        ecr.startImageScan(r -> r.repositoryName("scans/clean").imageId(i -> i.imageDigest(digest)));
+        bed.ecr().startImageScan(r -> r.repositoryName("scans/clean").imageId(i -> i.imageDigest(digest)));
 
         assertThat(findings("scans/clean", digest).imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
         DescribeImageScanFindingsResponse done = findings("scans/clean", digest);
@@ -77,48 +63,48 @@ class ImageScansTest {
 
     @Test
     void aRepositoryThatScansOnPushHasTheScanAndCountsItAsTodaysStart() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/on-push").imageScanningConfiguration(s -> s.scanOnPush(true)));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/on-push").imageScanningConfiguration(s -> s.scanOnPush(true)));
         String digest = pushImage("scans/on-push", "on-push");
-        testbed.scanFindings("scans/on-push", 0, FINDINGS);
+        bed.testbed().scanFindings("scans/on-push", 0, FINDINGS);
 
         assertThat(findings("scans/on-push", digest).imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
-        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/on-push").imageId(i -> i.imageDigest(digest))))
+        assertThatThrownBy(() -> bed.ecr().startImageScan(r -> r.repositoryName("scans/on-push").imageId(i -> i.imageDigest(digest))))
                 .isInstanceOf(LimitExceededException.class);
-        assertThat(testbed.scanStarts("scans/on-push")).isEmpty();
+        assertThat(bed.testbed().scanStarts("scans/on-push")).isEmpty();
     }
 
     @Test
     void enhancedScanningScansWithoutAStartAndRefusesOne() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/enhanced"));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/enhanced"));
         String digest = pushImage("scans/enhanced", "enhanced");
-        testbed.enhancedScanFindings("scans/enhanced", 0, FINDINGS);
+        bed.testbed().enhancedScanFindings("scans/enhanced", 0, FINDINGS);
 
         assertThat(findings("scans/enhanced", digest).imageScanStatus().statusAsString()).isEqualTo("ACTIVE");
-        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/enhanced").imageId(i -> i.imageDigest(digest))))
+        assertThatThrownBy(() -> bed.ecr().startImageScan(r -> r.repositoryName("scans/enhanced").imageId(i -> i.imageDigest(digest))))
                 .isInstanceOf(ValidationException.class);
     }
 
     @Test
     void anIndexIsNoImageToScanEvenWhereItsImagesAreScannedOnPush() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/index").imageScanningConfiguration(s -> s.scanOnPush(true)));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/index").imageScanningConfiguration(s -> s.scanOnPush(true)));
         String image = pushImage("scans/index", "index");
         String indexDigest = pushIndex("scans/index", image, "index");
-        testbed.scanFindings("scans/index", 0, FINDINGS);
+        bed.testbed().scanFindings("scans/index", 0, FINDINGS);
 
-        assertThatThrownBy(() -> ecr.startImageScan(r -> r.repositoryName("scans/index").imageId(i -> i.imageDigest(indexDigest))))
+        assertThatThrownBy(() -> bed.ecr().startImageScan(r -> r.repositoryName("scans/index").imageId(i -> i.imageDigest(indexDigest))))
                 .isInstanceOf(UnsupportedImageTypeException.class)
                 .hasMessageContaining("An artifact with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned");
         assertThatThrownBy(() -> findings("scans/index", indexDigest)).isInstanceOf(ScanNotFoundException.class);
         assertThat(findings("scans/index", image).imageScanStatus().status()).isEqualTo(ScanStatus.COMPLETE);
-        assertThat(testbed.scanStarts("scans/index")).isEmpty();
+        assertThat(bed.testbed().scanStarts("scans/index")).isEmpty();
     }
 
     @Test
     void enhancedScanningReportsAnIndexAsAnUnsupportedImage() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/enhanced-index"));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/enhanced-index"));
         String image = pushImage("scans/enhanced-index", "enhanced-index");
         String indexDigest = pushIndex("scans/enhanced-index", image, "enhanced-index");
-        testbed.enhancedScanFindings("scans/enhanced-index", 0, FINDINGS);
+        bed.testbed().enhancedScanFindings("scans/enhanced-index", 0, FINDINGS);
 
         DescribeImageScanFindingsResponse index = findings("scans/enhanced-index", indexDigest);
 
@@ -129,10 +115,10 @@ class ImageScansTest {
 
     @Test
     void anEnhancedScanAnswersCompleteWithoutFindingsForTheGivenReadsThenItsFindings() throws Exception {
-        ecr.createRepository(r -> r.repositoryName("scans/settling"));
+        bed.ecr().createRepository(r -> r.repositoryName("scans/settling"));
         String digest = pushImage("scans/settling", "settling");
-        testbed.enhancedScanFindings("scans/settling", 1, FINDINGS);
-        testbed.enhancedScanSettlesAfter("scans/settling", 2);
+        bed.testbed().enhancedScanFindings("scans/settling", 1, FINDINGS);
+        bed.testbed().enhancedScanSettlesAfter("scans/settling", 2);
 
         assertThat(findings("scans/settling", digest).imageScanStatus().status()).isEqualTo(ScanStatus.IN_PROGRESS);
         for (int read = 1; read <= 2; read++) {
@@ -147,7 +133,7 @@ class ImageScansTest {
                 .satisfies(finding -> assertThat(finding.severity()).isEqualTo("CRITICAL"));
         assertThat(settled.imageScanFindings().imageScanCompletedAt()).isNotNull();
 
-        var scanning = ecr.getRegistryScanningConfiguration(r -> { }).scanningConfiguration();
+        var scanning = bed.ecr().getRegistryScanningConfiguration(r -> { }).scanningConfiguration();
         assertThat(scanning.scanTypeAsString()).isEqualTo("ENHANCED");
         assertThat(scanning.rules()).flatExtracting(rule -> rule.repositoryFilters())
                 .extracting(filter -> filter.filter()).contains("scans/settling");
@@ -158,19 +144,19 @@ class ImageScansTest {
         String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
                 + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + manifest(marker).length()
                 + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
-        return ecr.putImage(r -> r.repositoryName(repository).imageTag("multi").imageManifest(index))
+        return bed.ecr().putImage(r -> r.repositoryName(repository).imageTag("multi").imageManifest(index))
                 .image().imageId().imageDigest();
     }
 
     private static DescribeImageScanFindingsResponse findings(String repository, String digest) {
-        return ecr.describeImageScanFindings(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest)));
+        return bed.ecr().describeImageScanFindings(r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest)));
     }
 
     /** An image of one small layer, its blobs uploaded through the registry front and its manifest put with PutImage. */
     private static String pushImage(String repository, String marker) throws Exception {
         upload(repository, config(marker));
         upload(repository, marker.getBytes(StandardCharsets.UTF_8));
-        return ecr.putImage(r -> r.repositoryName(repository).imageTag(marker).imageManifest(manifest(marker)))
+        return bed.ecr().putImage(r -> r.repositoryName(repository).imageTag(marker).imageManifest(manifest(marker)))
                 .image().imageId().imageDigest();
     }
 
@@ -190,7 +176,7 @@ class ImageScansTest {
     }
 
     private static void upload(String repository, byte[] blob) throws Exception {
-        new RegistryPushes(testbed, ecr).uploadBlob(repository, blob);
+        new RegistryPushes(bed.testbed(), bed.ecr()).uploadBlob(repository, blob);
     }
 
     private static String digest(byte[] content) {

@@ -1,18 +1,17 @@
 package io.ecrflow.testbed.registry;
 
 import io.ecrflow.testbed.AwsClients;
+import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.RegistryPushes;
-import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.aws.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecr.EcrClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OCI 1.1 in the registry front, as ECR serves it: a manifest with {@code subject} and {@code artifactType} is stored
@@ -25,8 +24,8 @@ class ReferrersTest {
     private static final String SBOM = "application/spdx+json";
     private static final String SIGNATURE = "application/vnd.dev.cosign.artifact.sig.v1+json";
 
-    private static Testbed testbed;
-    private static EcrClient ecr;
+    @RegisterExtension
+    static final EcrTestbed bed = EcrTestbed.standard();
     private static RegistryPushes pushes;
     private static Pushed image;
 
@@ -36,17 +35,9 @@ class ReferrersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        testbed = Testbed.start(AwsClients.config());
-        ecr = AwsClients.ecr(testbed);
-        pushes = new RegistryPushes(testbed, ecr);
-        testbed.createRepository(REPOSITORY);
+        pushes = new RegistryPushes(bed.testbed(), bed.ecr());
+        bed.testbed().createRepository(REPOSITORY);
         image = pushImage("subject");
-    }
-
-    @AfterAll
-    static void stop() {
-        ecr.close();
-        testbed.close();
     }
 
     @Test
@@ -116,7 +107,7 @@ class ReferrersTest {
         HttpResponse<String> refused = pushes.putManifest(REPOSITORY, Manifest.digestOf(bytes(sbom)), Manifest.OCI_MANIFEST, sbom);
 
         assertThat(refused.statusCode()).isEqualTo(405);
-        assertThat(testbed.registryRequests()).anySatisfy(request -> {
+        assertThat(bed.testbed().registryRequests()).anySatisfy(request -> {
             assertThat(request.reference()).isEqualTo(Manifest.digestOf(bytes(sbom)));
             assertThat(request.status()).isEqualTo(405);
         });

@@ -1,7 +1,7 @@
 package io.ecrflow.testbed.registry;
 
 import io.ecrflow.testbed.AwsClients;
-import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.ecr.RepositorySettings;
 import io.ecrflow.testbed.faults.LostAnswer;
 import io.ecrflow.testbed.net.TestbedTls;
@@ -19,31 +19,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecr.EcrClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 
 /** The registry front at the HTTP level: what ECR's registry endpoint answers, byte for byte. */
 class RegistryFrontTest {
 
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    private static Testbed testbed;
-    private static EcrClient ecr;
+    @RegisterExtension
+    static final EcrTestbed bed = EcrTestbed.standard();
     private static final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
 
     @BeforeAll
     static void start() {
-        testbed = Testbed.start(AwsClients.config());
-        ecr = AwsClients.ecr(testbed);
-        testbed.createRepository("front/blobs");
-    }
-
-    @AfterAll
-    static void stop() {
-        ecr.close();
-        testbed.close();
+        bed.testbed().createRepository("front/blobs");
     }
 
     @Test
@@ -72,13 +63,13 @@ class RegistryFrontTest {
     @Test
     void expiredPasswordIsDenied() throws Exception {
         String password = issuedPassword();
-        testbed.expireRegistryPasswords();
+        bed.testbed().expireRegistryPasswords();
 
         HttpResponse<String> response = send(request("/v2/").GET().header("Authorization", basic("AWS", password)));
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("\"code\":\"DENIED\"", "Your authorization token has expired.");
-        assertThat(testbed.deniedRegistryRequests()).last()
+        assertThat(bed.testbed().deniedRegistryRequests()).last()
                 .satisfies(denied -> assertThat(denied.code()).isEqualTo("DENIED"));
     }
 
@@ -103,7 +94,7 @@ class RegistryFrontTest {
                 .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(started.statusCode()).isEqualTo(202);
         String location = started.headers().firstValue("Location").orElseThrow();
-        assertThat(location).startsWith("https://" + testbed.registryHost() + "/v2/front/blobs/blobs/uploads/");
+        assertThat(location).startsWith("https://" + bed.testbed().registryHost() + "/v2/front/blobs/blobs/uploads/");
 
         HttpResponse<String> patched = send(HttpRequest.newBuilder(URI.create(location)).header("Authorization", auth)
                 .header("Content-Type", "application/octet-stream")
@@ -128,7 +119,7 @@ class RegistryFrontTest {
 
     @Test
     void servesHttpsUnderTheAccountsRegistryNameWithTheTestCertificate() throws Exception {
-        assertThat(testbed.registryHost()).matches("123456789012\\.dkr\\.ecr\\.us-east-1\\.ecrflow\\.test:\\d+");
+        assertThat(bed.testbed().registryHost()).matches("123456789012\\.dkr\\.ecr\\.us-east-1\\.ecrflow\\.test:\\d+");
         assertThat(send(request("/v2/")).statusCode()).isEqualTo(401);
 
         HttpClient untrusting = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -138,7 +129,7 @@ class RegistryFrontTest {
 
     @Test
     void anArchivedImageIsDescribedButCannotBePulledUntilItIsPushedAgain() throws Exception {
-        testbed.createRepository("front/archive");
+        bed.testbed().createRepository("front/archive");
         String auth = basic("AWS", issuedPassword());
         String configDigest = uploadConfig(auth, "front/archive");
         String v1 = manifest(configDigest, "1");
@@ -147,26 +138,26 @@ class RegistryFrontTest {
         assertThat(putManifest(auth, "front/archive", "v2", v2).statusCode()).isEqualTo(201);
         assertThat(send(request("/v2/front/archive/manifests/v2").header("Authorization", auth)
                 .header("Accept", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(200);
-        ecr.putLifecyclePolicy(r -> r.repositoryName("front/archive").lifecyclePolicyText("""
+        bed.ecr().putLifecyclePolicy(r -> r.repositoryName("front/archive").lifecyclePolicyText("""
                 {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"],
                  "countType": "imageCountMoreThan", "countNumber": 1},
                  "action": {"type": "transition", "targetStorageClass": "archive"}}]}"""));
 
-        assertThat(testbed.runLifecyclePolicy("front/archive")).as("archived, not expired").isEmpty();
+        assertThat(bed.testbed().runLifecyclePolicy("front/archive")).as("archived, not expired").isEmpty();
 
-        assertThat(testbed.imageStatus("front/archive", "v1")).contains("ARCHIVED");
-        assertThat(testbed.imageStatus("front/archive", "v2")).contains("ACTIVE");
+        assertThat(bed.testbed().imageStatus("front/archive", "v1")).contains("ARCHIVED");
+        assertThat(bed.testbed().imageStatus("front/archive", "v2")).contains("ACTIVE");
         HttpResponse<String> pull = send(request("/v2/front/archive/manifests/v1").header("Authorization", auth)
                 .header("Accept", "application/vnd.oci.image.manifest.v1+json"));
         assertThat(pull.statusCode()).isEqualTo(404);
         assertThat(pull.body()).contains("MANIFEST_UNKNOWN").contains("archived");
-        var listed = ecr.describeImages(r -> r.repositoryName("front/archive")).imageDetails();
+        var listed = bed.ecr().describeImages(r -> r.repositoryName("front/archive")).imageDetails();
         assertThat(listed).as("without an imageStatus filter, only ACTIVE images")
                 .extracting(detail -> detail.imageTags().get(0)).containsExactly("v2");
         assertThat(listed.get(0).lastRecordedPullTime()).as("the GET of v2 was a pull").isNotNull();
 
         assertThat(putManifest(auth, "front/archive", "v1", v1).statusCode()).isEqualTo(201);
-        assertThat(testbed.imageStatus("front/archive", "v1")).as("a push restores it").contains("ACTIVE");
+        assertThat(bed.testbed().imageStatus("front/archive", "v1")).as("a push restores it").contains("ACTIVE");
         assertThat(send(request("/v2/front/archive/manifests/v1").header("Authorization", auth)
                 .header("Accept", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(200);
     }
@@ -179,7 +170,7 @@ class RegistryFrontTest {
 
     @Test
     void tagListsArePagedAsEcrPagesThemWithAnAbsoluteNextLink() throws Exception {
-        testbed.createRepository("front/tags");
+        bed.testbed().createRepository("front/tags");
         String auth = basic("AWS", issuedPassword());
         String configDigest = uploadConfig(auth, "front/tags");
         for (String tag : new String[] {"a", "b", "c"}) {
@@ -194,7 +185,7 @@ class RegistryFrontTest {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("\"a\"").contains("\"b\"").doesNotContain("\"c\"");
         String link = first.headers().firstValue("Link").orElseThrow();
-        assertThat(link).startsWith("<https://" + testbed.registryHost() + "/v2/front/tags/tags/list?").endsWith("rel=\"next\"");
+        assertThat(link).startsWith("<https://" + bed.testbed().registryHost() + "/v2/front/tags/tags/list?").endsWith("rel=\"next\"");
         HttpResponse<String> second = send(HttpRequest.newBuilder(URI.create(link.substring(1, link.indexOf('>'))))
                 .header("Authorization", auth));
         assertThat(second.statusCode()).isEqualTo(200);
@@ -230,7 +221,7 @@ class RegistryFrontTest {
 
     @Test
     void anImmutableTagRefusesEveryManifestOnceItExistsTheVeryOneItHoldsToo() throws Exception {
-        testbed.createRepository("front/fixed", RepositorySettings.defaults().immutable());
+        bed.testbed().createRepository("front/fixed", RepositorySettings.defaults().immutable());
         String manifest = image("front/fixed", "fixed");
 
         assertThat(putManifest("front/fixed", "1.0.0", manifest).statusCode()).isEqualTo(201);
@@ -240,16 +231,16 @@ class RegistryFrontTest {
         assertThat(again.body()).isEqualTo("{\"errors\":[{\"code\":\"TAG_INVALID\",\"message\":\"The image tag '1.0.0' "
                 + "already exists in the 'front/fixed' repository and cannot be overwritten because the repository is "
                 + "immutable.\"}]}");
-        assertThatThrownBy(() -> ecr.putImage(r -> r.repositoryName("front/fixed").imageTag("1.0.0").imageManifest(manifest)))
+        assertThatThrownBy(() -> bed.ecr().putImage(r -> r.repositoryName("front/fixed").imageTag("1.0.0").imageManifest(manifest)))
                 .isInstanceOf(ImageTagAlreadyExistsException.class);
         assertThat(putManifest("front/fixed", "1.0.1", manifest).statusCode()).as("a new tag").isEqualTo(201);
     }
 
     @Test
     void mutableTagsAndTagsTheExclusionFiltersLeaveMutableTakeTheSameManifestAgain() throws Exception {
-        testbed.createRepository("front/excluded", RepositorySettings.defaults()
+        bed.testbed().createRepository("front/excluded", RepositorySettings.defaults()
                 .withMutability("IMMUTABLE_WITH_EXCLUSION", List.of("latest")));
-        testbed.createRepository("front/mutable");
+        bed.testbed().createRepository("front/mutable");
         String excluded = image("front/excluded", "excluded");
         String mutable = image("front/mutable", "mutable");
 
@@ -263,7 +254,7 @@ class RegistryFrontTest {
 
     @Test
     void aManifestGetCarriesNoDigestHeaderAndAHeadDoes() throws Exception {
-        testbed.createRepository("front/digests");
+        bed.testbed().createRepository("front/digests");
         String manifest = image("front/digests", "digests");
         putManifest("front/digests", "1", manifest);
         String auth = basic("AWS", issuedPassword());
@@ -282,18 +273,18 @@ class RegistryFrontTest {
 
     @Test
     void aLostAnswerComesAfterTheRegistryStoredTheManifestAsA502OrAsNoAnswerAtAll() throws Exception {
-        testbed.createRepository("front/lost");
+        bed.testbed().createRepository("front/lost");
         String manifest = image("front/lost", "lost");
         String digest = digest(manifest.getBytes(StandardCharsets.UTF_8));
-        testbed.loseManifestWriteAnswers("front/lost", "proxy", 1, LostAnswer.BAD_GATEWAY);
-        testbed.loseManifestWriteAnswers("front/lost", "reset", 1, LostAnswer.RESET);
+        bed.testbed().loseManifestWriteAnswers("front/lost", "proxy", 1, LostAnswer.BAD_GATEWAY);
+        bed.testbed().loseManifestWriteAnswers("front/lost", "reset", 1, LostAnswer.RESET);
 
         HttpResponse<String> proxied = putManifest("front/lost", "proxy", manifest);
         assertThatThrownBy(() -> putManifest("front/lost", "reset", manifest)).isInstanceOf(java.io.IOException.class);
 
         assertThat(proxied.statusCode()).isEqualTo(502);
-        assertThat(testbed.manifestDigest("front/lost", "proxy")).contains(digest);
-        assertThat(testbed.manifestDigest("front/lost", "reset")).contains(digest);
+        assertThat(bed.testbed().manifestDigest("front/lost", "proxy")).contains(digest);
+        assertThat(bed.testbed().manifestDigest("front/lost", "reset")).contains(digest);
         assertThat(putManifest("front/lost", "proxy", manifest).statusCode()).as("one answer lost, counted").isEqualTo(201);
         assertThat(putManifest("front/lost", "reset", manifest).statusCode()).isEqualTo(201);
     }
@@ -332,7 +323,7 @@ class RegistryFrontTest {
     }
 
     private static String issuedPassword() {
-        String token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
+        String token = bed.ecr().getAuthorizationToken().authorizationData().get(0).authorizationToken();
         return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring("AWS:".length());
     }
 
@@ -341,7 +332,7 @@ class RegistryFrontTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("https://" + testbed.registryHost() + path));
+        return HttpRequest.newBuilder(URI.create("https://" + bed.testbed().registryHost() + path));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
