@@ -7,7 +7,7 @@ import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
-import io.ecrflow.testbed.LocalRegistry;
+import io.ecrflow.testbed.registry.LocalRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.ecrflow.docker;
 
 import io.ecrflow.UserError;
-import io.ecrflow.testbed.EngineFront;
+import io.ecrflow.testbed.neighbours.EngineFront;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;

@@ -1,8 +1,8 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.RoleSession;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.aws.RoleSession;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.AzureDevOpsFront;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.neighbours.AzureDevOpsFront;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
-import io.ecrflow.testbed.WebhookReceiver;
+import io.ecrflow.testbed.neighbours.WebhookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.RegistryRequest;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.registry.RegistryRequest;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

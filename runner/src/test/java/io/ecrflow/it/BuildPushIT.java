@@ -1,6 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

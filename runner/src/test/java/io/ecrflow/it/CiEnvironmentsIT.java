@@ -2,7 +2,7 @@ package io.ecrflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.ecrflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

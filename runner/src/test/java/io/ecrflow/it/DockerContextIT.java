@@ -1,7 +1,7 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.EngineFront;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.neighbours.EngineFront;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.PublicRepositoryState;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.ecr.PublicRepositoryState;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

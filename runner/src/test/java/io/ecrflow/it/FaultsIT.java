@@ -1,10 +1,10 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.LostAnswer;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.faults.LostAnswer;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
-import io.ecrflow.testbed.WebhookReceiver;
+import io.ecrflow.testbed.neighbours.WebhookReceiver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,10 +2,10 @@ package io.ecrflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecrflow.testbed.LocalRegistry;
+import io.ecrflow.testbed.registry.LocalRegistry;
 import io.ecrflow.testbed.Testbed;
-import io.ecrflow.testbed.UpstreamFront;
-import io.ecrflow.testbed.WebhookReceiver;
+import io.ecrflow.testbed.registry.UpstreamFront;
+import io.ecrflow.testbed.neighbours.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -1,9 +1,9 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.LocalRegistry;
-import io.ecrflow.testbed.RegistryRequest;
+import io.ecrflow.testbed.registry.LocalRegistry;
+import io.ecrflow.testbed.registry.RegistryRequest;
 import io.ecrflow.testbed.Testbed;
-import io.ecrflow.testbed.WebhookReceiver;
+import io.ecrflow.testbed.neighbours.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

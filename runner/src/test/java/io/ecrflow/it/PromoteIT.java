@@ -1,9 +1,9 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.DeniedRequest;
-import io.ecrflow.testbed.RegistryRequest;
-import io.ecrflow.testbed.RepositorySettings;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.registry.DeniedRequest;
+import io.ecrflow.testbed.registry.RegistryRequest;
+import io.ecrflow.testbed.ecr.RepositorySettings;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.TestbedAccount;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -1,8 +1,8 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.RegistryRequest;
-import io.ecrflow.testbed.RepositorySettings;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.registry.RegistryRequest;
+import io.ecrflow.testbed.ecr.RepositorySettings;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

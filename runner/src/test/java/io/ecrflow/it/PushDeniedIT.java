@@ -1,10 +1,10 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
-import io.ecrflow.testbed.TestbedTls;
-import io.ecrflow.testbed.TrustedRole;
+import io.ecrflow.testbed.net.TestbedTls;
+import io.ecrflow.testbed.aws.TrustedRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

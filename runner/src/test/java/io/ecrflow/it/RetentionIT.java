@@ -2,10 +2,10 @@ package io.ecrflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.LocalRegistry;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.registry.LocalRegistry;
 import io.ecrflow.testbed.Testbed;
-import io.ecrflow.testbed.TestbedTls;
+import io.ecrflow.testbed.net.TestbedTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.ControlPlaneCall;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
 import io.ecrflow.testbed.Testbed;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.TestbedTls;
+import io.ecrflow.testbed.net.TestbedTls;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.SampleApp;
-import io.ecrflow.testbed.ScanFinding;
+import io.ecrflow.testbed.apps.SampleApp;
+import io.ecrflow.testbed.ecr.ScanFinding;
 import io.ecrflow.testbed.TestbedAccount;
 import org.junit.jupiter.api.Test;
 

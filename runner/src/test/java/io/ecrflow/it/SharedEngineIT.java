@@ -2,9 +2,9 @@ package io.ecrflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.EngineFront;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.neighbours.EngineFront;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.RepositoryState;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.ecr.RepositoryState;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.IdentityProvider;
+import io.ecrflow.testbed.aws.IdentityProvider;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
-import io.ecrflow.testbed.TestbedTls;
-import io.ecrflow.testbed.TrustedRole;
+import io.ecrflow.testbed.net.TestbedTls;
+import io.ecrflow.testbed.aws.TrustedRole;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.ecrflow.it;
 
-import io.ecrflow.testbed.HostileApp;
+import io.ecrflow.testbed.apps.HostileApp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

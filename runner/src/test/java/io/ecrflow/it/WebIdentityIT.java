@@ -1,10 +1,10 @@
 package io.ecrflow.it;
 
 import com.sun.net.httpserver.HttpServer;
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.ForwardProxy;
-import io.ecrflow.testbed.RoleSession;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.neighbours.ForwardProxy;
+import io.ecrflow.testbed.aws.RoleSession;
+import io.ecrflow.testbed.apps.SampleApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,7 @@ import io.ecrflow.registry.RegistryClient;
 import io.ecrflow.registry.RegistryCredential;
 import io.ecrflow.registry.RepositoryName;
 import io.ecrflow.registry.Tag;
+import io.ecrflow.tagging.TagPlan;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -73,7 +74,7 @@ class TagPublisherServerErrorsTest {
         Manifest manifest = image();
         when(engine.push(any(), any(), any())).thenThrow(manifestWrite503, manifestWrite503).thenReturn(manifest.digest());
 
-        Published published = publisher().publish(new BuiltImage(CONFIG, "team/api"), List.of(FIRST), LOGIN);
+        Published published = publisher().publish(new BuiltImage(CONFIG, "team/api"), FIRST, TagPlan.of(List.of(FIRST.tag()), List.of()), LOGIN, Gate.OPEN);
 
         assertThat(published.digest()).isEqualTo(manifest.digest());
         assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -85,7 +86,7 @@ class TagPublisherServerErrorsTest {
         image();
         when(engine.push(any(), any(), any())).thenThrow(manifestWrite503);
 
-        assertThatThrownBy(() -> publisher().publish(new BuiltImage(CONFIG, "team/api"), List.of(FIRST), LOGIN))
+        assertThatThrownBy(() -> publisher().publish(new BuiltImage(CONFIG, "team/api"), FIRST, TagPlan.of(List.of(FIRST.tag()), List.of()), LOGIN, Gate.OPEN))
                 .isInstanceOf(UserError.class).hasMessage("503 on each of 3 pushes");
 
         verify(engine, times(3)).push(any(), any(), any());

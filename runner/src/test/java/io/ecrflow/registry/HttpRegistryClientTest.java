@@ -1,8 +1,8 @@
 package io.ecrflow.registry;
 
 import io.ecrflow.http.CaBundle;
-import io.ecrflow.testbed.LocalRegistry;
-import io.ecrflow.testbed.TestbedTls;
+import io.ecrflow.testbed.registry.LocalRegistry;
+import io.ecrflow.testbed.net.TestbedTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.ecrflow.tasks;
 
-import io.ecrflow.testbed.TestbedTls;
+import io.ecrflow.testbed.net.TestbedTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.ecrflow.tasks;
 
-import io.ecrflow.testbed.ControlPlaneCall;
-import io.ecrflow.testbed.RepositoryState;
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.ecr.RepositoryState;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

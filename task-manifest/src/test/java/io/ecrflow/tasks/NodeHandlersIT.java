@@ -1,6 +1,6 @@
 package io.ecrflow.tasks;
 
-import io.ecrflow.testbed.SampleApp;
+import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

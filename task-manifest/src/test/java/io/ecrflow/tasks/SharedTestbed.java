@@ -1,9 +1,9 @@
 package io.ecrflow.tasks;
 
-import io.ecrflow.testbed.IdentityProvider;
+import io.ecrflow.testbed.aws.IdentityProvider;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.TestbedConfig;
-import io.ecrflow.testbed.TrustedRole;
+import io.ecrflow.testbed.aws.TrustedRole;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,31 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.aws.AllowedCredential;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
+import io.ecrflow.testbed.aws.ControlPlaneServer;
+import io.ecrflow.testbed.aws.Permissions;
+import io.ecrflow.testbed.aws.RoleSession;
+import io.ecrflow.testbed.aws.RoleSessions;
+import io.ecrflow.testbed.aws.SigV4Verifier;
+import io.ecrflow.testbed.aws.StsApi;
+import io.ecrflow.testbed.ecr.AccountRegistry;
+import io.ecrflow.testbed.ecr.EcrApi;
+import io.ecrflow.testbed.ecr.EcrPublicApi;
+import io.ecrflow.testbed.ecr.ImageScans;
+import io.ecrflow.testbed.ecr.LifecyclePolicyEvaluator;
+import io.ecrflow.testbed.ecr.PublicRegistry;
+import io.ecrflow.testbed.ecr.PublicRepositoryState;
+import io.ecrflow.testbed.ecr.RegistryPasswords;
+import io.ecrflow.testbed.ecr.RepositorySettings;
+import io.ecrflow.testbed.ecr.RepositoryState;
+import io.ecrflow.testbed.ecr.ScanFinding;
+import io.ecrflow.testbed.faults.BlobUploadFaults;
+import io.ecrflow.testbed.faults.LostAnswer;
+import io.ecrflow.testbed.net.TestbedNames;
+import io.ecrflow.testbed.net.TestbedTls;
+import io.ecrflow.testbed.registry.DeniedRequest;
+import io.ecrflow.testbed.registry.RegistryFront;
+import io.ecrflow.testbed.registry.RegistryRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -175,7 +201,7 @@ public final class Testbed implements AutoCloseable {
      * challenge). Once, counted: as {@link #expireRegistryPasswordsAfterWrite} for private registries.
      */
     public void expirePublicRegistryTokensAfterWrite(String repository, String tag) {
-        publicFront().pushFaults().expirePasswordsAfterWrite(publicRegistryAlias() + "/" + repository, tag);
+        publicFront().faults().push().expirePasswordsAfterWrite(publicRegistryAlias() + "/" + repository, tag);
     }
 
     /** Every bearer token ECR Public's token service issued, oldest first, so tests can check none of them leaks. */
@@ -265,12 +291,12 @@ public final class Testbed implements AutoCloseable {
      * of that repository loses its connection without an answer.
      */
     public void killRegistryAfterUploads(String repository, int uploads) {
-        accounts.get(config.accountId()).front().pushFaults().dieAfterUploads(repository, uploads);
+        accounts.get(config.accountId()).front().faults().push().dieAfterUploads(repository, uploads);
     }
 
     /** Every registry password issued so far expires right after {@code tag} of {@code repository} is written. */
     public void expireRegistryPasswordsAfterWrite(String repository, String tag) {
-        accounts.get(config.accountId()).front().pushFaults().expirePasswordsAfterWrite(repository, tag);
+        accounts.get(config.accountId()).front().faults().push().expirePasswordsAfterWrite(repository, tag);
     }
 
     /**
@@ -279,7 +305,7 @@ public final class Testbed implements AutoCloseable {
      * expired. Reauthenticate and try again." Once, counted.
      */
     public void expireRegistryPasswordsAtBlobRead(String repository) {
-        accounts.get(config.accountId()).front().pushFaults().expirePasswordsAtBlobRead(repository);
+        accounts.get(config.accountId()).front().faults().push().expirePasswordsAtBlobRead(repository);
     }
 
     /**
@@ -287,17 +313,17 @@ public final class Testbed implements AutoCloseable {
      * (the engine retries a layer on its own).
      */
     public void failLayerUploads(String repository, int status, int times) {
-        accounts.get(config.accountId()).front().uploadFaults().fail(repository, BlobUploadFaults.Kind.LAYER, status, times);
+        accounts.get(config.accountId()).front().faults().uploads().fail(repository, BlobUploadFaults.Kind.LAYER, status, times);
     }
 
     /** The next {@code times} uploads of an image config into {@code repository} are answered with {@code status}. */
     public void failConfigUploads(String repository, int status, int times) {
-        accounts.get(config.accountId()).front().uploadFaults().fail(repository, BlobUploadFaults.Kind.CONFIG, status, times);
+        accounts.get(config.accountId()).front().faults().uploads().fail(repository, BlobUploadFaults.Kind.CONFIG, status, times);
     }
 
     /** The next {@code times} manifest PUTs of {@code repository:tag} in this account are answered {@code status}. */
     public void failManifestWrites(String repository, String tag, int status, int times) {
-        accounts.get(config.accountId()).front().faults().fail(repository, tag, status, times);
+        accounts.get(config.accountId()).front().faults().manifestWrites().fail(repository, tag, status, times);
     }
 
     /**
@@ -305,7 +331,7 @@ public final class Testbed implements AutoCloseable {
      * their answer: the tag is written, and the writer hears a proxy's 502 or nothing at all ({@code how}).
      */
     public void loseManifestWriteAnswers(String repository, String tag, int times, LostAnswer how) {
-        accounts.get(config.accountId()).front().lostAnswers().lose(repository, tag, times, how);
+        accounts.get(config.accountId()).front().faults().manifestWrites().lose(repository, tag, times, how);
     }
 
     /**

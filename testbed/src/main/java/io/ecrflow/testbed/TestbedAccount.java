@@ -1,5 +1,12 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.aws.AwsError;
+import io.ecrflow.testbed.ecr.AccountRegistry;
+import io.ecrflow.testbed.ecr.ImageScans;
+import io.ecrflow.testbed.ecr.RepositorySettings;
+import io.ecrflow.testbed.ecr.RepositoryState;
+import io.ecrflow.testbed.ecr.ScanFinding;
+import io.ecrflow.testbed.registry.Manifest;
 import java.util.List;
 import java.util.Optional;
 

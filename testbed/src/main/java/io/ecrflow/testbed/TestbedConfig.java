@@ -1,5 +1,10 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.aws.ActionDenial;
+import io.ecrflow.testbed.aws.AllowedCredential;
+import io.ecrflow.testbed.aws.IdentityProvider;
+import io.ecrflow.testbed.aws.TrustedRole;
+import io.ecrflow.testbed.net.TestbedTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

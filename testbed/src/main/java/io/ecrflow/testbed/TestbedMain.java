@@ -1,5 +1,6 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.net.TestbedTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

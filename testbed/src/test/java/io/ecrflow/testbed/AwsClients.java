@@ -10,30 +10,30 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /** Real AWS SDK clients pointed at a testbed, the way the runner builds them. */
-final class AwsClients {
+public final class AwsClients {
 
-    static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
-    static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    public static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+    public static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
     private AwsClients() {}
 
-    static TestbedConfig config() {
+    public static TestbedConfig config() {
         return TestbedConfig.defaults().withCredentials(KEY_ID, SECRET);
     }
 
-    static EcrClient ecr(Testbed testbed) {
+    public static EcrClient ecr(Testbed testbed) {
         return ecr(testbed, AwsBasicCredentials.create(KEY_ID, SECRET), Region.US_EAST_1);
     }
 
-    static EcrClient ecr(Testbed testbed, String keyId, String secret) {
+    public static EcrClient ecr(Testbed testbed, String keyId, String secret) {
         return ecr(testbed, AwsBasicCredentials.create(keyId, secret), Region.US_EAST_1);
     }
 
-    static EcrClient ecr(Testbed testbed, String keyId, String secret, String sessionToken) {
+    public static EcrClient ecr(Testbed testbed, String keyId, String secret, String sessionToken) {
         return ecr(testbed, AwsSessionCredentials.create(keyId, secret, sessionToken), Region.US_EAST_1);
     }
 
-    static EcrClient ecr(Testbed testbed, AwsCredentials credentials, Region region) {
+    public static EcrClient ecr(Testbed testbed, AwsCredentials credentials, Region region) {
         return EcrClient.builder()
                 .endpointOverride(testbed.ecrEndpoint())
                 .region(region)
@@ -42,7 +42,7 @@ final class AwsClients {
                 .build();
     }
 
-    static StsClient sts(Testbed testbed, String keyId, String secret) {
+    public static StsClient sts(Testbed testbed, String keyId, String secret) {
         return StsClient.builder()
                 .endpointOverride(testbed.stsEndpoint())
                 .region(Region.US_EAST_1)

@@ -1,5 +1,7 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.net.TestbedTls;
+import io.ecrflow.testbed.registry.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -12,12 +14,12 @@ import java.util.Base64;
 import software.amazon.awssdk.services.ecr.EcrClient;
 
 /** What a registry client sends a test bed's registry front, over TLS with a password GetAuthorizationToken issued. */
-final class RegistryPushes {
+public final class RegistryPushes {
     private final Testbed testbed;
     private final EcrClient ecr;
     private final HttpClient http = TestbedTls.fromEnvironment().httpClient().build();
 
-    RegistryPushes(Testbed testbed, EcrClient ecr) {
+    public RegistryPushes(Testbed testbed, EcrClient ecr) {
         this.testbed = testbed;
         this.ecr = ecr;
     }
@@ -30,7 +32,7 @@ final class RegistryPushes {
     }
 
     /** Uploads {@code blob} in one PUT, as a monolithic upload; returns its digest. */
-    String uploadBlob(String repository, byte[] blob) throws IOException, InterruptedException {
+    public String uploadBlob(String repository, byte[] blob) throws IOException, InterruptedException {
         String auth = authorization();
         HttpResponse<String> started = http.send(request("/v2/" + repository + "/blobs/uploads/").header("Authorization", auth)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -44,7 +46,7 @@ final class RegistryPushes {
         return digest;
     }
 
-    HttpResponse<String> putManifest(String repository, String reference, String mediaType, String manifest)
+    public HttpResponse<String> putManifest(String repository, String reference, String mediaType, String manifest)
             throws IOException, InterruptedException {
         return http.send(request("/v2/" + repository + "/manifests/" + reference).header("Authorization", authorization())
                 .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(),
@@ -52,7 +54,7 @@ final class RegistryPushes {
     }
 
     /** A GET of {@code path} on the account's registry front, authenticated. */
-    HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
         return http.send(request(path).header("Authorization", authorization()).header("Accept", accept).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -1,5 +1,6 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.net.TestbedTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.ecrflow.testbed;
 
+import io.ecrflow.testbed.ecr.RepositoryState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
