@@ -1,8 +1,10 @@
 package io.ecrflow.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecrflow.testbed.LocalRegistry;
 import io.ecrflow.testbed.SampleApp;
 import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.WebhookReceiver;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,9 +41,7 @@ class DocsExamplesIT {
             "docs/credentials.md#3", "installs duploctl from PyPI and asks a DuploCloud tenant for keys; neither is reachable here",
             "docs/platform-image.md#1", "watches a base image on its upstream registry and queues dependent pipelines in Azure DevOps; "
                     + "EcrPlatformImageTaskIT and AzureDevOpsTaskIT run these against the test bed's stand-ins",
-            "docs/platform-image.md#2", "needs the platform-images.yml the page describes around it, with upstream base images",
-            "docs/tasks/EcrPlatformImage.md#1", "watches mcr.microsoft.com's dotnet runtime, which is not reachable here; "
-                    + "EcrPlatformImageTaskIT runs the task against the test bed");
+            "docs/platform-image.md#2", "needs the platform-images.yml the page describes around it, with upstream base images");
 
     /** Images an example expects in ECR before it runs, as the pipeline's earlier runs left them: repository and tag. */
     private static final Map<String, Map<String, String>> EARLIER_PUSHES = Map.of(
@@ -60,6 +60,20 @@ class DocsExamplesIT {
             "jitAccessKeyId", SharedTestbed.TEMPORARY_ACCESS_KEY_ID,
             "jitSecretAccessKey", SharedTestbed.TEMPORARY_SECRET_ACCESS_KEY,
             "jitSessionToken", SharedTestbed.SESSION_TOKEN);
+
+    /**
+     * Examples that keep a platform image in their sources, as the page describes them: its Dockerfile folder, and the
+     * test application's Dockerfile. Their base image is on a registry standing in for the upstream one (MCR).
+     */
+    private static final Map<String, PlatformSources> PLATFORM_IMAGES = Map.of(
+            "docs/tasks/EcrPlatformImage.md#1", new PlatformSources("platform-images/net6/runtime",
+                    "shared/integration-tests/net6/Dockerfile", "dotnet/runtime", "6.0-bullseye-slim"));
+
+    /** Values of the template parameters the examples use, as the pages declare them. */
+    private static final Map<String, String> TEMPLATE_PARAMETERS = Map.of("${{ parameters.force_update }}", "false");
+
+    private record PlatformSources(String context, String testDockerfile, String upstreamRepository, String upstreamTag) {
+    }
 
     private static final Pattern MACRO = Pattern.compile("\\$\\(([A-Za-z0-9._]+)\\)");
     private static final Pattern ACCOUNT = Pattern.compile("\\b\\d{12}\\b");
@@ -87,6 +101,7 @@ class DocsExamplesIT {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Map<String, String> repositories = new LinkedHashMap<>();
         private final List<String> localImages = new ArrayList<>();
+        private final Map<String, String> secrets = new LinkedHashMap<>(SECRETS);
 
         ExampleRun(DocsExample example) {
             this.example = example;
@@ -101,7 +116,14 @@ class DocsExamplesIT {
             environment.putAll(SharedTestbed.endpointVariables());
             environment.put("AWS_ENDPOINT_URL_ECR_PUBLIC", testbed.ecrPublicEndpoint().toString());
             example.variables().forEach((name, value) -> environment.put(environmentName(name), value));
-            try {
+            PlatformSources platform = PLATFORM_IMAGES.get(example.id());
+            try (LocalRegistry upstream = platform == null ? null : LocalRegistry.start(Files.createDirectories(
+                    sources.resolveSibling(sources.getFileName() + "-upstream")));
+                 WebhookReceiver teams = new WebhookReceiver()) {
+                secrets.put("TEAMS_WEBHOOK_URI", teams.url());
+                if (platform != null) {
+                    platformSources(platform, upstream);
+                }
                 for (Map.Entry<String, String> image : EARLIER_PUSHES.getOrDefault(example.id(), Map.of()).entrySet()) {
                     earlierPush(image.getKey(), image.getValue());
                 }
@@ -119,6 +141,31 @@ class DocsExamplesIT {
                     new ProcessBuilder("docker", "rmi", "--force", image).start().waitFor();
                 }
             }
+        }
+
+        /** The platform image's Dockerfile on a base published upstream, and a test application on the new image. */
+        private void platformSources(PlatformSources platform, LocalRegistry upstream) throws Exception {
+            String base = upstream.host() + "/" + platform.upstreamRepository() + ":" + platform.upstreamTag();
+            Path release = Files.createDirectories(sources.resolveSibling(sources.getFileName() + "-upstream-release"));
+            Files.copy(Path.of("/bin/busybox"), release.resolve("busybox"));
+            Files.writeString(release.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\n");
+            localImages.add(base);
+            command(List.of("docker", "build", "-q", "-t", base, release.toString()));
+            command(List.of("docker", "push", base));
+            Path context = Files.createDirectories(sources.resolve(platform.context()));
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\n"
+                    + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox mkdir -p /www && echo platform > /etc/platform.txt\"]\n");
+            Path test = sources.resolve(platform.testDockerfile());
+            Files.createDirectories(test.getParent());
+            Files.writeString(test, "FROM " + base + "\n"
+                    + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo ok > /www/index.html\"]\n"
+                    + "CMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
+        }
+
+        private void command(List<String> command) throws Exception {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as("%s: %s\n%s", example, String.join(" ", command), out).isZero();
         }
 
         /** The sample app at the root of the sources and in src/, and the gallery texts an ECR Public example names. */
@@ -147,7 +194,7 @@ class DocsExamplesIT {
             step.path("env").fields().forEachRemaining(variable ->
                     agentStep.variable(variable.getKey(), expanded(variable.getValue().asText())));
             // the agent hands a task every secret variable of the job as SECRET_<NAME>
-            SECRETS.forEach((name, value) -> {
+            secrets.forEach((name, value) -> {
                 if (example.yaml().contains(name)) {
                     agentStep.variable("SECRET_" + environmentName(name), value);
                 }
@@ -164,7 +211,9 @@ class DocsExamplesIT {
                         agentStep.input(input.getKey(), name);
                         pushedTo.add(name);
                     }
-                    default -> agentStep.input(input.getKey(), value);
+                    // the agent expands template expressions when it compiles the pipeline, and secret variables in inputs
+                    default -> agentStep.input(input.getKey(), value.contains("${{") || secrets.keySet().stream()
+                            .anyMatch(secret -> value.contains("$(" + secret + ")")) ? expanded(value) : value);
                 }
             });
 
@@ -177,6 +226,9 @@ class DocsExamplesIT {
             environment.putAll(result.jobVariables());
             if (inputs.path("public").asBoolean(false)) {
                 assertThat(testbed.publicRepository(pushedTo.get(0))).as("%s: the public repository", example).isPresent();
+            } else if (DocsExample.taskName(step).equals("EcrPlatformImage")) {
+                assertThat(result.outputs()).as("%s: outputs", example).containsEntry("updated", "true");
+                assertThat(testbed.tagsOf(pushedTo.get(0))).as("%s: tags of %s", example, pushedTo.get(0)).contains("latest");
             } else if (!DocsExample.taskName(step).equals("EcrLogin")) {
                 assertThat(testbed.tagsOf(pushedTo.get(0))).as("%s: tags of %s", example, pushedTo.get(0)).isNotEmpty();
             }
@@ -213,11 +265,14 @@ class DocsExamplesIT {
 
         /** $(Name) as the agent expands it in a script or an env mapping: every variable the example relies on is set. */
         private String expanded(String text) {
+            for (Map.Entry<String, String> parameter : TEMPLATE_PARAMETERS.entrySet()) {
+                text = text.replace(parameter.getKey(), parameter.getValue());
+            }
             Matcher macro = MACRO.matcher(text);
             StringBuilder expanded = new StringBuilder();
             while (macro.find()) {
                 String name = macro.group(1);
-                String value = SECRETS.containsKey(name) ? SECRETS.get(name) : environment.get(environmentName(name));
+                String value = secrets.containsKey(name) ? secrets.get(name) : environment.get(environmentName(name));
                 assertThat(value).as("%s: variable %s, which the example relies on", example, name).isNotNull();
                 macro.appendReplacement(expanded, Matcher.quoteReplacement(value));
             }
