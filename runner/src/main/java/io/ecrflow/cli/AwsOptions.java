@@ -22,88 +22,100 @@ public final class AwsOptions {
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*");
 
     @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region of the registry, e.g. eu-west-1. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's region.")
+            description = "Region of the registry, e.g. eu-west-1. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's "
+                    + "region.")
     String region;
 
-    @Option(names = "--unlisted-region", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Accept a region this version of ecrflow does not know yet (a new AWS region). Default: false.")
+    @Option(names = "--unlisted-region", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "The region is checked against the AWS regions ecrflow knows, also with a custom endpoint. Turn this "
+                    + "on for a region newer than this version of ecrflow. Default: ${DEFAULT-VALUE}.")
     String unlistedRegion;
 
     @Option(names = "--registry-id", paramLabel = "ACCOUNT",
-            description = "Account id of the registry when it is not the caller's own (cross-account push).")
+            description = "12-digit account id of another account's registry (cross-account; promote: the registry the image is "
+                    + "promoted to). Default: the account of the credentials.")
     String registryId;
 
     @Option(names = "--endpoint", paramLabel = "URL",
-            description = "ECR (or ECR Public) API endpoint. Default: the SDK's AWS_ENDPOINT_URL_ECR / "
-                    + "AWS_ENDPOINT_URL_ECR_PUBLIC / AWS_ENDPOINT_URL, else AWS's own.")
+            description = "ECR API endpoint URL, e.g. a VPC endpoint. Default: AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL on the "
+                    + "agent, else AWS's own.")
     String endpoint;
 
-    @Option(names = "--public", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Use ECR Public (public.ecr.aws, API in us-east-1) instead of a private registry; "
-                    + "platform-image and promote refuse it (private registries only). Default: false.")
+    @Option(names = "--public", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "Push to (or log in to) Amazon ECR Public, public.ecr.aws, instead of a private registry. Its API is "
+                    + "in us-east-1, whatever region says. Default: ${DEFAULT-VALUE}.")
     String publicRegistry;
 
     @Option(names = "--registry-alias", paramLabel = "ALIAS",
-            description = "ECR Public registry alias (public.ecr.aws/<alias>). Default: the registry's primary alias.")
+            description = "ECR Public registry alias, as in public.ecr.aws/<alias>. Default: the registry's primary alias.")
     String registryAlias;
 
     @Option(names = "--aws-connection", paramLabel = "ID",
-            description = "Azure Pipelines: the AWS (ecrflow) service connection the credentials come from (its id, as the "
-                    + "agent passes the task input); its keys or OIDC token, and its role, reach the step as ENDPOINT_* variables.")
+            description = "An ecrflow AWS service connection: access keys (temporary ones with their session token), optionally "
+                    + "assuming a role, or workload identity federation. Leave empty to use an AWS Toolkit connection "
+                    + "(awsCredentials), the AWS Toolkit's AWS.* pipeline variables, or the agent's own AWS credentials: "
+                    + "AWS_* environment variables, a profile, or the instance or container role.")
     String awsConnection;
 
     @Option(names = "--aws-credentials", paramLabel = "ID",
-            description = "Azure Pipelines: an AWS Toolkit service connection (type AWS) to take the credentials from instead, "
-                    + "under the input name the Toolkit's tasks use.")
+            description = "Instead of awsConnection: a service connection of the AWS Toolkit for Azure DevOps (type AWS), under "
+                    + "the input name the Toolkit's tasks use. Its access keys, session token, role to assume, external id, "
+                    + "role session name and OIDC are honoured as the Toolkit honours them.")
     String awsCredentials;
 
     @Option(names = "--profile", paramLabel = "NAME",
-            description = "Named profile of the shared AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).")
+            description = "Without a service connection: a named profile of the agent's shared AWS config and credentials "
+                    + "files.")
     String profile;
 
     @Option(names = "--credentials-command", paramLabel = "COMMAND",
-            description = "Command that prints AWS credential_process JSON (Version, AccessKeyId, SecretAccessKey, SessionToken, "
-                    + "Expiration); run through the shell, and again before its credentials expire.")
+            description = "Without a service connection: a command that prints AWS credential_process JSON (temporary keys from "
+                    + "a just-in-time access tool). Run through the shell, again before the keys expire.")
     String credentialsCommand;
 
-    @Option(names = "--credentials-command-timeout", paramLabel = "SECONDS",
-            description = "How long the credentials command may run: seconds, or e.g. 2m. Default: 60.")
+    @Option(names = "--credentials-command-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long the credentials command may run: seconds, or e.g. 2m. Default: ${DEFAULT-VALUE}.")
     String credentialsCommandTimeout;
 
     @Option(names = "--web-identity-token-file", paramLabel = "FILE",
-            description = "File holding an OIDC token to exchange for roleArn (AssumeRoleWithWebIdentity). "
-                    + "Default: AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, through the default chain.")
+            description = "Without a service connection: a file holding an OIDC token to exchange for the role "
+                    + "(AssumeRoleWithWebIdentity). Default: the agent's AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN.")
     String webIdentityTokenFile;
 
     @Option(names = "--oidc-service-connection-id", paramLabel = "ID",
-            description = "Azure Pipelines service connection whose OIDC token is exchanged for roleArn (workload identity "
-                    + "federation); not needed with awsConnection, which does this for a federated connection.")
+            description = "Id of a service connection whose Azure Pipelines OIDC token is exchanged for the role. Set for you "
+                    + "when awsConnection uses workload identity federation; leave empty.")
     String oidcServiceConnectionId;
 
     @Option(names = "--role-arn", paramLabel = "ARN",
-            description = "IAM role to assume on top of the credentials (or to exchange a web identity token for).")
+            description = "ARN of an IAM role to assume on top of the credentials, e.g. "
+                    + "arn:aws:iam::123456789012:role/ecr-push. Default: the service connection's role, if it names one.")
     String roleArn;
 
-    @Option(names = "--external-id", paramLabel = "ID", description = "External id the role's trust policy requires.")
+    @Option(names = "--external-id", paramLabel = "ID",
+            description = "External id the role's trust policy requires. Default: the service connection's.")
     String externalId;
 
     @Option(names = "--role-session-name", paramLabel = "NAME",
-            description = "Name of the assumed-role session, shown in CloudTrail. Default: ecrflow-<run id>.")
+            description = "Name of the assumed-role session, shown in CloudTrail. Default: the service connection's, else "
+                    + "ecrflow-<run id>.")
     String roleSessionName;
 
     @Option(names = "--role-duration", paramLabel = "DURATION",
-            description = "Length of the assumed-role session: seconds, or e.g. 15m, 1h (15 minutes to 12 hours). Default: 1h.")
+            description = "How long the assumed-role session lasts: seconds, or e.g. 15m, 1h (15 minutes to 12 hours). Default: "
+                    + "1 hour.")
     String roleDuration;
 
     /** Read once for the whole run, before the command's story, by {@link RunnerCommand}. */
     @Option(names = "--ca-bundle", paramLabel = "FILE",
-            description = "PEM file of CA certificates to trust besides Java's own, for a TLS-intercepting proxy or a company "
-                    + "CA: every HTTPS call of the run (AWS, registries, Azure DevOps, Teams) trusts them. Default: AWS_CA_BUNDLE.")
+            description = "A PEM file of CA certificates to trust besides Java's own, for a TLS-intercepting proxy or a company "
+                    + "CA that re-signs HTTPS on the agent. Every HTTPS call of the step (AWS, registries, Azure DevOps, "
+                    + "Teams) trusts them. Default: the AWS_CA_BUNDLE variable, else Java's CAs only.")
     String caBundle;
 
     /** Whether the registry is ECR Public. */
     boolean publicRegistry() {
-        return Inputs.bool(publicRegistry, false, "public");
+        return Inputs.bool(publicRegistry, "public");
     }
 
     AwsTarget target() {
@@ -122,7 +134,7 @@ public final class AwsOptions {
             }
         });
         return new AwsTarget(Inputs.text(region), uri, id, credentials(), publicRegistry(), alias)
-                .allowingUnlistedRegion(Inputs.bool(unlistedRegion, false, "unlistedRegion"));
+                .allowingUnlistedRegion(Inputs.bool(unlistedRegion, "unlistedRegion"));
     }
 
     CredentialSettings credentials() {
@@ -133,9 +145,8 @@ public final class AwsOptions {
                         + "arn:aws:iam::123456789012:role/ecr-push.", "roleArn");
             }
         });
-        Duration timeout = Inputs.duration(credentialsCommandTimeout, CredentialSettings.DEFAULT_COMMAND_TIMEOUT,
-                "credentialsCommandTimeout");
-        Optional<Duration> session = Inputs.text(roleDuration).map(text -> Inputs.duration(text, null, "roleDuration"));
+        Duration timeout = Inputs.duration(credentialsCommandTimeout, "credentialsCommandTimeout");
+        Optional<Duration> session = Inputs.text(roleDuration).map(text -> Inputs.duration(text, "roleDuration"));
         session.ifPresent(value -> {
             if (value.compareTo(Duration.ofMinutes(15)) < 0 || value.compareTo(Duration.ofHours(12)) > 0) {
                 throw new UserError("roleDuration is " + value.toSeconds() + " seconds; STS allows 900 (15 minutes) to "

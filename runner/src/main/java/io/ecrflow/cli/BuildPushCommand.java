@@ -26,6 +26,8 @@ import io.ecrflow.tagging.OciLabels;
 import io.ecrflow.tagging.TagPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
@@ -44,71 +46,72 @@ import java.util.stream.Collectors;
 public final class BuildPushCommand extends RunnerCommand {
     private static final java.util.regex.Pattern SSH_FORWARD = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+(=[^,]+(,[^,]+)*)?");
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--repository", paramLabel = "NAME", description = "ECR repository, e.g. team/web (lower case).")
+    @Option(names = "--repository", paramLabel = "NAME",
+            description = "ECR repository name, e.g. team/web. ECR names are lower case; capitals are lowered with a warning.")
     String repository;
 
     @Option(names = "--image", paramLabel = "LOCAL IMAGE",
-            description = "Push this image, which an earlier step built (docker build -t web:1 .), instead of building: "
-                    + "name[:tag] or image id, as the Docker Engine knows it. Not with the inputs of a build.")
+            description = "Push an image an earlier step of this job built (docker build -t web:$(Build.BuildId) ., or Docker@2 "
+                    + "with command: build) instead of building: its local name or id. The same tags, outputs and checks as "
+                    + "a build. Not with the inputs of a build (dockerfile, context, buildArgs, secrets...). A "
+                    + "Microsoft-hosted agent starts each job with an empty engine, so build it in the same job.")
     String image;
 
-    @Option(names = "--dockerfile", paramLabel = "PATH",
-            description = "Dockerfile, or a pattern matching exactly one (**/Dockerfile). Default: Dockerfile in the context.")
-    String dockerfile;
-
-    @Option(names = "--context", paramLabel = "DIR",
-            description = "Build context folder. Default: the Dockerfile's folder (as in Docker@2), the current folder without a dockerfile.")
-    String context;
-
     @Option(names = "--tags", paramLabel = "TEMPLATES",
-            description = "Tag templates, comma- or newline-separated; $(Variable) and $(Variable:N) expand pipeline "
-                    + "variables. Default: $(buildNumber), $(branch), $(commit:8), the CI's own values (in Azure "
-                    + "Pipelines Build.BuildId, Build.SourceBranchName, Build.SourceVersion:8).")
+            description = "One tag template per line (or comma-separated). $(Variable) and $(Variable:N) (first N characters) "
+                    + "expand pipeline variables; results are made into valid tags. Default: $(buildNumber), $(branch), "
+                    + "$(commit:8), the CI's own values (in Azure Pipelines $(Build.BuildId), $(Build.SourceBranchName), "
+                    + "$(Build.SourceVersion:8)).")
     List<String> tags;
 
     @Mixin
-    BuildOptions build;
+    BuildOptions build = new BuildOptions(false);
 
-    @Option(names = "--target", paramLabel = "STAGE", description = "Build only up to this stage of a multi-stage Dockerfile.")
+    @Option(names = "--target", paramLabel = "STAGE",
+            description = "Build only up to this stage of a multi-stage Dockerfile.")
     String target;
 
-    @Option(names = "--labels", paramLabel = "K=V", description = "Extra image labels, comma- or newline-separated.")
+    @Option(names = "--labels", paramLabel = "K=V", description = "Extra name=value image labels, one per line.")
     List<String> labels;
 
     @Option(names = "--arguments", paramLabel = "DOCKER BUILD OPTIONS",
-            description = "Docker@2's arguments: docker build options on one line, read as the inputs they stand for "
-                    + "(--build-arg, --label, --target, --platform, --no-cache, --pull, --file); any other is an error "
+            description = "As in Docker@2: docker build options on one line, read as the inputs they stand for: --build-arg "
+                    + "NAME=value, --label, --target, --platform, --no-cache, --pull, --file. Any other option is an error "
                     + "naming the input to use.")
     String arguments;
 
-    @Option(names = "--oci-labels", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Add org.opencontainers.image.* labels from the pipeline (revision, source, created, version). Default: true.")
+    @Option(names = "--oci-labels", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "true",
+            description = "Adds org.opencontainers.image.revision, .source, .created and .version labels from the build's "
+                    + "commit, repository, time and the run's name (Build.BuildNumber). Default: ${DEFAULT-VALUE}.")
     String ociLabels;
 
     @Option(names = "--secrets", paramLabel = "id=ID,env=VAR|id=ID,src=FILE",
-            description = "BuildKit secrets for RUN --mount=type=secret,id=ID, one per line: id=npm,env=NPM_TOKEN or "
-                    + "id=npmrc,src=.npmrc. Values never reach a log, a layer or the image's history.")
+            description = "BuildKit secrets for RUN --mount=type=secret,id=<id>, one per line: id=npm,env=NPM_TOKEN (map the "
+                    + "secret variable into the step with env: NPM_TOKEN: $(npmToken)) or id=npmrc,src=.npmrc. Values never "
+                    + "reach the log, a layer or the image's history.")
     List<String> secrets;
 
     @Option(names = "--ssh", paramLabel = "default|ID=PATH",
-            description = "SSH agent forwards for RUN --mount=type=ssh (BuildKit): default (SSH_AUTH_SOCK) or id=path, one per line.")
+            description = "SSH agent forwards for RUN --mount=type=ssh (BuildKit), one per line: default (the agent's "
+                    + "SSH_AUTH_SOCK) or <id>=<socket or key file>.")
     List<String> ssh;
 
-    @Option(names = "--remove-local-image", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Once the image is published, remove the names this run gave it in the Docker Engine (the image "
-                    + "goes with its last name), so images do not pile up on self-hosted agents. Default: false.")
+    @Option(names = "--remove-local-image", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "Once the image is published, remove the names this run gave it in the agent's Docker Engine, so "
+                    + "images do not pile up on self-hosted agents. Other images, and other runs' tags of the same image, "
+                    + "stay. Default: ${DEFAULT-VALUE}.")
     String removeLocalImage;
 
-    @Option(names = "--pull", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Always pull newer base images. Default: false.")
-    String pull;
-
-    @Option(names = "--push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Publish the image. false builds it (every tag in the Docker Engine) and publishes nothing, for "
-                    + "a pull request's validation: no repository created, no tag pushed. Default: true.")
+    @Option(names = "--push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "true",
+            description = "Publish the image. Off: build it (every tag in the agent's Docker Engine) and publish nothing, for a "
+                    + "pull request's validation: no repository created, no tag pushed, no scan gate, no registry cache. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String push;
 
     @Mixin
@@ -155,7 +158,7 @@ public final class BuildPushCommand extends RunnerCommand {
      * out of the engine, so those inputs are refused with it rather than silently doing nothing.
      */
     private boolean publishes(BuildPushOptions options, ScanGateSettings gate, RunContext run) {
-        if (Inputs.bool(push, true, "push")) {
+        if (Inputs.bool(push, "push")) {
             return true;
         }
         if (options.source() instanceof ImageSource.LocalImage) {
@@ -183,15 +186,14 @@ public final class BuildPushCommand extends RunnerCommand {
         ImageSource source = local.<ImageSource>map(ImageSource.LocalImage::new)
                 .orElseGet(() -> dockerfileBuild(run, name, plan));
         return new BuildPushOptions(settings, newRepository.createRepository(), plan,
-                Inputs.bool(removeLocalImage, false, "removeLocalImage"), source);
+                Inputs.bool(removeLocalImage, "removeLocalImage"), source);
     }
 
     private ImageSource.Dockerfile dockerfileBuild(RunContext run, RepositoryName name, TagPlan plan) {
         DockerArguments extra = DockerArguments.parse(Inputs.text(arguments));
-        BuildFiles files = BuildFiles.find(Inputs.text(context), either("dockerfile", Inputs.text(dockerfile), extra.dockerfile()),
-                run.workingDirectory(), "context", "dockerfile");
+        BuildFiles files = build.files(run.workingDirectory(), either("dockerfile", build.dockerfile(), extra.dockerfile()));
         Map<String, String> imageLabels = new LinkedHashMap<>();
-        if (Inputs.bool(ociLabels, true, "ociLabels")) {
+        if (Inputs.bool(ociLabels, "ociLabels")) {
             imageLabels.putAll(OciLabels.from(run.pipeline()::variable, Clock.systemUTC()));
         }
         imageLabels.putAll(KeyValues.parse(Inputs.list(labels), "labels"));
@@ -205,7 +207,7 @@ public final class BuildPushCommand extends RunnerCommand {
         build.checkRegistryCache(cache, name, plan.tags(), "tags");
         return new ImageSource.Dockerfile(files.context(), files.dockerfile(), buildArgs,
                 either("target", Inputs.text(target), extra.target()), imageLabels, platform,
-                build.noCache() || extra.noCache(), Inputs.bool(pull, false, "pull") || extra.pull(), build.builder(),
+                build.noCache() || extra.noCache(), build.pull() || extra.pull(), build.builder(),
                 build.registryCache(), cache, buildSecrets(run), sshForwards());
     }
 
@@ -231,24 +233,8 @@ public final class BuildPushCommand extends RunnerCommand {
                         + e.getMessage() + ".", "image");
             }
         }
-        List<String> given = new ArrayList<>();
-        Inputs.text(dockerfile).ifPresent(v -> given.add("dockerfile"));
-        Inputs.text(context).ifPresent(v -> given.add("context"));
-        Inputs.text(target).ifPresent(v -> given.add("target"));
-        Inputs.text(arguments).ifPresent(v -> given.add(DockerArguments.INPUT));
-        if (!Inputs.list(labels).isEmpty()) {
-            given.add("labels");
-        }
-        if (Inputs.bool(pull, false, "pull")) {
-            given.add("pull");
-        }
-        if (!lines(secrets).isEmpty()) {
-            given.add("secrets");
-        }
-        if (!lines(ssh).isEmpty()) {
-            given.add("ssh");
-        }
-        given.addAll(build.given());
+        List<String> given = new ArrayList<>(build.given());
+        given.addAll(OptionDefaults.given(spec, "--target", "--" + DockerArguments.INPUT, "--labels", "--secrets", "--ssh"));
         if (!given.isEmpty()) {
             String names = given.stream().map(input -> "'" + input + "'").collect(Collectors.joining(", "));
             throw new UserError("Input 'image' pushes " + local + ", which an earlier step built, so nothing is built here; "

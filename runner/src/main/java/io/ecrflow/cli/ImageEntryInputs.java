@@ -43,8 +43,9 @@ final class ImageEntryInputs implements IDefaultValueProvider {
         if (!(argSpec instanceof OptionSpec option)) {
             return null;
         }
+        // an empty key is a key left out, as an empty task input is
         Optional<String> text = setting(InputDefaults.inputName(option.longestName())).map(ImagesFile.Setting::text)
-                .or(() -> stepValue(option));
+                .filter(value -> !value.isBlank()).or(() -> stepValue(option));
         // picocli expands ${...} in default values; an input's text must arrive exactly as given.
         return text.map(value -> value.replace("${", "$${")).orElse(null);
     }

@@ -62,28 +62,31 @@ final class Inputs {
         return items;
     }
 
+    /**
+     * The value of an option that declares its default: picocli fills it in when the option is left out, and
+     * {@link OptionDefaults#applyToBlanks} when it is given empty, so no value here is a missing declaration.
+     */
+    private static String declared(String value, String input) {
+        return text(value).orElseThrow(() -> new IllegalStateException("option --" + Options.dashed(input)
+                + " has no value: its declaration gives no default"));
+    }
+
     /** Task inputs carry booleans as text; a bare flag arrives as "true". */
-    static boolean bool(String value, boolean fallback, String input) {
-        Optional<String> given = text(value);
-        if (given.isEmpty()) {
-            return fallback;
-        }
-        return switch (given.get().toLowerCase(java.util.Locale.ROOT)) {
+    static boolean bool(String value, String input) {
+        String given = declared(value, input);
+        return switch (given.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new UserError("Input '" + input + "' is '" + given.get() + "'; use true or false.", input);
+            default -> throw new UserError("Input '" + input + "' is '" + given + "'; use true or false.", input);
         };
     }
 
     /** A length of time as users write it: seconds (3600), or a number with s, m or h (90s, 60m, 2h); never zero. */
-    static Duration duration(String value, Duration fallback, String input) {
-        Optional<String> given = text(value);
-        if (given.isEmpty()) {
-            return fallback;
-        }
-        Matcher matcher = DURATION.matcher(given.get().toLowerCase(java.util.Locale.ROOT));
+    static Duration duration(String value, String input) {
+        String given = declared(value, input);
+        Matcher matcher = DURATION.matcher(given.toLowerCase(java.util.Locale.ROOT));
         if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-            throw new UserError("Input '" + input + "' is '" + given.get() + "'; give seconds (3600) or a number with "
+            throw new UserError("Input '" + input + "' is '" + given + "'; give seconds (3600) or a number with "
                     + "s, m or h (90s, 60m, 2h), at least one second.", input);
         }
         long amount = Long.parseLong(matcher.group(1));
@@ -94,13 +97,24 @@ final class Inputs {
         };
     }
 
-    static <E extends Enum<E>> E choice(String value, Class<E> type, E fallback, String input) {
-        Optional<String> given = text(value);
-        if (given.isEmpty()) {
-            return fallback;
+    /** A whole number from {@code min} to {@code max}. */
+    static int number(String value, int min, int max, String input) {
+        String given = declared(value, input);
+        try {
+            int number = Integer.parseInt(given);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // same message as out of range
         }
+        throw new UserError("Input '" + input + "' is '" + given + "'; use a whole number from " + min + " to " + max + ".", input);
+    }
+
+    static <E extends Enum<E>> E choice(String value, Class<E> type, String input) {
+        String given = declared(value, input);
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(given.get().replace('-', '_'))) {
+            if (constant.name().equalsIgnoreCase(given.replace('-', '_'))) {
                 return constant;
             }
         }
@@ -108,6 +122,6 @@ final class Inputs {
         for (E constant : type.getEnumConstants()) {
             allowed.add(constant.name());
         }
-        throw new UserError("Input '" + input + "' is '" + given.get() + "'; allowed values are " + allowed + ".", input);
+        throw new UserError("Input '" + input + "' is '" + given + "'; allowed values are " + allowed + ".", input);
     }
 }

@@ -45,7 +45,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,130 +63,133 @@ public final class PlatformImageCommand extends RunnerCommand {
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--repository", paramLabel = "NAME", description = "ECR repository of the platform image, e.g. platform/runtime.")
+    @Option(names = "--repository", paramLabel = "NAME",
+            description = "ECR repository of the platform image, e.g. runtime or platform/runtime. Created when it is missing, "
+                    + "with fixed version tags and latest and the extra tags moving to every new version (tagMutability). "
+                    + "Required unless imagesFile lists the images.")
     String repository;
 
-    @Option(names = "--dockerfile", paramLabel = "PATH",
-            description = "The platform image's Dockerfile, or a pattern matching exactly one (**/Dockerfile). Default: Dockerfile in the context.")
-    String dockerfile;
-
-    @Option(names = "--context", paramLabel = "DIR",
-            description = "Build context folder. Default: the Dockerfile's folder (as in Docker@2), the current folder without a dockerfile.")
-    String context;
-
     @Option(names = "--version-prefix", paramLabel = "PREFIX",
-            description = "Version tags are <prefix>-MAJOR.MINOR.PATCH, e.g. 6.0-bullseye-slim gives 6.0-bullseye-slim-1.0.0. Default: none (plain 1.0.0).")
+            description = "Version tags are <prefix>-MAJOR.MINOR.PATCH: 6.0-bullseye-slim gives 6.0-bullseye-slim-1.4.0. "
+                    + "Default: none (plain 1.4.0).")
     String versionPrefix;
 
-    @Option(names = "--bump", paramLabel = "major|minor|patch", description = "Which number a new version increases. Default: minor.")
+    @Option(names = "--bump", paramLabel = "major|minor|patch", defaultValue = "minor",
+            description = "Which number a new version increases. Default: ${DEFAULT-VALUE}.")
     String bump;
 
-    @Option(names = "--force-update", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Publish a new version without comparing the base image (after a change to the platform Dockerfile). Default: false.")
+    @Option(names = "--force-update", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "Publish a new version without comparing the base image, e.g. after a change to the platform "
+                    + "Dockerfile. Map a force_update runtime parameter here. Default: ${DEFAULT-VALUE}.")
     String forceUpdate;
 
     @Option(names = "--extra-tags", paramLabel = "TAGS",
-            description = "Tags that move to every new version, comma- or newline-separated, e.g. 6.0,$(Build.BuildNumber).")
+            description = "Tags that move to every new version, one per line or comma-separated, e.g. 6.0 and "
+                    + "$(Build.BuildNumber). A tag that looks like a version tag is refused: version tags never move.")
     List<String> extraTags;
 
-    @Option(names = "--tag-latest", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Also move 'latest' to every new version (pushed last). Default: true.")
+    @Option(names = "--tag-latest", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "true",
+            description = "Also move latest to every new version. It is pushed last, so it never names a version that is not "
+                    + "fully tagged. Default: ${DEFAULT-VALUE}.")
     String tagLatest;
 
     @Option(names = "--base-image", paramLabel = "IMAGE",
-            description = "The upstream image to watch. Default: the base of the Dockerfile's last stage.")
+            description = "The upstream image, e.g. mcr.microsoft.com/dotnet/runtime:6.0-bullseye-slim. Default: the base of "
+                    + "the Dockerfile's last stage.")
     String baseImage;
 
     @Option(names = "--upstream-username", paramLabel = "USER",
-            description = "User name for a private base image registry; the password only from the INPUT_UPSTREAMPASSWORD secret.")
+            description = "User name for a private base-image registry; the password comes only from the upstreamPassword "
+                    + "secret input (INPUT_UPSTREAMPASSWORD). Default: anonymous, as MCR and Docker Hub allow.")
     String upstreamUsername;
 
     @Option(names = "--insecure-registries", paramLabel = "HOSTS",
-            description = "Registry hosts to read over plain HTTP instead of HTTPS, comma- or newline-separated.")
+            description = "Registry hosts (host:port) read over plain HTTP instead of HTTPS, comma-separated. Every other "
+                    + "registry, on this machine or not, is read over HTTPS.")
     List<String> insecureRegistries;
 
     @Mixin
-    BuildOptions build;
-
-    @Option(names = "--pull", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Pull the base image even when the engine has a copy, so the build uses what was checked. Default: true.")
-    String pull;
+    BuildOptions build = new BuildOptions(true);
 
     @Option(names = "--test-dockerfile", paramLabel = "PATH",
-            description = "Dockerfile of the test application. Default: Dockerfile in testContext; no test when neither is set.")
+            description = "Dockerfile of the test application, e.g. shared/integration-tests/net6/Dockerfile. Its FROM naming "
+                    + "the platform image (or its base) is replaced with the new version, which must answer over HTTP "
+                    + "before anything is pushed. Empty (and no test context): no test, and a warning that the image is "
+                    + "published untested.")
     String testDockerfile;
 
-    @Option(names = "--test-context", paramLabel = "DIR", description = "Build context of the test application. Default: the test Dockerfile's folder.")
+    @Option(names = "--test-context", paramLabel = "DIR",
+            description = "Build context of the test application. Default: the test Dockerfile's folder. Given alone, the test "
+                    + "Dockerfile is Dockerfile in it.")
     String testContext;
 
     @Option(names = "--test-base-arg", paramLabel = "NAME",
-            description = "Build argument that receives the new platform image. Default: replace the FROM naming the platform image or its base.")
+            description = "Build argument that receives the new image (declare ARG NAME before the first FROM and write FROM "
+                    + "$${NAME}), instead of the FROM being replaced.")
     String testBaseArg;
 
-    @Option(names = "--test-port", paramLabel = "PORT", description = "Port the test application listens on. Default: 8080.")
+    @Option(names = "--test-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port the test application listens on. Default: ${DEFAULT-VALUE}.")
     String testPort;
 
-    @Option(names = "--test-path", paramLabel = "PATH", description = "Path asked for with GET. Default: /.")
+    @Option(names = "--test-path", paramLabel = "PATH", defaultValue = "/",
+            description = "Path asked for with GET. Default: ${DEFAULT-VALUE}.")
     String testPath;
 
-    @Option(names = "--test-status", paramLabel = "CODE", description = "HTTP status that means the application works. Default: 200.")
+    @Option(names = "--test-status", paramLabel = "CODE", defaultValue = "200",
+            description = "HTTP status that means the application works. Default: ${DEFAULT-VALUE}.")
     String testStatus;
 
-    @Option(names = "--test-timeout", paramLabel = "SECONDS", description = "How long to wait for that answer, e.g. 60 or 2m. Default: 60.")
+    @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long to wait for that answer: seconds (90), or a number with s, m or h (90s, 2m). Default: "
+                    + "${DEFAULT-VALUE}.")
     String testTimeout;
 
-    @Option(names = "--notify-on-failure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Also post a Teams card when the run fails. Default: false.")
+    @Option(names = "--notify-on-failure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "Also post a card when the run fails, with the error and a link to the run. Default: "
+                    + "${DEFAULT-VALUE}.")
     String notifyOnFailure;
 
-    @Option(names = "--notify-fatal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Fail the run when the Teams card cannot be posted (otherwise a warning). Default: false.")
+    @Option(names = "--notify-fatal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "Fail the step when the card cannot be posted. Otherwise it is a warning, and the image is published "
+                    + "either way. Default: ${DEFAULT-VALUE}.")
     String notifyFatal;
 
     @Option(names = "--dependents", paramLabel = "PIPELINES",
-            description = "Pipelines of this project to queue once a new version is published, one per line: "
-                    + "<pipeline id or name>[@<branch>] [name=value ...] (template parameters, quoted as in a shell), "
-                    + "e.g. 42@main baseTag=6.0 or Apps/web-shop. Needs an Azure Pipelines job: the job's access token "
-                    + "queues them.")
+            description = "Pipelines of this project that build on the platform image, queued once a new version is published "
+                    + "(never on a run without one). One per line: <pipeline id or name>[@<branch>] [name=value ...], e.g. "
+                    + "42@main baseTag=6.0 or Apps/web-shop (a folder before the name). Without a branch the pipeline's "
+                    + "default branch is built; name=value are its template parameters, quoted as in a shell (note='new "
+                    + "base'). Queued with the job's access token: the project's build service needs the **Queue builds** "
+                    + "permission on each pipeline. Each run's link is printed and listed in the queuedRuns output.")
     List<String> dependents;
 
-    @Option(names = "--dependents-fatal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Fail the run when a dependent pipeline cannot be queued (otherwise a warning). Default: false.")
+    @Option(names = "--dependents-fatal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "false",
+            description = "Fail the step when a dependent pipeline cannot be queued (the others are still queued). Otherwise it "
+                    + "is a warning, and the image is published either way. Default: ${DEFAULT-VALUE}.")
     String dependentsFatal;
 
-    @Option(names = "--scan-on-push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "For a new repository: scan images on push. Default: true.")
-    String scanOnPush;
-
-    @Option(names = "--tag-mutability", paramLabel = TagMutabilityOptions.MODES,
-            description = "For a new repository: which tags may move. IMMUTABLE_WITH_EXCLUSION without "
-                    + "mutabilityExclusions keeps version tags fixed and lets latest and the extra tags move. "
-                    + "Default: IMMUTABLE_WITH_EXCLUSION.")
-    String tagMutability;
-
+    /** Version tags never move, and every version is scanned. */
     @Mixin
-    TagMutabilityOptions mutabilityExclusions;
+    NewRepositoryOptions newRepository = new NewRepositoryOptions(TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION, true);
 
     @Option(names = "--keep-versions", paramLabel = "N",
-            description = "Keep the newest N version tags (<prefix>-X.Y.Z) with a lifecycle policy ecrflow generates, "
-                    + "shown before it is applied; images that latest, the extra tags or the registry cache point at "
-                    + "are never expired, other tags are left alone. 1 to " + KEEP_VERSIONS_MAX
-                    + ". Not with lifecyclePolicy. Default: no policy.")
+            description = "Keep the newest N version tags (<prefix>-X.Y.Z, 1 to " + KEEP_VERSIONS_MAX + ") with a lifecycle "
+                    + "policy ecrflow generates, shown in the log before it is applied and put only when the repository's differs. Images "
+                    + "that latest, the extra tags or the registry cache point at are never expired; other tags and "
+                    + "untagged images are left alone. Not together with lifecyclePolicy.")
     String keepVersions;
 
-    @Option(names = "--retention-action", paramLabel = "expire|archive",
-            description = "With keepVersions: what happens to the versions past the newest N. expire deletes them; "
-                    + "archive moves them to ECR's archive storage class (cheaper, tags kept, not pullable until "
-                    + "restored). Default: expire.")
+    @Option(names = "--retention-action", paramLabel = "expire|archive", defaultValue = "expire",
+            description = "With keepVersions: what happens to the versions past the newest N. archive moves them to ECR's "
+                    + "archive storage class, where they cost less, keep their tags and cannot be pulled until restored. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String retentionAction;
 
     @Option(names = "--archive-days", paramLabel = "N",
-            description = "With retentionAction archive: expire archived versions N days after they were archived "
-                    + "(90 or more, ECR's minimum). Default: archived versions stay.")
+            description = "With retentionAction: archive: expire archived versions N days after they were archived (90 or more, "
+                    + "ECR's minimum). Empty: they stay archived.")
     String archiveDays;
-
-    @Mixin
-    NewRepositoryOptions newRepository;
 
     @Mixin
     ScanGateOptions scanGate;
@@ -196,18 +198,23 @@ public final class PlatformImageCommand extends RunnerCommand {
     BuildTagsOptions buildTagsOptions;
 
     @Option(names = "--images-file", paramLabel = "FILE",
-            description = "A YAML file listing many platform images (defaults, and images each with an id and the "
-                    + "inputs of this command as keys), all checked in one run; the other inputs given to the step "
-                    + "lie under the file's. Default: none (one image, from the inputs).")
+            description = "A YAML file listing many platform images, checked in one run: defaults: (settings every image "
+                    + "shares) and images:, each with an id (it names the image's outputs, e.g. net6_runtime_updated) and "
+                    + "this task's inputs as keys (repository, dockerfile, context, versionPrefix, extraTags, "
+                    + "testDockerfile, ...). An image's own setting wins over defaults, which win over this step's inputs. "
+                    + "Images whose base did not change are not built; the others are built, tested and published one at a "
+                    + "time, each with its own outputs and Teams card. See docs/platform-image.md.")
     String imagesFile;
 
-    @Option(names = "--parallel", paramLabel = "N",
-            description = "With imagesFile: how many images are checked at once (builds run one at a time). Default: 4.")
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "With imagesFile: how many images are checked against their upstream registries at once. Builds and "
+                    + "pushes run one image at a time. Default: ${DEFAULT-VALUE}.")
     String parallel;
 
     @Option(names = "--image-ids", paramLabel = "IDS",
-            description = "With imagesFile: the ids of the images to run, comma- or newline-separated (one slice of a large "
-                    + "file, e.g. one job of a matrix). Default: every image of the file.")
+            description = "With imagesFile: the ids of the images this step runs, comma-separated, e.g. net7_runtime,net7_sdk — "
+                    + "one slice of a large file, one job of a matrix (docs/templates/platform-images-matrix.yml). Default: "
+                    + "every image of the file.")
     List<String> imageIds;
 
     @Spec
@@ -255,7 +262,7 @@ public final class PlatformImageCommand extends RunnerCommand {
     }
 
     private void images(RunContext run, String fileName) {
-        int checksAtOnce = number(parallel, 4, 1, 64, "parallel");
+        int checksAtOnce = Inputs.number(parallel, 1, 64, "parallel");
         List<FileImage> images = fileImages(run, fileName);
         try (SdkEcr ecr = run.ecr(aws.target()); DockerJavaEngine engine = DockerJavaEngine.connect(run.env().asMap())) {
             List<PlatformImageFleet.Member> members = images.stream().map(image -> new PlatformImageFleet.Member(
@@ -285,6 +292,7 @@ public final class PlatformImageCommand extends RunnerCommand {
             CommandLine commandLine = new CommandLine(command);
             commandLine.setDefaultValueProvider(inputs);
             commandLine.parseArgs();
+            OptionDefaults.applyToBlanks(command.spec);
             try {
                 images.add(new FileImage(entry.id(), context, log, command.prepare(context)));
             } catch (UserError e) {
@@ -296,30 +304,28 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     PlatformImageOptions options(RunContext run) {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
-        BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
-                "context", "dockerfile");
+        BuildFiles files = build.files(run.workingDirectory(), build.dockerfile());
         Path contextDir = files.context();
         Path dockerfilePath = files.dockerfile();
         VersionTags versions = VersionTags.withPrefix(versionPrefix);
-        TagPlan tags = NewVersionTags.plan(Inputs.list(extraTags, "extraTags"), Inputs.bool(tagLatest, true, "tagLatest"),
+        TagPlan tags = NewVersionTags.plan(Inputs.list(extraTags, "extraTags"), Inputs.bool(tagLatest, "tagLatest"),
                 versions, run.pipeline()::variable);
         tags.notes().forEach(run.pipeline()::info);
         CacheRef cache = cacheRef(name, versions, tags);
         List<Tag> rewritten = NewVersionTags.rewritten(tags, name,
                 build.registryCache() ? Optional.of(cache) : Optional.empty());
         Optional<VersionRetention> retention = retention(versions, rewritten);
-        RepositorySettings settings = newRepository.settings(name, mutability(run, rewritten),
-                Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
+        RepositorySettings settings = newRepository.settings(name, mutability(run, rewritten), run.workingDirectory());
         return new PlatformImageOptions(settings, contextDir, dockerfilePath,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
-                Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
-                Inputs.bool(forceUpdate, false, "forceUpdate"), tags,
-                build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
+                Inputs.choice(bump, Version.Part.class, "bump"),
+                Inputs.bool(forceUpdate, "forceUpdate"), tags,
+                build.buildArgs(), build.platform(), build.noCache(), build.pull(), build.builder(),
                 testApp(run), upstreamLogin(run),
-                new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
+                new Notifications(Inputs.bool(notifyOnFailure, "notifyOnFailure"), Inputs.bool(notifyFatal, "notifyFatal")),
                 build.registryCache(), cache, retention,
                 new Dependents(Dependent.parseAll(dependents == null ? List.of() : dependents),
-                        Inputs.bool(dependentsFatal, false, "dependentsFatal")));
+                        Inputs.bool(dependentsFatal, "dependentsFatal")));
     }
 
     /** Outside Azure Pipelines, dependents fail the run here, before anything is built. */
@@ -334,10 +340,9 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     /** keepVersions: the lifecycle policy that keeps the newest N versions and whatever the moving tags point at. */
     private Optional<VersionRetention> retention(VersionTags versions, List<Tag> moving) {
-        OldVersions.Action action = Inputs.choice(retentionAction, OldVersions.Action.class, OldVersions.Action.EXPIRE,
-                OldVersions.ACTION_INPUT);
+        OldVersions.Action action = Inputs.choice(retentionAction, OldVersions.Action.class, OldVersions.ACTION_INPUT);
         Optional<Integer> days = Inputs.text(archiveDays)
-                .map(given -> number(given, 0, 1, Integer.MAX_VALUE, OldVersions.DAYS_INPUT));
+                .map(given -> Inputs.number(given, 1, Integer.MAX_VALUE, OldVersions.DAYS_INPUT));
         if (Inputs.text(keepVersions).isEmpty()) {
             if (action == OldVersions.Action.ARCHIVE || days.isPresent()) {
                 throw new UserError((days.isPresent() ? "archiveDays" : "retentionAction archive") + " applies to the "
@@ -348,7 +353,7 @@ public final class PlatformImageCommand extends RunnerCommand {
             return Optional.empty();
         }
         OldVersions old = new OldVersions(action, days);
-        int keep = number(keepVersions, 0, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT);
+        int keep = Inputs.number(keepVersions, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT);
         if (newRepository.lifecyclePolicyGiven()) {
             throw new UserError("keepVersions and lifecyclePolicy both set the repository's lifecycle policy. Use "
                     + "keepVersions to keep the newest " + keep + " " + versions.pattern() + " versions with the policy "
@@ -359,10 +364,8 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     /** tagMutability as given; by default, immutable but for the tags every new version takes over. */
     private TagMutability mutability(RunContext run, List<Tag> rewritten) {
-        TagMutability.Mode mode = Inputs.choice(tagMutability, TagMutability.Mode.class,
-                TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION, "tagMutability");
-        if (mode != TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION || mutabilityExclusions.given()) {
-            return mutabilityExclusions.mutability(tagMutability, mode, List.of());
+        if (newRepository.mutabilityMode() != TagMutability.Mode.IMMUTABLE_WITH_EXCLUSION || newRepository.exclusionsGiven()) {
+            return newRepository.mutability();
         }
         return NewVersionTags.immutableExcept(rewritten, run.pipeline()::warning);
     }
@@ -398,22 +401,20 @@ public final class PlatformImageCommand extends RunnerCommand {
         Optional<String> file = Inputs.text(testDockerfile);
         Optional<String> folder = Inputs.text(testContext);
         if (file.isEmpty() && folder.isEmpty()) {
-            for (String given : new String[] {testBaseArg, testPort, testPath, testStatus, testTimeout}) {
-                if (Inputs.text(given).isPresent()) {
-                    throw new UserError("Integration test settings are given but no test application: set testDockerfile "
-                            + "(or testContext).", "testDockerfile");
-                }
+            if (!OptionDefaults.given(spec, "--test-base-arg", "--test-port", "--test-path", "--test-status",
+                    "--test-timeout").isEmpty()) {
+                throw new UserError("Integration test settings are given but no test application: set testDockerfile "
+                        + "(or testContext).", "testDockerfile");
             }
             return Optional.empty();
         }
         Path wd = run.workingDirectory();
         Path contextDir = BuildFiles.existingContext(folder.orElseGet(() -> parentOf(file.get())), wd, "testContext");
         Path dockerfilePath = BuildFiles.existingDockerfile(file, contextDir, wd, "testDockerfile");
-        String path = Inputs.text(testPath).orElse("/");
+        String path = Inputs.text(testPath).orElseThrow();
         return Optional.of(new TestApp(contextDir, dockerfilePath, Inputs.text(testBaseArg),
-                number(testPort, 8080, 1, 65535, "testPort"), path.startsWith("/") ? path : "/" + path,
-                number(testStatus, 200, 100, 599, "testStatus"),
-                Inputs.duration(testTimeout, Duration.ofSeconds(60), "testTimeout")));
+                Inputs.number(testPort, 1, 65535, "testPort"), path.startsWith("/") ? path : "/" + path,
+                Inputs.number(testStatus, 100, 599, "testStatus"), Inputs.duration(testTimeout, "testTimeout")));
     }
 
     private static String parentOf(String file) {
@@ -434,21 +435,5 @@ public final class PlatformImageCommand extends RunnerCommand {
         return Optional.of(new UpstreamLogin(user.get(), password.orElseThrow(() -> new UserError("upstreamUsername is "
                 + "set but its password is missing: pass it in the INPUT_UPSTREAMPASSWORD environment variable (a "
                 + "secret variable mapped into the step's env), never on a command line.", "upstreamUsername"))));
-    }
-
-    private static int number(String value, int fallback, int min, int max, String input) {
-        Optional<String> given = Inputs.text(value);
-        if (given.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int number = Integer.parseInt(given.get());
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // same message as out of range
-        }
-        throw new UserError("Input '" + input + "' is '" + given.get() + "'; use a whole number from " + min + " to " + max + ".", input);
     }
 }

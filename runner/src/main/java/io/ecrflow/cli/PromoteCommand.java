@@ -34,28 +34,36 @@ public final class PromoteCommand extends RunnerCommand {
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--source-repository", paramLabel = "NAME", description = "Repository of the image to promote, e.g. team/web.")
+    @Option(names = "--source-repository", paramLabel = "NAME",
+            description = "Repository of the image to promote, e.g. team/web.")
     String sourceRepository;
 
-    @Option(names = "--source-tag", paramLabel = "TAG", description = "Tag of the image to promote, a tag template as in build-push (e.g. $(Build.SourceVersion:8)), or give sourceDigest.")
+    @Option(names = "--source-tag", paramLabel = "TAG",
+            description = "Tag of the image to promote, a tag template as in EcrBuildPush: $(Build.SourceVersion:8) names the "
+                    + "tag EcrBuildPush gives the commit by default. Give this or the source digest.")
     String sourceTag;
 
-    @Option(names = "--source-digest", paramLabel = "DIGEST", description = "Digest of the image to promote, sha256:… (or give sourceTag).")
+    @Option(names = "--source-digest", paramLabel = "DIGEST",
+            description = "Digest of the image to promote, sha256:... (an earlier step's digest output). Give this or the "
+                    + "source tag.")
     String sourceDigest;
 
     @Option(names = "--source-registry-id", paramLabel = "ACCOUNT",
-            description = "Account id of the source registry. Default: the caller's own account (not registryId, which names the target).")
+            description = "12-digit account id of the registry the image is in. Default: the account of the credentials (not "
+                    + "the target's registry id).")
     String sourceRegistryId;
 
-    @Option(names = "--source-region", paramLabel = "REGION", description = "Region of the source registry. Default: the target's region.")
+    @Option(names = "--source-region", paramLabel = "REGION",
+            description = "Region of the registry the image is in, e.g. us-east-1. Default: the target's region.")
     String sourceRegion;
 
-    @Option(names = "--repository", paramLabel = "NAME", description = "Target repository. Default: the source repository.")
+    @Option(names = "--repository", paramLabel = "NAME",
+            description = "Repository the image is promoted to. Default: the source repository (a retag).")
     String repository;
 
     @Option(names = "--tags", paramLabel = "TEMPLATES",
-            description = "Target tag templates, comma- or newline-separated; $(Variable) expands pipeline variables. "
-                    + "Default: the source tag. Tags that move (latest, branch names) are written last.")
+            description = "One tag template per line (or comma-separated), e.g. prod. $(Variable) and $(Variable:N) expand "
+                    + "pipeline variables. Default: the source tag. Tags that move (latest, branch names) are written last.")
     List<String> tags;
 
     @Mixin

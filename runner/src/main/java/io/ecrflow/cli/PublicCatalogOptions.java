@@ -17,23 +17,23 @@ import java.util.Optional;
 public final class PublicCatalogOptions {
 
     @Option(names = "--catalog-description", paramLabel = "TEXT",
-            description = "ECR Public: short description shown in the gallery (up to 1024 characters).")
+            description = "Short description shown in the ECR Public Gallery (up to 1024 characters).")
     String description;
 
     @Option(names = "--catalog-about", paramLabel = "FILE|TEXT",
-            description = "ECR Public: 'About' section in markdown, a file or the text itself.")
+            description = "Markdown for the gallery's 'About' section: a file path or the text itself.")
     String about;
 
     @Option(names = "--catalog-usage", paramLabel = "FILE|TEXT",
-            description = "ECR Public: 'Usage' section in markdown, a file or the text itself.")
+            description = "Markdown for the gallery's 'Usage' section: a file path or the text itself.")
     String usage;
 
     @Option(names = "--catalog-operating-systems", paramLabel = "OS",
-            description = "ECR Public: operating systems, comma- or newline-separated (Linux, Windows).")
+            description = "Operating systems shown in the gallery, comma-separated: Linux, Windows.")
     List<String> operatingSystems;
 
     @Option(names = "--catalog-architectures", paramLabel = "ARCH",
-            description = "ECR Public: architectures, comma- or newline-separated (ARM, ARM 64, x86, x86-64).")
+            description = "Architectures shown in the gallery, comma-separated: ARM, ARM 64, x86, x86-64.")
     List<String> architectures;
 
     /**

@@ -29,6 +29,7 @@ public abstract class RunnerCommand implements Callable<Integer> {
         // the run's end (its summary reaches Azure DevOps) trusts the bundle too
         try (CaBundle.Installation trust = trustCaBundle()) {
             try {
+                OptionDefaults.applyToBlanks(spec);
                 execute(context);
             } catch (RuntimeException e) {
                 return Main.fail(context.pipeline(), e);

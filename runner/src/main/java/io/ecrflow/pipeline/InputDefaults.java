@@ -11,7 +11,8 @@ import java.util.Objects;
  * Lets every option {@code --foo-bar} also arrive as the task input {@code fooBar}, i.e. the environment
  * variable {@code INPUT_FOOBAR}, which is how the Azure Pipelines agent passes inputs to a task.
  * A value on the command line wins: picocli only applies defaults to options the command line left out.
- * With no such variable, picocli falls back to the option's own {@code defaultValue}.
+ * With no such variable, or an empty one (the agent passes an input left empty as ""), picocli falls back to the
+ * option's own default.
  */
 public final class InputDefaults implements IDefaultValueProvider {
     private final Environment environment;
@@ -25,7 +26,7 @@ public final class InputDefaults implements IDefaultValueProvider {
         if (!(argSpec instanceof OptionSpec option)) {
             return null;
         }
-        return environment.input(inputName(option.longestName()))
+        return environment.input(inputName(option.longestName())).filter(value -> !value.isEmpty())
                 // picocli expands ${...} in default values; an input's text must arrive exactly as given.
                 .map(value -> value.replace("${", "$${"))
                 .orElse(null);

@@ -3,6 +3,7 @@ package io.ecrflow.cli;
 import io.ecrflow.UserError;
 import io.ecrflow.aws.CredentialSettings;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.time.Duration;
 
@@ -28,7 +29,7 @@ class AwsOptionsTest {
 
     @Test
     void aRoleArnMustBeAnIamRoleArn() {
-        AwsOptions options = new AwsOptions();
+        AwsOptions options = declared();
         options.roleArn = "arn:aws:iam::123456789012:user/ci";
         assertThatThrownBy(options::credentials).isInstanceOf(UserError.class).hasMessageContaining("is not an IAM role ARN")
                 .satisfies(e -> assertThat(((UserError) e).input()).contains("roleArn"));
@@ -36,14 +37,14 @@ class AwsOptionsTest {
 
     @Test
     void theCommandTimeoutDefaultsToOneMinute() {
-        CredentialSettings settings = new AwsOptions().credentials();
+        CredentialSettings settings = declared().credentials();
         assertThat(settings.credentialsCommandTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.roleArn()).isEmpty();
     }
 
     @Test
     void publicIsFalseUnlessSaid() {
-        AwsOptions options = new AwsOptions();
+        AwsOptions options = declared();
         assertThat(options.target().publicRegistry()).isFalse();
         options.publicRegistry = "true";
         options.registryAlias = "a1b2c3d4";
@@ -51,8 +52,13 @@ class AwsOptionsTest {
         assertThat(options.target().registryAlias()).contains("a1b2c3d4");
     }
 
+    /** The options as picocli makes them: every option at its declared default. */
+    private static AwsOptions declared() {
+        return CommandLine.populateCommand(new AwsOptions());
+    }
+
     private static AwsOptions withRoleDuration(String value) {
-        AwsOptions options = new AwsOptions();
+        AwsOptions options = declared();
         options.roleArn = "arn:aws:iam::123456789012:role/ecr-push";
         options.roleDuration = value;
         return options;

@@ -179,7 +179,7 @@ class BuildPushCommandTest {
                 "--build-args", "A=1", "--no-cache", "--secrets", "id=npm,env=NPM_TOKEN"))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("Input 'image' pushes web:42, which an earlier step built")
-                .hasMessageContaining("'context', 'secrets', 'buildArgs', 'noCache' are inputs of a build")
+                .hasMessageContaining("'context', 'buildArgs', 'noCache', 'secrets' are inputs of a build")
                 .hasMessageContaining("or remove 'image' to build the image in this step")
                 .satisfies(e -> assertThat(((UserError) e).input()).contains("image"));
         assertThatThrownBy(() -> parse("--repository", "team/web", "--image", "web:42", "--registry-cache", "true"))

@@ -16,7 +16,7 @@ final class RunnerModel {
     }
 
     /** One option, e.g. {@code --scan-on-push}, with what its help says. */
-    record Option(String longName, String description, String paramLabel, String arity) {
+    record Option(String longName, String description, String paramLabel, String arity, Optional<String> declaredDefault) {
         /** The contract's spelling: option {@code --foo-bar} is task input {@code fooBar}. */
         String inputName() {
             String[] words = longName.substring(2).split("-");
@@ -37,7 +37,10 @@ final class RunnerModel {
             return List.of(paramLabel.split("\\|"));
         }
 
-        /** The default the help text states ("... Default: true."), if any. */
+        /**
+         * The default the help text states ("... Default: true."), if any: the declared default as help shows it,
+         * or words for a default that is no value of the option (the Dockerfile's folder).
+         */
         Optional<String> describedDefault() {
             int at = description.lastIndexOf("Default: ");
             if (at < 0) {
@@ -46,6 +49,12 @@ final class RunnerModel {
             String value = description.substring(at + "Default: ".length()).trim();
             return Optional.of(value.endsWith(".") ? value.substring(0, value.length() - 1) : value);
         }
+    }
+
+    /** The option's default as picocli applies it: its {@code defaultValue}, or the value its field is made with. */
+    private static Optional<String> declaredDefault(OptionSpec spec) {
+        return Optional.ofNullable(spec.defaultValue())
+                .or(() -> Optional.ofNullable(spec.initialValue()).filter(String.class::isInstance).map(String.class::cast));
     }
 
     /** Every command with its options, leaving out the standard --help and --version. */
@@ -58,7 +67,7 @@ final class RunnerModel {
                     continue;
                 }
                 options.add(new Option(spec.longestName(), String.join(" ", spec.description()), spec.paramLabel(),
-                        spec.arity().toString()));
+                        spec.arity().toString(), declaredDefault(spec)));
             }
             commands.put(name, options);
         });

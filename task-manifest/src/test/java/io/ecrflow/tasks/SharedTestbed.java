@@ -23,6 +23,9 @@ final class SharedTestbed {
     /** A role that trusts the pipeline's OIDC tokens (see {@link AzureDevOpsOidcIssuer}). */
     static final String OIDC_ROLE = "arn:aws:iam::123456789012:role/ecrflow-oidc";
 
+    /** The role the docs' examples assume, with or without an external id. */
+    static final String DOCS_ROLE = "arn:aws:iam::123456789012:role/ecr-push";
+
     private static Testbed testbed;
 
     private SharedTestbed() {
@@ -35,6 +38,7 @@ final class SharedTestbed {
                     .withCredentials(TEMPORARY_ACCESS_KEY_ID, TEMPORARY_SECRET_ACCESS_KEY, SESSION_TOKEN)
                     .withRole(TrustedRole.of(PUSH_ROLE).requiringExternalId(PUSH_ROLE_EXTERNAL_ID))
                     .withRole(TrustedRole.of(OIDC_ROLE))
+                    .withRole(TrustedRole.of(DOCS_ROLE))
                     .withIdentityProvider(IdentityProvider.of(AzureDevOpsOidcIssuer.ISSUER, AzureDevOpsOidcIssuer.AUDIENCE)));
             Runtime.getRuntime().addShutdownHook(new Thread(testbed::close));
         }

@@ -142,7 +142,7 @@ class TaskContractTest {
 
     @ParameterizedTest
     @MethodSource("tasks")
-    void booleanInputsAreBooleanOptionsWithTheRunnersDefault(TaskManifest task) {
+    void booleanInputsAreBooleanOptions(TaskManifest task) {
         for (RunnerModel.Option option : RunnerModel.options(mainCommand(task))) {
             // an option without an input is reported by everyRunnerOptionOfTheTasksCommandIsATaskInput
             TaskInput input = task.input(option.inputName()).orElse(null);
@@ -151,29 +151,65 @@ class TaskContractTest {
             }
             assertThat(input.isBoolean()).as("%s: input %s is boolean exactly when %s takes BOOL", task, input.name(), option.longName())
                     .isEqualTo(option.isBoolean());
-            if (input.isBoolean()) {
-                // an unset checkbox reads as false in the editor, so the manifest must carry the runner's default
-                assertThat(input.defaultValue()).as("%s: default of %s", task, input.name())
-                        .isEqualTo(option.describedDefault().orElseThrow());
+            if (option.isBoolean()) {
+                // an unset checkbox reads as false in the editor, so a boolean option declares its default
+                assertThat(option.declaredDefault()).as("%s: %s declares its default", task, option.longName()).isPresent();
             }
         }
     }
 
+    /** A value the help names as the default is the declared default, so that help, manifest and docs read it from one place. */
+    @Test
+    void aDefaultTheHelpStatesAsOneValueIsDeclared() {
+        List<String> undeclared = new ArrayList<>();
+        RunnerModel.commands().forEach((command, options) -> options.stream()
+                .filter(option -> option.declaredDefault().isEmpty()
+                        && option.describedDefault().filter(stated -> stated.matches("[^\\s,]+")).isPresent())
+                .forEach(option -> undeclared.add(command + " " + option.longName() + ": " + option.describedDefault().get())));
+        assertThat(undeclared).isEmpty();
+    }
+
+    /**
+     * The agent passes every input, at the manifest's default when the pipeline leaves it out: that default is the one
+     * the option declares, and an input whose option declares none has none (the runner then decides, as its help says).
+     */
     @ParameterizedTest
     @MethodSource("tasks")
-    void aDefaultInTheManifestIsTheDefaultTheRunnerStates(TaskManifest task) {
+    void theManifestsDefaultIsTheDefaultTheOptionDeclares(TaskManifest task) {
+        List<String> disagreements = new ArrayList<>();
         for (RunnerModel.Option option : RunnerModel.options(mainCommand(task))) {
             // an option without an input is reported by everyRunnerOptionOfTheTasksCommandIsATaskInput
             TaskInput input = task.input(option.inputName()).orElse(null);
-            if (input == null) {
-                continue;
-            }
-            if (!input.defaultValue().isEmpty()) {
-                assertThat(option.describedDefault()).as("%s: %s has default '%s'; the runner's help for %s says", task, input.name(),
-                        input.defaultValue(), option.longName()).hasValueSatisfying(
-                                stated -> assertThat(stated).isEqualToIgnoringCase(input.defaultValue()));
+            if (input != null && !input.defaultValue().equals(option.declaredDefault().orElse(""))) {
+                disagreements.add(input.name() + ": manifest '" + input.defaultValue() + "', " + option.longName()
+                        + " declares '" + option.declaredDefault().orElse("") + "'");
             }
         }
+        assertThat(disagreements).as("%s/task.json", task.folder().getFileName()).isEmpty();
+    }
+
+    /**
+     * The task's help says what {@code --help} says: read as plain text (markdown's code spans and bold aside) it begins
+     * with the option's description, default included, and may go on with what only the task's users need: what the
+     * task's command does with a shared option (which tags its scan gate holds back, what its build tags name), or a
+     * caution for the pipeline editor.
+     */
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void theInputsHelpBeginsWithWhatTheOptionsHelpSays(TaskManifest task) {
+        List<String> disagreements = new ArrayList<>();
+        for (RunnerModel.Option option : RunnerModel.options(mainCommand(task))) {
+            // an option without an input is reported by everyRunnerOptionOfTheTasksCommandIsATaskInput
+            TaskInput input = task.input(option.inputName()).orElse(null);
+            if (input != null && !plainText(input.helpMarkDown()).startsWith(plainText(option.description()))) {
+                disagreements.add(input.name() + ":\n  task:   " + input.helpMarkDown() + "\n  --help: " + option.description());
+            }
+        }
+        assertThat(disagreements).as("%s/task.json", task.folder().getFileName()).isEmpty();
+    }
+
+    private static String plainText(String markdown) {
+        return markdown.replace("`", "").replace("**", "").replaceAll("\\s+", " ").trim();
     }
 
     @ParameterizedTest
