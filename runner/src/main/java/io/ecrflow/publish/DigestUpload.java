@@ -3,9 +3,11 @@ package io.ecrflow.publish;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
+import io.ecrflow.Waiting;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Blob;
+import io.ecrflow.registry.BlobUploadFailed;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +33,8 @@ import java.util.Set;
  * from the engine as {@code docker save} streams it (an OCI image layout), by its id, so no local name another
  * run may re-tag carries it. Blobs the repository lacks are uploaded, large ones straight from the stream;
  * then every manifest is written by digest, an index's images before the index. No tag is written here.
+ * A blob whose upload meets a server error is sent again, as the engine's own push would: a held one from memory,
+ * a large one from the image saved once more, so that no layer is ever held whole.
  */
 final class DigestUpload {
     /** Blobs up to this size (manifests, configs, attestations, small layers) are held until the layout is read. */
@@ -40,11 +45,14 @@ final class DigestUpload {
     private final Pipeline pipeline;
     private final DockerEngine engine;
     private final RegistryClient registry;
+    private final Waiting attempts;
 
-    DigestUpload(Pipeline pipeline, DockerEngine engine, RegistryClient registry) {
+    /** @param attempts how often one blob is sent at most, and the pauses between */
+    DigestUpload(Pipeline pipeline, DockerEngine engine, RegistryClient registry, Waiting attempts) {
         this.pipeline = pipeline;
         this.engine = engine;
         this.registry = registry;
+        this.attempts = attempts;
     }
 
     /**
@@ -54,6 +62,38 @@ final class DigestUpload {
      */
     Manifest upload(String imageId, ImageRef repository) {
         Layout layout = new Layout(repository);
+        readSaved(imageId, layout);
+        Digest top = layout.top(imageId);
+        layout.uploadHeld(top);
+        for (int attempt = 1; !layout.failed.isEmpty(); attempt++) {
+            BlobUploadFailed failure = layout.failed.values().iterator().next();
+            if (!attempts.allowsAfter(attempt)) {
+                throw new UserError("The registry at " + failure.registry() + " failed while the layers of " + imageId
+                        + " were uploaded to " + repository.repositoryUri() + ", on each of " + attempt + " attempts. "
+                        + failure.getMessage() + " No tag was written; blobs already uploaded stay in the registry and "
+                        + "are not sent again. The registry is having trouble: run again later, and if it keeps "
+                        + "failing, check its health (for ECR, the AWS Health Dashboard).", null, failure);
+            }
+            pipeline.warning(failure.getMessage() + " Uploading " + layout.failed.size() + " blob(s) again ("
+                    + attempts.attempt(attempt + 1) + ").");
+            attempts.pauseAfterAttempt(attempt, () -> new UserError("Interrupted while waiting to upload "
+                    + imageId + " again."));
+            boolean streamed = layout.failed.keySet().stream().anyMatch(digest -> !layout.held.containsKey(digest));
+            layout.failed.clear();
+            if (streamed) {
+                readSaved(imageId, layout);
+            }
+            layout.uploadHeld(top);
+        }
+        Manifest manifest = layout.publish(top);
+        pipeline.info("Uploaded " + layout.uploaded + " blob(s) (" + megabytes(layout.uploadedBytes) + ") to "
+                + repository.repositoryUri() + ", " + layout.present + " already there; wrote " + layout.manifests
+                + " manifest(s) by digest.");
+        return manifest;
+    }
+
+    /** One pass over the image as the engine saves it. */
+    private void readSaved(String imageId, Layout layout) {
         try (InputStream saved = engine.save(imageId);
              TarArchiveInputStream tar = new TarArchiveInputStream(saved)) {
             for (TarArchiveEntry entry = tar.getNextTarEntry(); entry != null; entry = tar.getNextTarEntry()) {
@@ -63,11 +103,6 @@ final class DigestUpload {
             throw new UserError("Reading image " + imageId + " from the Docker Engine at " + engine.host() + " broke off ("
                     + e.getMessage() + "); run the step again.", null, e);
         }
-        Manifest top = layout.publish(layout.top(imageId));
-        pipeline.info("Uploaded " + layout.uploaded + " blob(s) (" + megabytes(layout.uploadedBytes) + ") to "
-                + repository.repositoryUri() + ", " + layout.present + " already there; wrote " + layout.manifests
-                + " manifest(s) by digest.");
-        return top;
     }
 
     /** What the saved image holds, read entry by entry, and what of it is in the repository by now. */
@@ -75,6 +110,8 @@ final class DigestUpload {
         private final ImageRef repository;
         private final Map<Digest, byte[]> held = new HashMap<>();
         private final Set<Digest> inRepository = new HashSet<>();
+        /** Blobs whose upload met a server error, to be sent again. */
+        private final Map<Digest, BlobUploadFailed> failed = new LinkedHashMap<>();
         private byte[] index;
         private int uploaded;
         private int present;
@@ -118,18 +155,29 @@ final class DigestUpload {
             }
         }
 
-        /** Writes the manifest by digest once everything it names is in the repository. */
+        /** Uploads the small blobs the manifest names, an index's images' included, that the repository lacks. */
+        void uploadHeld(Digest digest) {
+            Manifest manifest = held(digest);
+            if (manifest.isIndex()) {
+                manifest.entries().stream().map(Manifest.Entry::digest).filter(held::containsKey).forEach(this::uploadHeld);
+                return;
+            }
+            for (Blob blob : manifest.blobs()) {
+                if (blob.isForeign() || inRepository.contains(blob.digest()) || failedStreamed(blob.digest())) {
+                    continue;
+                }
+                byte[] small = held.get(blob.digest());
+                if (small == null) {
+                    throw new UserError("The Docker Engine's copy of the image lacks blob " + blob.digest()
+                            + " that its manifest " + digest + " names; pull or build the image again.");
+                }
+                ensure(new Blob(blob.digest(), small.length, blob.mediaType()), new ByteArrayInputStream(small));
+            }
+        }
+
+        /** Writes the manifest by digest, an index's images first; every blob they name is in the repository. */
         Manifest publish(Digest digest) {
-            byte[] content = held.get(digest);
-            if (content == null) {
-                throw new UserError("The Docker Engine's copy of the image lacks its manifest " + digest + " (docker "
-                        + "save left it out): pull or build the image again on this engine.");
-            }
-            Manifest manifest = Manifest.of(content);
-            if (!manifest.digest().equals(digest)) {
-                throw new UserError("The Docker Engine saved manifest " + digest + " with other content ("
-                        + manifest.digest() + "); run the step again.");
-            }
+            Manifest manifest = held(digest);
             if (manifest.isIndex()) {
                 for (Manifest.Entry entry : manifest.entries()) {
                     if (held.containsKey(entry.digest())) {
@@ -141,22 +189,29 @@ final class DigestUpload {
                                 + "(docker pull --platform), or build it on this engine.");
                     }
                 }
-            } else {
-                for (Blob blob : manifest.blobs()) {
-                    if (blob.isForeign() || inRepository.contains(blob.digest())) {
-                        continue;
-                    }
-                    byte[] small = held.get(blob.digest());
-                    if (small == null) {
-                        throw new UserError("The Docker Engine's copy of the image lacks blob " + blob.digest()
-                                + " that its manifest " + digest + " names; pull or build the image again.");
-                    }
-                    ensure(new Blob(blob.digest(), small.length, blob.mediaType()), new ByteArrayInputStream(small));
-                }
             }
             registry.putManifest(repository.withDigest(digest), manifest);
             manifests++;
             return manifest;
+        }
+
+        private Manifest held(Digest digest) {
+            byte[] content = held.get(digest);
+            if (content == null) {
+                throw new UserError("The Docker Engine's copy of the image lacks its manifest " + digest + " (docker "
+                        + "save left it out): pull or build the image again on this engine.");
+            }
+            Manifest manifest = Manifest.of(content);
+            if (!manifest.digest().equals(digest)) {
+                throw new UserError("The Docker Engine saved manifest " + digest + " with other content ("
+                        + manifest.digest() + "); run the step again.");
+            }
+            return manifest;
+        }
+
+        /** A large blob that failed goes up again from the next reading of the saved image, not from here. */
+        private boolean failedStreamed(Digest digest) {
+            return failed.containsKey(digest) && !held.containsKey(digest);
         }
 
         private void ensure(Blob blob, InputStream content) {
@@ -169,7 +224,12 @@ final class DigestUpload {
                 if (blob.size() > HELD_IN_MEMORY) {
                     pipeline.info("Uploading layer " + blob.digest() + " (" + megabytes(blob.size()) + ")");
                 }
-                registry.uploadBlob(repository, blob, content);
+                try {
+                    registry.uploadBlob(repository, blob, content);
+                } catch (BlobUploadFailed failure) {
+                    failed.put(blob.digest(), failure);
+                    return;
+                }
                 uploaded++;
                 uploadedBytes += blob.size();
             }

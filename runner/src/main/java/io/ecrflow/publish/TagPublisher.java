@@ -89,7 +89,7 @@ public final class TagPublisher {
             // the engine's push of a tag would write the index's images under it first: upload by digest, then tag
             pipeline.info("Uploading " + image.imageId() + " to " + first.repositoryUri() + " by digest");
             manifest = PhaseTimer.time(pipeline, "Push",
-                    () -> new DigestUpload(pipeline, engine(), registry).upload(image.imageId(), first));
+                    () -> new DigestUpload(pipeline, engine(), registry, serverErrorPushes).upload(image.imageId(), first));
             published = tagUploaded(manifest, refs, tags, gate);
         } else {
             pipeline.info("Pushing " + first + " (1 of " + refs.size() + ")");

@@ -192,7 +192,11 @@ public final class HttpRegistryClient implements RegistryClient {
     private void putUpload(ImageRef target, Blob blob, String upload, InputStream content, long length) {
         Response put = transport.upload(target.registry(), target.repository(), "PUT",
                 upload + (upload.contains("?") ? "&" : "?") + "digest=" + blob.digest(), content, length);
-        put.expectSuccess("upload " + blob.digest() + " to " + target.repositoryUri());
+        String what = "upload " + blob.digest() + " to " + target.repositoryUri();
+        if (!put.successful() && RetryPolicy.isPassing(put.status())) {
+            throw new BlobUploadFailed(put.failure(what), target.registry(), put.status());
+        }
+        put.expectSuccess(what);
     }
 
     private static String uploadLocation(Response start, ImageRef target) {

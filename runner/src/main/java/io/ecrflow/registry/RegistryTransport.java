@@ -301,9 +301,9 @@ final class RegistryTransport {
         private final String reason;
 
         RegistryUnreachable(String registry, String origin, String reason, int attempts, Throwable cause) {
-            super("Could not reach the registry " + registry + " at " + origin + " (" + reason + ")"
-                    + (attempts > 1 ? " in " + attempts + " attempts" : "") + ". Check that the registry is up, the "
-                    + "image name, the network and any proxy between this agent and the registry.", null, cause);
+            super("Could not reach the registry at " + registry + " (" + origin + ": " + reason + ")"
+                    + (attempts > 1 ? " in " + attempts + " attempts" : "") + ". Check that it is up, the image name, "
+                    + "the network and any proxy between this agent and the registry.", null, cause);
             this.registry = registry;
             this.origin = origin;
             this.reason = reason;
@@ -332,12 +332,20 @@ final class RegistryTransport {
             return answer.header(name);
         }
 
+        boolean successful() {
+            return answer.successful();
+        }
+
         void expectSuccess(String what) {
-            if (answer.successful()) {
-                return;
+            if (!successful()) {
+                throw new UserError(failure(what));
             }
-            throw new UserError("Could not " + what + ": the registry " + registry + " answered " + status() + errorText()
-                    + (status() == 403 ? ". Check that the credentials may read this repository." : "."));
+        }
+
+        /** "Could not {what}: the registry … answered …", for an answer that is not a success. */
+        String failure(String what) {
+            return "Could not " + what + ": the registry " + registry + " answered " + status() + errorText()
+                    + (status() == 403 ? ". Check that the credentials may read this repository." : ".");
         }
 
         /** The codes of the distribution API's {@code {"errors":[{"code":…}]}}; none when the body is not that. */

@@ -1,10 +1,13 @@
 package io.ecrflow.publish;
 
+import io.ecrflow.ManualClock;
 import io.ecrflow.UserError;
+import io.ecrflow.Waiting;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
 import io.ecrflow.registry.Blob;
+import io.ecrflow.registry.BlobUploadFailed;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
@@ -15,6 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.mockito.invocation.InvocationOnMock;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +27,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +39,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -57,6 +64,7 @@ class DigestUploadTest {
     private final RegistryClient registry = mock(RegistryClient.class);
     private final Map<String, byte[]> layout = new LinkedHashMap<>();
     private final Map<Digest, byte[]> uploaded = new LinkedHashMap<>();
+    private final ManualClock clock = new ManualClock();
 
     private final byte[] bigLayer = new byte[(int) DigestUpload.HELD_IN_MEMORY + 1];
     private final byte[] smallLayer = "a small layer".getBytes(StandardCharsets.UTF_8);
@@ -77,7 +85,7 @@ class DigestUploadTest {
         when(registry.hasBlob(any(), eq(digest(config)))).thenReturn(true);
         recordUploads();
 
-        Manifest top = new DigestUpload(pipeline, engine, registry).upload(IMAGE_ID, REPOSITORY);
+        Manifest top = upload().upload(IMAGE_ID, REPOSITORY);
 
         assertThat(top.digest()).isEqualTo(digest(index));
         assertThat(top.isIndex()).isTrue();
@@ -100,10 +108,66 @@ class DigestUploadTest {
         layout.remove("blobs/sha256/" + digest(image).hex());
         when(registry.manifestDigest(any())).thenReturn(Optional.empty());
 
-        assertThatThrownBy(() -> new DigestUpload(pipeline, engine, registry).upload(IMAGE_ID, REPOSITORY))
+        assertThatThrownBy(() -> upload().upload(IMAGE_ID, REPOSITORY))
                 .isInstanceOf(UserError.class).hasMessageContaining("linux/amd64")
                 .hasMessageContaining("docker pull --platform");
         verify(registry, never()).putManifest(any(), any());
+    }
+
+    @Test
+    void aSmallBlobWhoseUploadMeetsAServerErrorIsSentAgainFromMemoryAfterAPause() throws Exception {
+        saveLayout();
+        recordUploads();
+        doThrow(serverError(digest(config))).doAnswer(this::record)
+                .when(registry).uploadBlob(any(), eq(new Blob(digest(config), config.length, "application/vnd.oci.image.config.v1+json")), any());
+
+        Manifest top = upload().upload(IMAGE_ID, REPOSITORY);
+
+        assertThat(top.digest()).isEqualTo(digest(index));
+        assertThat(uploaded).containsKey(digest(config));
+        assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(1));
+        verify(engine, times(1)).save(IMAGE_ID);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("answered 500", "Uploading 1 blob(s) again (attempt 2 of 3)");
+    }
+
+    @Test
+    void aLargeLayerWhoseUploadMeetsAServerErrorIsSentAgainFromTheImageSavedOnceMore() throws Exception {
+        saveLayout();
+        recordUploads();
+        doThrow(serverError(digest(bigLayer))).doAnswer(this::record)
+                .when(registry).uploadBlob(any(), eq(new Blob(digest(bigLayer), bigLayer.length, "")), any());
+
+        upload().upload(IMAGE_ID, REPOSITORY);
+
+        verify(engine, times(2)).save(IMAGE_ID);
+        assertThat(uploaded.get(digest(bigLayer))).as("the whole layer, from the second reading").isEqualTo(bigLayer);
+        verify(registry, times(1)).uploadBlob(any(), eq(new Blob(digest(smallLayer), smallLayer.length,
+                "application/vnd.oci.image.layer.v1.tar")), any());
+        verify(registry).putManifest(eq(REPOSITORY.withDigest(digest(index))), any());
+    }
+
+    @Test
+    void aBlobThatFailsOnEveryAttemptEndsInOneErrorAndNoManifestIsWritten() throws Exception {
+        saveLayout();
+        recordUploads();
+        doThrow(serverError(digest(bigLayer)))
+                .when(registry).uploadBlob(any(), eq(new Blob(digest(bigLayer), bigLayer.length, "")), any());
+
+        assertThatThrownBy(() -> upload().upload(IMAGE_ID, REPOSITORY)).isInstanceOf(UserError.class)
+                .hasMessageContaining("failed while the layers of " + IMAGE_ID + " were uploaded")
+                .hasMessageContaining("on each of 3 attempts").hasMessageContaining("No tag was written");
+        verify(engine, times(3)).save(IMAGE_ID);
+        assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        verify(registry, never()).putManifest(any(), any());
+    }
+
+    private DigestUpload upload() {
+        return new DigestUpload(pipeline, engine, registry, Waiting.linear(3, Duration.ofSeconds(1)).on(clock, clock.sleeper()));
+    }
+
+    private static BlobUploadFailed serverError(Digest blob) {
+        return new BlobUploadFailed("Could not upload " + blob + ": the registry answered 500 (UNKNOWN: storage).",
+                REPOSITORY.registry(), 500);
     }
 
     private void saveLayout() throws IOException {
@@ -139,13 +203,15 @@ class DigestUploadTest {
     }
 
     private void recordUploads() {
-        doAnswer(call -> {
-            Blob blob = call.getArgument(1);
-            try (InputStream content = call.getArgument(2)) {
-                uploaded.put(blob.digest(), content.readNBytes((int) blob.size()));
-            }
-            return null;
-        }).when(registry).uploadBlob(any(), any(), any());
+        doAnswer(this::record).when(registry).uploadBlob(any(), any(), any());
+    }
+
+    private Object record(InvocationOnMock call) throws IOException {
+        Blob blob = call.getArgument(1);
+        try (InputStream content = call.getArgument(2)) {
+            uploaded.put(blob.digest(), content.readNBytes((int) blob.size()));
+        }
+        return null;
     }
 
     private InputStream tar() throws IOException {

@@ -183,7 +183,7 @@ class RegistryRetriesTest {
 
         assertThatThrownBy(() -> client().manifestDigest(ref(registry)))
                 .isInstanceOf(UserError.class)
-                .hasMessageStartingWith("Could not reach the registry " + registry + " at http://" + registry + " (")
+                .hasMessageStartingWith("Could not reach the registry at " + registry + " (http://" + registry + ": ")
                 .hasMessageContaining("in 4 attempts");
         assertThat(warnings).hasSize(3).allSatisfy(line -> assertThat(line).contains("got no answer"));
     }
