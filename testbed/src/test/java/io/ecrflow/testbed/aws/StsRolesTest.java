@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -113,13 +116,15 @@ class StsRolesTest {
 
     @Test
     void credentialsOfAnExpiredSessionAreRefusedAsExpired() throws Exception {
+        HandClock clock = new HandClock(Instant.now());
         try (Testbed shortLived = Testbed.start(AwsClients.config().withRole(TrustedRole.of(ROLE))
-                .withSessionLifetime(Duration.ofMillis(800)));
+                .withSessionLifetime(Duration.ofMinutes(15)).withClock(clock));
              StsClient stsClient = AwsClients.sts(shortLived, AwsClients.KEY_ID, AwsClients.SECRET)) {
             Credentials credentials = stsClient.assumeRole(r -> r.roleArn(ROLE).roleSessionName("short")).credentials();
             try (EcrClient ecr = ecr(shortLived, credentials)) {
+                clock.advance(Duration.ofMinutes(15).minusMillis(1));
                 ecr.describeRepositories();
-                Thread.sleep(1000);
+                clock.advance(Duration.ofMillis(1));
 
                 assertThatThrownBy(ecr::describeRepositories).isInstanceOfSatisfying(EcrException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException");
@@ -208,5 +213,33 @@ class StsRolesTest {
 
     private static AwsSessionCredentials session(Credentials credentials) {
         return AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
+    }
+
+    /** A clock the test moves forward by hand, so a session expires without waiting for it. */
+    private static final class HandClock extends Clock {
+        private volatile Instant now;
+
+        HandClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 }
