@@ -56,10 +56,11 @@ class TestbedMainTest {
                         .isEqualTo(env.get("ECRFLOW_TESTBED_REGISTRY") + "/demo/app");
             }
         } finally {
-            process.destroy();
+            // a signal, as the demo stops it; unlike Process.destroy() it leaves the output readable to its end
+            process.toHandle().destroy();
+            out.lines().forEach(line -> output.append(line).append('\n'));
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
-        out.lines().forEach(line -> output.append(line).append('\n'));
         assertThat(output.toString()).contains("ecrflow testbed ready").doesNotContain(AwsClients.SECRET);
     }
 
