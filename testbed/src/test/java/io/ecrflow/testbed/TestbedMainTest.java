@@ -1,8 +1,8 @@
 package io.ecrflow.testbed;
 
-import io.ecrflow.testbed.net.TestbedTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ecrflow.testbed.net.TestbedTls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
