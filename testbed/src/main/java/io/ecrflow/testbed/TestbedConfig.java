@@ -7,6 +7,7 @@ import io.ecrflow.testbed.aws.TrustedRole;
 import io.ecrflow.testbed.net.TestbedTls;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public record TestbedConfig(
         Optional<Duration> sessionLifetime,
         String publicRegistryAlias,
         List<ActionDenial> denials,
-        Clock clock) {
+        InstantSource clock) {
 
     /** ECR hands out registry passwords valid for 12 hours. */
     public static final Duration ECR_PASSWORD_LIFETIME = Duration.ofHours(12);
@@ -130,8 +131,8 @@ public record TestbedConfig(
                 otherAccounts, roles, identityProviders, sessionLifetime, alias, denials, clock);
     }
 
-    /** Role sessions are issued at, and expire by, {@code clock}'s time rather than the system's. */
-    public TestbedConfig withClock(Clock newClock) {
+    /** Role sessions are issued at, and expire by, {@code newClock}'s time rather than the system's. */
+    public TestbedConfig withClock(InstantSource newClock) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
                 otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials, newClock);
     }

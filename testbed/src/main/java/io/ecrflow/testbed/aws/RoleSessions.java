@@ -1,9 +1,9 @@
 package io.ecrflow.testbed.aws;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,10 +30,10 @@ public final class RoleSessions {
     private final List<RoleSession> inIssueOrder = new CopyOnWriteArrayList<>();
     private final List<String> secrets = new CopyOnWriteArrayList<>();
 
-    private final Clock clock;
+    private final InstantSource clock;
 
     /** {@code clock} is the time sessions are issued at and expire by. */
-    public RoleSessions(SigV4Verifier verifier, Clock clock) {
+    public RoleSessions(SigV4Verifier verifier, InstantSource clock) {
         this.verifier = verifier;
         this.clock = clock;
     }

@@ -3,9 +3,9 @@ package io.ecrflow.testbed.aws;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -52,10 +52,10 @@ public final class SigV4Verifier {
 
     private final Map<String, AllowedCredential> credentials = new ConcurrentHashMap<>();
 
-    private final Clock clock;
+    private final InstantSource clock;
 
     /** {@code clock} tells when temporary credentials have expired. */
-    public SigV4Verifier(List<AllowedCredential> allowed, Clock clock) {
+    public SigV4Verifier(List<AllowedCredential> allowed, InstantSource clock) {
         this.clock = clock;
         allowed.forEach(this::allow);
     }

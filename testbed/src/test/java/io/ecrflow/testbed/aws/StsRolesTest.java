@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.Testbed;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,15 +114,15 @@ class StsRolesTest {
 
     @Test
     void credentialsOfAnExpiredSessionAreRefusedAsExpired() throws Exception {
-        HandClock clock = new HandClock(Instant.now());
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
         try (Testbed shortLived = Testbed.start(AwsClients.config().withRole(TrustedRole.of(ROLE))
-                .withSessionLifetime(Duration.ofMinutes(15)).withClock(clock));
+                .withSessionLifetime(Duration.ofMinutes(15)).withClock(now::get));
              StsClient stsClient = AwsClients.sts(shortLived, AwsClients.KEY_ID, AwsClients.SECRET)) {
             Credentials credentials = stsClient.assumeRole(r -> r.roleArn(ROLE).roleSessionName("short")).credentials();
             try (EcrClient ecr = ecr(shortLived, credentials)) {
-                clock.advance(Duration.ofMinutes(15).minusMillis(1));
+                now.set(now.get().plus(Duration.ofMinutes(15).minusMillis(1)));
                 ecr.describeRepositories();
-                clock.advance(Duration.ofMillis(1));
+                now.set(now.get().plus(Duration.ofMillis(1)));
 
                 assertThatThrownBy(ecr::describeRepositories).isInstanceOfSatisfying(EcrException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException");
@@ -213,33 +211,5 @@ class StsRolesTest {
 
     private static AwsSessionCredentials session(Credentials credentials) {
         return AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
-    }
-
-    /** A clock the test moves forward by hand, so a session expires without waiting for it. */
-    private static final class HandClock extends Clock {
-        private volatile Instant now;
-
-        HandClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
