@@ -51,8 +51,9 @@ for manifest in "$repo"/task-manifest/*/task.json; do
   task_dir="$stage/task-manifest/$(basename "$source_dir")"
   mkdir -p "$task_dir"
   cp "$source_dir"/task.json "$source_dir"/icon.png "$source_dir"/*.js "$task_dir/"
-  # Each task folder is downloaded to the agent on its own, so each carries the launcher and the runner.
-  cp "$repo/task-manifest/launcher/launcher.js" "$packing/ecrflow-runner.jar.br" "$task_dir/"
+  # Each task folder is downloaded to the agent on its own, so each carries the launcher (launcher.js and the
+  # modules beside it) and the runner.
+  cp "$repo"/task-manifest/launcher/*.js "$packing/ecrflow-runner.jar.br" "$task_dir/"
   staged=$((staged + 1))
 done
 ((staged > 0)) || { printf 'error: no task-manifest/*/task.json found\n' >&2; exit 1; }

@@ -4,7 +4,7 @@
 // Each task folder of the extension carries its own runner, so the .vsix holds it once per task. A jar
 // compresses each class on its own; one Brotli stream over a jar whose entries are stored uncompressed
 // also shares what the classes have in common, and comes out at less than half the jar's size. The
-// task launcher (task-manifest/launcher/launcher.js) unpacks it with Node's own zlib on first use.
+// task launcher (task-manifest/launcher/runner-jar.js) unpacks it with Node's own zlib on first use.
 const fs = require('fs');
 const zlib = require('zlib');
 

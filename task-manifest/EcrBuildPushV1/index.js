@@ -1,4 +1,4 @@
 'use strict';
-// EcrBuildPush@1: the runner's build-push command. launcher.js and the runner jar are copied into
-// this folder when the extension is staged (scripts/stage-extension.sh).
+// EcrBuildPush@1: the runner's build-push command. The launcher (task-manifest/launcher/*.js) and
+// the runner jar are copied into this folder when the extension is staged (scripts/stage-extension.sh).
 require('./launcher').run('build-push');

@@ -1,4 +1,4 @@
 'use strict';
-// EcrLogin@1: the runner's login command. launcher.js and the runner jar are copied into this
-// folder when the extension is staged (scripts/stage-extension.sh).
+// EcrLogin@1: the runner's login command. The launcher (task-manifest/launcher/*.js) and
+// the runner jar are copied into this folder when the extension is staged (scripts/stage-extension.sh).
 require('./launcher').run('login');

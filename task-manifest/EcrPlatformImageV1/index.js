@@ -1,4 +1,4 @@
 'use strict';
-// EcrPlatformImage@1: the runner's platform-image command. launcher.js and the runner jar are copied
-// into this folder when the extension is staged (scripts/stage-extension.sh).
+// EcrPlatformImage@1: the runner's platform-image command. The launcher (task-manifest/launcher/*.js) and
+// the runner jar are copied into this folder when the extension is staged (scripts/stage-extension.sh).
 require('./launcher').run('platform-image');

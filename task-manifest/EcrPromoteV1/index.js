@@ -1,4 +1,4 @@
 'use strict';
-// EcrPromote@1: the runner's promote command. launcher.js and the runner jar are copied into this
-// folder when the extension is staged (scripts/stage-extension.sh).
+// EcrPromote@1: the runner's promote command. The launcher (task-manifest/launcher/*.js) and
+// the runner jar are copied into this folder when the extension is staged (scripts/stage-extension.sh).
 require('./launcher').run('promote');

@@ -72,7 +72,9 @@ class ExtensionPackageIT {
                 assertThat(packaged).isEqualTo(task.json());
                 assertThat(task.json().path("version").path("Patch").asInt()).isNotEqualTo(PATCH);
                 assertThat(zip.getEntry(folder + "icon.png")).isNotNull();
-                assertThat(zip.getEntry(folder + "launcher.js")).isNotNull();
+                for (Path launcher : LauncherFiles.all()) {
+                    assertThat(zip.getEntry(folder + launcher.getFileName())).as(folder + launcher.getFileName()).isNotNull();
+                }
                 for (String section : List.of("execution", "postjobexecution")) {
                     task.handlers(section).values().forEach(target -> assertThat(zip.getEntry(folder + target)).as(folder + target).isNotNull());
                 }

@@ -105,11 +105,16 @@ class ManifestValidityTest {
         List<Path> scripts = new ArrayList<>();
         task.handlers("execution").values().forEach(target -> scripts.add(task.folder().resolve(target)));
         task.handlers("postjobexecution").values().forEach(target -> scripts.add(task.folder().resolve(target)));
-        scripts.add(Repo.taskManifests().resolve("launcher/launcher.js"));
+        List<Path> launcher = LauncherFiles.all();
+        scripts.addAll(launcher);
+        Set<String> launcherModules = launcher.stream()
+                .map(file -> "./" + file.getFileName().toString().replaceFirst("\\.js$", ""))
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(launcherModules).contains("./launcher");
         for (Path script : scripts) {
             Matcher require = REQUIRE.matcher(Files.readString(script));
             while (require.find()) {
-                assertThat(require.group(1)).as("%s requires", script.getFileName()).isIn(union(NODE_BUILTINS, Set.of("./launcher")));
+                assertThat(require.group(1)).as("%s requires", script.getFileName()).isIn(union(NODE_BUILTINS, launcherModules));
             }
         }
     }

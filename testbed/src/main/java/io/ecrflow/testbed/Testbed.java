@@ -75,8 +75,8 @@ public final class Testbed implements AutoCloseable {
         Map<String, AccountRegistry> accounts = new LinkedHashMap<>();
         try {
             RegistryPasswords passwords = new RegistryPasswords(config.registryPasswordLifetime());
-            SigV4Verifier verifier = new SigV4Verifier(config.credentials());
-            RoleSessions sessions = new RoleSessions(verifier);
+            SigV4Verifier verifier = new SigV4Verifier(config.credentials(), config.clock());
+            RoleSessions sessions = new RoleSessions(verifier, config.clock());
             StsApi sts = new StsApi(config, sessions);
             Permissions permissions = new Permissions(config.denials(), sessions, sts::callerArn);
             TestbedTls tls = config.tls();

@@ -6,6 +6,8 @@ import io.ecrflow.testbed.aws.IdentityProvider;
 import io.ecrflow.testbed.aws.TrustedRole;
 import io.ecrflow.testbed.net.TestbedTls;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Optional;
  *
  * @param sessionLifetime when set, every role session lasts this long whatever the caller asked for
  * @param denials         ECR actions an explicit deny withholds from an access key or a role ({@link #withDeniedActions})
+ * @param clock           the time role sessions are issued at and expire by
  */
 public record TestbedConfig(
         String accountId,
@@ -32,7 +35,8 @@ public record TestbedConfig(
         List<IdentityProvider> identityProviders,
         Optional<Duration> sessionLifetime,
         String publicRegistryAlias,
-        List<ActionDenial> denials) {
+        List<ActionDenial> denials,
+        InstantSource clock) {
 
     /** ECR hands out registry passwords valid for 12 hours. */
     public static final Duration ECR_PASSWORD_LIFETIME = Duration.ofHours(12);
@@ -55,6 +59,7 @@ public record TestbedConfig(
             throw new IllegalArgumentException("Not an ECR Public registry alias: '" + publicRegistryAlias + "'");
         }
         denials = List.copyOf(denials);
+        Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -63,7 +68,7 @@ public record TestbedConfig(
      */
     public static TestbedConfig defaults() {
         return new TestbedConfig("123456789012", "ecrflow-ci", List.of(), ECR_PASSWORD_LIFETIME, Optional.empty(),
-                List.of(), List.of(), List.of(), Optional.empty(), "ecrflow-testbed", List.of());
+                List.of(), List.of(), List.of(), Optional.empty(), "ecrflow-testbed", List.of(), Clock.systemUTC());
     }
 
     public TestbedConfig withCredentials(String accessKeyId, String secretAccessKey) {
@@ -76,55 +81,60 @@ public record TestbedConfig(
 
     public TestbedConfig withCredential(AllowedCredential credential) {
         return new TestbedConfig(accountId, userName, appended(credentials, credential), registryPasswordLifetime,
-                registryBinary, otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
-    }
-
-    public TestbedConfig withAccountId(String newAccountId) {
-        return new TestbedConfig(newAccountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
+                registryBinary, otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias,
+                denials, clock);
     }
 
     public TestbedConfig withUserName(String newUserName) {
         return new TestbedConfig(accountId, newUserName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials, clock);
     }
 
     public TestbedConfig withRegistryPasswordLifetime(Duration lifetime) {
         return new TestbedConfig(accountId, userName, credentials, lifetime, registryBinary, otherAccounts, roles,
-                identityProviders, sessionLifetime, publicRegistryAlias, denials);
+                identityProviders, sessionLifetime, publicRegistryAlias, denials, clock);
     }
 
     /** The distribution server to run; by default {@code docker-registry} from the PATH. */
     public TestbedConfig withRegistryBinary(Path binary) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, Optional.of(binary),
-                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials, clock);
     }
 
     /** Another account with a registry of its own (its own registry host), for cross-account pushes. */
     public TestbedConfig withOtherAccount(String otherAccountId) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                appended(otherAccounts, otherAccountId), roles, identityProviders, sessionLifetime, publicRegistryAlias, denials);
+                appended(otherAccounts, otherAccountId), roles, identityProviders, sessionLifetime, publicRegistryAlias,
+                denials, clock);
     }
 
     public TestbedConfig withRole(TrustedRole role) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, appended(roles, role), identityProviders, sessionLifetime, publicRegistryAlias, denials);
+                otherAccounts, appended(roles, role), identityProviders, sessionLifetime, publicRegistryAlias,
+                denials, clock);
     }
 
     public TestbedConfig withIdentityProvider(IdentityProvider provider) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, appended(identityProviders, provider), sessionLifetime, publicRegistryAlias, denials);
+                otherAccounts, roles, appended(identityProviders, provider), sessionLifetime, publicRegistryAlias,
+                denials, clock);
     }
 
     /** Makes every role session last {@code lifetime}, so a test can watch credentials expire mid-run. */
     public TestbedConfig withSessionLifetime(Duration lifetime) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, Optional.of(lifetime), publicRegistryAlias, denials);
+                otherAccounts, roles, identityProviders, Optional.of(lifetime), publicRegistryAlias, denials, clock);
     }
 
     public TestbedConfig withPublicRegistryAlias(String alias) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
-                otherAccounts, roles, identityProviders, sessionLifetime, alias, denials);
+                otherAccounts, roles, identityProviders, sessionLifetime, alias, denials, clock);
+    }
+
+    /** Role sessions are issued at, and expire by, {@code newClock}'s time rather than the system's. */
+    public TestbedConfig withClock(InstantSource newClock) {
+        return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
+                otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias, denials, newClock);
     }
 
     /**
@@ -135,7 +145,7 @@ public record TestbedConfig(
     public TestbedConfig withDeniedActions(String principal, String... actions) {
         return new TestbedConfig(accountId, userName, credentials, registryPasswordLifetime, registryBinary,
                 otherAccounts, roles, identityProviders, sessionLifetime, publicRegistryAlias,
-                appended(denials, ActionDenial.of(principal, actions)));
+                appended(denials, ActionDenial.of(principal, actions)), clock);
     }
 
     /**

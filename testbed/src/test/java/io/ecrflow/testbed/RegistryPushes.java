@@ -1,9 +1,9 @@
 package io.ecrflow.testbed;
 
-import io.ecrflow.testbed.net.TestbedTls;
-import io.ecrflow.testbed.registry.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ecrflow.testbed.net.TestbedTls;
+import io.ecrflow.testbed.registry.Manifest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,17 +1,18 @@
 package io.ecrflow.testbed;
 
-import io.ecrflow.testbed.net.TestbedTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ecrflow.testbed.net.TestbedTls;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,22 +24,21 @@ import software.amazon.awssdk.regions.Region;
 class TestbedMainTest {
 
     @Test
+    @Timeout(60)
     void writesEndpointsOnceReadyAndAcceptsTheKeyFromTheEnvironment(@TempDir Path dir) throws Exception {
         Path envFile = dir.resolve("testbed.env");
         ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
                 TestbedMain.class.getName(), "--env-file", envFile.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("out.log").toFile());
+                .redirectErrorStream(true);
         builder.environment().put("AWS_ACCESS_KEY_ID", AwsClients.KEY_ID);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", AwsClients.SECRET);
         builder.environment().remove("AWS_SESSION_TOKEN");
         builder.environment().put(TestbedTls.ENVIRONMENT_VARIABLE, TestbedTls.fromEnvironment().folder().toString());
         Process process = builder.start();
+        BufferedReader out = process.inputReader(StandardCharsets.UTF_8);
+        StringBuilder output = new StringBuilder();
         try {
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-            while (!Files.exists(envFile) && process.isAlive() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(50);
-            }
+            assertThat(readUntil(out, "ecrflow testbed ready", output)).as(output.toString()).isTrue();
             Map<String, String> env = parse(Files.readAllLines(envFile));
 
             assertThat(env.keySet()).containsExactly("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS",
@@ -56,11 +56,26 @@ class TestbedMainTest {
                         .isEqualTo(env.get("ECRFLOW_TESTBED_REGISTRY") + "/demo/app");
             }
         } finally {
-            process.destroy();
+            // a signal, as the demo stops it; unlike Process.destroy() it leaves the output readable to its end
+            process.toHandle().destroy();
+            out.lines().forEach(line -> output.append(line).append('\n'));
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
-        String output = Files.readString(dir.resolve("out.log"), StandardCharsets.UTF_8);
-        assertThat(output).contains("ecrflow testbed ready").doesNotContain(AwsClients.SECRET);
+        assertThat(output.toString()).contains("ecrflow testbed ready").doesNotContain(AwsClients.SECRET);
+    }
+
+    /**
+     * Reads the process's output into {@code output} up to the line that contains {@code marker} (the process
+     * prints it once its env file is in place), or to its end if it never comes; whether it came.
+     */
+    private static boolean readUntil(BufferedReader out, String marker, StringBuilder output) throws IOException {
+        for (String line; (line = out.readLine()) != null; ) {
+            output.append(line).append('\n');
+            if (line.contains(marker)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

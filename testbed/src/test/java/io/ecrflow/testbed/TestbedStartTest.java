@@ -1,9 +1,9 @@
 package io.ecrflow.testbed;
 
-import io.ecrflow.testbed.ecr.RepositoryState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ecrflow.testbed.ecr.RepositoryState;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

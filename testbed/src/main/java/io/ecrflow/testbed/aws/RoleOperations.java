@@ -56,7 +56,7 @@ final class RoleOperations {
         }
         RoleSessions.Issued issued = sessions.issue(new RoleSession.Request(role, sessionName, externalId,
                 Optional.ofNullable(parameters.get("SourceIdentity")), caller, Optional.empty(), Optional.empty()),
-                expiry(duration));
+                lifetime(duration));
         return credentialsXml(issued) + assumedRoleUserXml(issued.session())
                 + issued.session().sourceIdentity().map(id -> "<SourceIdentity>" + Xml.escape(id) + "</SourceIdentity>").orElse("");
     }
@@ -72,7 +72,7 @@ final class RoleOperations {
         if (token.audiences().stream().noneMatch(provider.audiences()::contains)) {
             throw new AwsError("InvalidIdentityToken", "Incorrect token audience");
         }
-        Instant now = Instant.now();
+        Instant now = sessions.now();
         if (token.expiresAt().isPresent() && !now.isBefore(token.expiresAt().get())) {
             throw new AwsError("ExpiredTokenException", "Token expired: current date/time " + now
                     + " must be before the expiration date/time " + token.expiresAt().get());
@@ -83,7 +83,7 @@ final class RoleOperations {
         }
         RoleSessions.Issued issued = sessions.issue(new RoleSession.Request(role, sessionName, Optional.empty(),
                 Optional.ofNullable(parameters.get("SourceIdentity")), Optional.empty(), Optional.of(token.issuer()),
-                Optional.of(token.subject())), expiry(duration));
+                Optional.of(token.subject())), lifetime(duration));
         String audience = token.audiences().stream().filter(provider.audiences()::contains).findFirst().orElseThrow();
         return credentialsXml(issued)
                 + "<SubjectFromWebIdentityToken>" + Xml.escape(token.subject()) + "</SubjectFromWebIdentityToken>"
@@ -98,8 +98,8 @@ final class RoleOperations {
         return "AROA" + HexFormat.of().formatHex(hash, 0, 8).toUpperCase(Locale.ROOT) + ":" + session.sessionName();
     }
 
-    private Instant expiry(Duration requested) {
-        return Instant.now().plus(lifetimeOverride.orElse(requested));
+    private Duration lifetime(Duration requested) {
+        return lifetimeOverride.orElse(requested);
     }
 
     private static String credentialsXml(RoleSessions.Issued issued) {

@@ -36,10 +36,6 @@ public record RoleSession(
         return "arn:aws:sts::" + role.accountId() + ":assumed-role/" + role.name() + "/" + sessionName;
     }
 
-    public boolean viaWebIdentity() {
-        return webIdentityIssuer.isPresent();
-    }
-
     /** What an AssumeRole or AssumeRoleWithWebIdentity request asked for, before keys are issued. */
     record Request(TrustedRole role, String sessionName, Optional<String> externalId, Optional<String> sourceIdentity,
             Optional<String> callerAccessKeyId, Optional<String> webIdentityIssuer, Optional<String> webIdentitySubject) {

@@ -1,7 +1,9 @@
 package io.ecrflow.testbed.aws;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,15 +30,26 @@ public final class RoleSessions {
     private final List<RoleSession> inIssueOrder = new CopyOnWriteArrayList<>();
     private final List<String> secrets = new CopyOnWriteArrayList<>();
 
-    public RoleSessions(SigV4Verifier verifier) {
+    private final InstantSource clock;
+
+    /** {@code clock} is the time sessions are issued at and expire by. */
+    public RoleSessions(SigV4Verifier verifier, InstantSource clock) {
         this.verifier = verifier;
+        this.clock = clock;
     }
 
-    Issued issue(RoleSession.Request request, Instant expiresAt) {
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** Issues keys for a session that lasts {@code lifetime} from now. */
+    Issued issue(RoleSession.Request request, Duration lifetime) {
+        Instant issuedAt = clock.instant();
+        Instant expiresAt = issuedAt.plus(lifetime);
         String accessKeyId = "ASIA" + randomText(KEY_ALPHABET, 16);
         String secret = randomBase64(30);
         String token = "IQoJb3JpZ2luX2VjE" + randomBase64(96);
-        RoleSession session = request.issued(accessKeyId, Instant.now(), expiresAt);
+        RoleSession session = request.issued(accessKeyId, issuedAt, expiresAt);
         verifier.allow(AllowedCredential.expiring(accessKeyId, secret, token, expiresAt));
         byAccessKey.put(accessKeyId, session);
         inIssueOrder.add(session);

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -51,7 +52,11 @@ public final class SigV4Verifier {
 
     private final Map<String, AllowedCredential> credentials = new ConcurrentHashMap<>();
 
-    public SigV4Verifier(List<AllowedCredential> allowed) {
+    private final InstantSource clock;
+
+    /** {@code clock} tells when temporary credentials have expired. */
+    public SigV4Verifier(List<AllowedCredential> allowed, InstantSource clock) {
+        this.clock = clock;
         allowed.forEach(this::allow);
     }
 
@@ -84,7 +89,7 @@ public final class SigV4Verifier {
         if (!token.equals(credential.sessionToken())) {
             return failed(keyId, region, Failure.INVALID_TOKEN, "The security token included in the request is invalid.");
         }
-        if (credential.expiredAt(Instant.now())) {
+        if (credential.expiredAt(clock.instant())) {
             return failed(keyId, region, Failure.EXPIRED_TOKEN, "The security token included in the request is expired");
         }
         if (!service.equals(expectedService)) {

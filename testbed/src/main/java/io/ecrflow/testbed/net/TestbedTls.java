@@ -105,11 +105,6 @@ public final class TestbedTls {
         return folder.resolve("ca.pem");
     }
 
-    /** The machine's CAs and the test CA in one PEM file, for {@code SSL_CERT_FILE}. */
-    public Path bundleFile() {
-        return folder.resolve("bundle.pem");
-    }
-
     public Path certificateFile() {
         return folder.resolve("registry.pem");
     }

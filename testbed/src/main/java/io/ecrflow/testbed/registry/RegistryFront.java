@@ -185,10 +185,6 @@ public final class RegistryFront implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    void clearRequests() {
-        requests.clear();
-    }
-
     public RegistryFaults faults() {
         return faults;
     }

@@ -1,9 +1,9 @@
 package io.ecrflow.testbed.aws;
 
-import io.ecrflow.testbed.AwsClients;
-import io.ecrflow.testbed.Testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ecrflow.testbed.AwsClients;
+import io.ecrflow.testbed.Testbed;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

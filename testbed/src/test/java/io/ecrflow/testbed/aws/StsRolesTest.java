@@ -1,15 +1,16 @@
 package io.ecrflow.testbed.aws;
 
-import io.ecrflow.testbed.AwsClients;
-import io.ecrflow.testbed.Testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ecrflow.testbed.AwsClients;
+import io.ecrflow.testbed.Testbed;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,13 +114,15 @@ class StsRolesTest {
 
     @Test
     void credentialsOfAnExpiredSessionAreRefusedAsExpired() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
         try (Testbed shortLived = Testbed.start(AwsClients.config().withRole(TrustedRole.of(ROLE))
-                .withSessionLifetime(Duration.ofMillis(800)));
+                .withSessionLifetime(Duration.ofMinutes(15)).withClock(now::get));
              StsClient stsClient = AwsClients.sts(shortLived, AwsClients.KEY_ID, AwsClients.SECRET)) {
             Credentials credentials = stsClient.assumeRole(r -> r.roleArn(ROLE).roleSessionName("short")).credentials();
             try (EcrClient ecr = ecr(shortLived, credentials)) {
+                now.set(now.get().plus(Duration.ofMinutes(15).minusMillis(1)));
                 ecr.describeRepositories();
-                Thread.sleep(1000);
+                now.set(now.get().plus(Duration.ofMillis(1)));
 
                 assertThatThrownBy(ecr::describeRepositories).isInstanceOfSatisfying(EcrException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException");

@@ -1,10 +1,10 @@
 package io.ecrflow.testbed.aws;
 
-import io.ecrflow.testbed.AwsClients;
-import io.ecrflow.testbed.Testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ecrflow.testbed.AwsClients;
+import io.ecrflow.testbed.Testbed;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,13 +1,13 @@
 package io.ecrflow.testbed.ecr;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.aws.TrustedRole;
 import io.ecrflow.testbed.net.TestbedTls;
 import io.ecrflow.testbed.registry.RegistryRequest;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,12 +1,12 @@
 package io.ecrflow.testbed.ecr;
 
-import io.ecrflow.testbed.AwsClients;
-import io.ecrflow.testbed.EcrTestbed;
-import io.ecrflow.testbed.aws.ControlPlaneCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.ecrflow.testbed.AwsClients;
+import io.ecrflow.testbed.EcrTestbed;
+import io.ecrflow.testbed.aws.ControlPlaneCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

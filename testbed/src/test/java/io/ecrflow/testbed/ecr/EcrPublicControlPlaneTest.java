@@ -1,12 +1,12 @@
 package io.ecrflow.testbed.ecr;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.aws.Json;
 import io.ecrflow.testbed.net.TestbedTls;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,12 +1,12 @@
 package io.ecrflow.testbed.ecr;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.RegistryPushes;
 import io.ecrflow.testbed.registry.Manifest;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

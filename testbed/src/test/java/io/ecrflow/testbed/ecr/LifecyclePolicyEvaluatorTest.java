@@ -1,9 +1,9 @@
 package io.ecrflow.testbed.ecr;
 
-import io.ecrflow.testbed.aws.AwsError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ecrflow.testbed.aws.AwsError;
 import io.ecrflow.testbed.ecr.LifecyclePolicyEvaluator.Action;
 import io.ecrflow.testbed.ecr.LifecyclePolicyEvaluator.Image;
 import io.ecrflow.testbed.ecr.LifecyclePolicyEvaluator.Kind;

@@ -1,13 +1,13 @@
 package io.ecrflow.testbed.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.Testbed;
 import io.ecrflow.testbed.aws.TrustedRole;
 import io.ecrflow.testbed.ecr.RepositorySettings;
 import io.ecrflow.testbed.net.TestbedTls;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,11 +1,11 @@
 package io.ecrflow.testbed.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.RegistryPushes;
 import io.ecrflow.testbed.aws.Json;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package io.ecrflow.testbed.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ecrflow.testbed.AwsClients;
 import io.ecrflow.testbed.EcrTestbed;
 import io.ecrflow.testbed.ecr.RepositorySettings;
 import io.ecrflow.testbed.faults.LostAnswer;
 import io.ecrflow.testbed.net.TestbedTls;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
