@@ -27,8 +27,12 @@ final class OptionDefaults {
     /** An option given empty (as an empty task input) is an option left out: it takes its declared default. */
     static void applyToBlanks(CommandSpec command) {
         for (OptionSpec option : command.options()) {
-            if (option.getValue() instanceof String value && value.isBlank()) {
+            Object value = option.getValue();
+            if (value instanceof String text && text.isBlank()) {
                 of(option).ifPresent(option::setValue);
+            } else if (value instanceof Collection<?> items && !items.isEmpty()
+                    && items.stream().allMatch(item -> String.valueOf(item).isBlank())) {
+                of(option).ifPresent(declared -> option.setValue(new ArrayList<>(List.of(declared))));
             }
         }
     }

@@ -8,9 +8,6 @@ import java.time.Duration;
  * repository out) fails the run.
  */
 public record ScanGateSettings(boolean enabled, ScanThresholds thresholds, Duration timeout, boolean verdictRequired) {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
-    public static final ScanGateSettings OFF = new ScanGateSettings(false, ScanThresholds.DEFAULT, DEFAULT_TIMEOUT, true);
-
     /**
      * How often ECR is asked: a twentieth of the timeout, between 100 ms and 5 s, so a scan is asked about a
      * fixed number of times whatever the timeout (ECR's basic scans take seconds to minutes).

@@ -16,18 +16,12 @@ import java.util.stream.Collectors;
  * and up to five high ones through. Severities not named are not limited.
  */
 public record ScanThresholds(Map<Severity, Integer> allowed) {
-    /** With the gate on and no thresholds given: no critical finding. */
-    public static final ScanThresholds DEFAULT = new ScanThresholds(Map.of(Severity.CRITICAL, 0));
-
     public ScanThresholds {
         allowed = Map.copyOf(allowed);
     }
 
-    /** @param items {@code SEVERITY=N} each */
+    /** @param items {@code SEVERITY=N} each; the option declares the thresholds of a gate given none */
     public static ScanThresholds parse(List<String> items, String input) {
-        if (items.isEmpty()) {
-            return DEFAULT;
-        }
         Map<Severity, Integer> allowed = new EnumMap<>(Severity.class);
         for (String item : items) {
             int equals = item.indexOf('=');

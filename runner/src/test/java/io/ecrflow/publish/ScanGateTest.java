@@ -204,7 +204,7 @@ class ScanGateTest {
     }
 
     private static ScanGateSettings settings(boolean verdictRequired) {
-        return new ScanGateSettings(true, ScanThresholds.DEFAULT, Duration.ofSeconds(2), verdictRequired);
+        return new ScanGateSettings(true, new ScanThresholds(Map.of(Severity.CRITICAL, 0)), Duration.ofSeconds(2), verdictRequired);
     }
 
     private static ImageRef pinned(Digest digest) {

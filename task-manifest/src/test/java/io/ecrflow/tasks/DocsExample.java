@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  */
 record DocsExample(String id, String yaml, List<JsonNode> steps, Map<String, String> variables) {
     static final Pattern TASK = Pattern.compile("Ecr(BuildPush|Login|Promote|PlatformImage)@1");
+    private static final Pattern ACCOUNT = Pattern.compile("\\b\\d{12}\\b");
     private static final Pattern YAML_BLOCK = Pattern.compile("```ya?ml\n(.*?)```", Pattern.DOTALL);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -102,6 +103,16 @@ record DocsExample(String id, String yaml, List<JsonNode> steps, Map<String, Str
     static String taskName(JsonNode step) {
         String task = step.path("task").asText();
         return task.substring(0, task.indexOf('@'));
+    }
+
+    /** The AWS account ids the example names. */
+    List<String> accounts() {
+        List<String> accounts = new ArrayList<>();
+        Matcher account = ACCOUNT.matcher(yaml);
+        while (account.find()) {
+            accounts.add(account.group());
+        }
+        return accounts;
     }
 
     @Override

@@ -76,7 +76,6 @@ class DocsExamplesIT {
     }
 
     private static final Pattern MACRO = Pattern.compile("\\$\\(([A-Za-z0-9._]+)\\)");
-    private static final Pattern ACCOUNT = Pattern.compile("\\b\\d{12}\\b");
 
     private final Testbed testbed = SharedTestbed.get();
 
@@ -283,15 +282,5 @@ class DocsExamplesIT {
     /** The agent's environment name of a variable: {@code Build.BuildId} is {@code BUILD_BUILDID}. */
     static String environmentName(String variable) {
         return variable.replace('.', '_').toUpperCase(Locale.ROOT);
-    }
-
-    /** The account an example names, if any: always AWS's documentation account. */
-    static List<String> accounts(DocsExample example) {
-        List<String> accounts = new ArrayList<>();
-        Matcher account = ACCOUNT.matcher(example.yaml());
-        while (account.find()) {
-            accounts.add(account.group());
-        }
-        return accounts;
     }
 }

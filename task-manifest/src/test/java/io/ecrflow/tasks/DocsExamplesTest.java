@@ -65,7 +65,7 @@ class DocsExamplesTest {
     @Test
     void theExamplesUseAwssDocumentationAccount() {
         List<String> others = new ArrayList<>();
-        DocsExample.all().forEach(example -> DocsExamplesIT.accounts(example).stream()
+        DocsExample.all().forEach(example -> example.accounts().stream()
                 .filter(account -> !account.equals("123456789012")).forEach(account -> others.add(example.id() + " " + account)));
         assertThat(others).isEmpty();
     }
