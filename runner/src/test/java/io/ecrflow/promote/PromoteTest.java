@@ -9,6 +9,7 @@ import io.ecrflow.aws.TagMutability;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
 import io.ecrflow.publish.ScanGateSettings;
+import io.ecrflow.publish.ScanThresholds;
 import io.ecrflow.registry.Digest;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.Manifest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +120,7 @@ class PromoteTest {
         PromoteOptions.Source source = new PromoteOptions.Source(WEB, Optional.of(Tag.of("1a2b3c4d")), Optional.empty());
         // one registry: its registry targets are not used by the story, whose ECR is the seam
         new Promote(pipeline, ecr, ecr, registry).run(new PromoteOptions(null, source, null, settings, true, tags,
-                ScanGateSettings.OFF));
+                new ScanGateSettings(false, new ScanThresholds(Map.of()), Duration.ofMinutes(10), false)));
     }
 
     private static ImageRef target(String tag) {
