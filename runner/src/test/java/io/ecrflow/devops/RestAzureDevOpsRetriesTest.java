@@ -1,14 +1,13 @@
 package io.ecrflow.devops;
 
-import com.sun.net.httpserver.HttpServer;
 import io.ecrflow.ManualClock;
 import io.ecrflow.Secret;
+import io.ecrflow.http.LocalServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A call to Azure DevOps that meets a 5xx is tried again, three times at most, pausing longer each time. */
 class RestAzureDevOpsRetriesTest {
-    private HttpServer server;
+    private LocalServer server;
     /** Statuses the server answers with, one per request, then 200. */
     private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -31,8 +30,7 @@ class RestAzureDevOpsRetriesTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
+        server = LocalServer.start("/", exchange -> {
             requests.incrementAndGet();
             exchange.getRequestBody().readAllBytes();
             Integer failure = failures.poll();
@@ -41,17 +39,16 @@ class RestAzureDevOpsRetriesTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private AzureDevOps devOps() {
-        DevOpsConnection connection = new DevOpsConnection(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-                + "/org/"), "web", Secret.of("job-token"));
+        DevOpsConnection connection = new DevOpsConnection(URI.create("http://" + server.host() + "/org/"), "web",
+                Secret.of("job-token"));
         return new RestAzureDevOps(connection, "buildTags", notes::add, clock.drive(RestAzureDevOps.RETRIES));
     }
 

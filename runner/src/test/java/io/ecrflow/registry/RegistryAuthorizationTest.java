@@ -1,18 +1,17 @@
 package io.ecrflow.registry;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.ecrflow.ManualClock;
 import io.ecrflow.Secret;
 import io.ecrflow.UserError;
 import io.ecrflow.Waiting;
+import io.ecrflow.http.LocalServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,7 @@ class RegistryAuthorizationTest {
     private static final String IAM_DENIED = "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"User: arn:aws:iam::"
             + "111122223333:user/ci is not authorized to perform: ecr:BatchGetImage on resource\"}]}";
 
-    private HttpServer server;
+    private LocalServer server;
     /** The registry password the server takes now; the one before it answers as ECR answers an expired login. */
     private volatile String accepted = "first-login";
     private volatile String expired = "";
@@ -57,14 +56,12 @@ class RegistryAuthorizationTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v2/", this::answer);
-        server.start();
+        server = LocalServer.start("/v2/", this::answer);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private void answer(HttpExchange exchange) throws IOException {
@@ -115,7 +112,7 @@ class RegistryAuthorizationTest {
     }
 
     private String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.host();
     }
 
     private ImageRef ref(String repository) {
