@@ -113,6 +113,12 @@ public final class PlatformImageCommand extends RunnerCommand {
             description = "Pull the base image even when the engine has a copy, so the build uses what was checked. Default: true.")
     String pull;
 
+    @Option(names = "--push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Publish the new version. false builds it and runs its integration test, and publishes "
+                    + "nothing, for a pull request's validation: no repository created, no tag pushed, no version retired. "
+                    + "Default: true.")
+    String push;
+
     @Option(names = "--test-dockerfile", paramLabel = "PATH",
             description = "Dockerfile of the test application. Default: Dockerfile in testContext; no test when neither is set.")
     String testDockerfile;
@@ -319,7 +325,8 @@ public final class PlatformImageCommand extends RunnerCommand {
                 new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
                 build.registryCache(), cache, retention,
                 new Dependents(Dependent.parseAll(dependents == null ? List.of() : dependents),
-                        Inputs.bool(dependentsFatal, false, "dependentsFatal")));
+                        Inputs.bool(dependentsFatal, false, "dependentsFatal")),
+                Inputs.bool(push, true, "push"));
     }
 
     /** Outside Azure Pipelines, dependents fail the run here, before anything is built. */

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param retention     keepVersions: the lifecycle policy it generates is applied on every run (the repository
  *                      settings then carry none)
  * @param dependents    the pipelines queued once a new version is published
+ * @param push          whether the version is published; false builds and tests it and publishes nothing (a pull
+ *                      request's validation)
  */
 public record PlatformImageOptions(
         RepositorySettings repository,
@@ -48,7 +50,8 @@ public record PlatformImageOptions(
         boolean registryCache,
         CacheRef cacheRef,
         Optional<VersionRetention> retention,
-        Dependents dependents) {
+        Dependents dependents,
+        boolean push) {
 
     public PlatformImageOptions {
         buildArgs = Map.copyOf(buildArgs);
@@ -61,12 +64,12 @@ public record PlatformImageOptions(
                                 Notifications notifications) {
         this(repository, context, dockerfile, explicitBase, versions, bump, forceUpdate, tags, buildArgs,
                 platform, noCache, pull, builder, test, upstreamLogin, notifications, false,
-                CacheRef.defaultFor(repository.name()), Optional.empty(), Dependents.NONE);
+                CacheRef.defaultFor(repository.name()), Optional.empty(), Dependents.NONE, true);
     }
 
-    /** The registry cache's reference in the registry logged in to; empty when the cache is off. */
+    /** The registry cache's reference in the registry logged in to; empty when the cache is off or nothing is pushed. */
     public Optional<ImageRef> registryCacheIn(String registry) {
-        return registryCache ? Optional.of(cacheRef.in(registry)) : Optional.empty();
+        return registryCache && push ? Optional.of(cacheRef.in(registry)) : Optional.empty();
     }
 
     /** A user name and password for the upstream registry; the password only ever from the environment. */
