@@ -31,6 +31,7 @@ import io.ecrflow.platform.VersionRetention;
 import io.ecrflow.platform.VersionTags;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.ScanGate;
 import io.ecrflow.publish.ScanGateSettings;
 import io.ecrflow.registry.RepositoryName;
@@ -244,7 +245,7 @@ public final class PlatformImageCommand extends RunnerCommand {
             return new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure, run.pipeline()::warning),
                     engine, new EngineContainers(engine.connection()),
                     () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
-                            .choose(options.builder(), run.pipeline()::info),
+                            .choose(options.build().builder(), run.pipeline()::info),
                     teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, buildTags, Clock.systemUTC());
         }
     }
@@ -304,8 +305,6 @@ public final class PlatformImageCommand extends RunnerCommand {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
         BuildFiles files = BuildFiles.find(Inputs.text(context), Inputs.text(dockerfile), run.workingDirectory(),
                 "context", "dockerfile");
-        Path contextDir = files.context();
-        Path dockerfilePath = files.dockerfile();
         VersionTags versions = VersionTags.withPrefix(versionPrefix);
         TagPlan tags = NewVersionTags.plan(Inputs.list(extraTags, "extraTags"), Inputs.bool(tagLatest, true, "tagLatest"),
                 versions, run.pipeline()::variable);
@@ -316,14 +315,16 @@ public final class PlatformImageCommand extends RunnerCommand {
         Optional<VersionRetention> retention = retention(versions, rewritten);
         RepositorySettings settings = newRepository.settings(name, mutability(run, rewritten),
                 Inputs.bool(scanOnPush, true, "scanOnPush"), run.workingDirectory());
-        return new PlatformImageOptions(settings, contextDir, dockerfilePath,
+        BuildSettings buildSettings = new BuildSettings(files.context(), files.dockerfile(), build.buildArgs(),
+                build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(), build.registryCache(),
+                cache);
+        return new PlatformImageOptions(settings, buildSettings,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, Version.Part.MINOR, "bump"),
                 Inputs.bool(forceUpdate, false, "forceUpdate"), tags,
-                build.buildArgs(), build.platform(), build.noCache(), Inputs.bool(pull, true, "pull"), build.builder(),
                 testApp(run), upstreamLogin(run),
                 new Notifications(Inputs.bool(notifyOnFailure, false, "notifyOnFailure"), Inputs.bool(notifyFatal, false, "notifyFatal")),
-                build.registryCache(), cache, retention,
+                retention,
                 new Dependents(Dependent.parseAll(dependents == null ? List.of() : dependents),
                         Inputs.bool(dependentsFatal, false, "dependentsFatal")),
                 Inputs.bool(push, true, "push"));

@@ -1,12 +1,12 @@
 package io.ecrflow.platform;
 
 import io.ecrflow.UserError;
-import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.dockerfile.BaseImage;
 import io.ecrflow.dockerfile.Dockerfile;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.ImageBuild;
 import io.ecrflow.publish.RunIdentity;
 import io.ecrflow.registry.Digest;
@@ -47,31 +47,31 @@ final class PinnedBuild {
      */
     BuiltImage build(PlatformImageOptions options, ImageBuilder builder, BaseImage base, VersionPlan plan,
                      List<RegistryCredential> pullAuth, Optional<ImageRef> registryCache) {
-        Optional<Path> pinned = pinnedDockerfile(options, base, plan.upstream().digest());
+        Optional<Path> pinned = pinnedDockerfile(options.build(), base, plan.upstream().digest());
         try {
-            return build(options, pinned.orElse(options.dockerfile()), builder, plan, pullAuth, registryCache);
+            return build(options, pinned.orElse(options.build().dockerfile()), builder, plan, pullAuth, registryCache);
         } finally {
             pinned.ifPresent(PinnedBuild::deleteQuietly);
         }
     }
 
-    private Optional<Path> pinnedDockerfile(PlatformImageOptions options, BaseImage base, Digest digest) {
-        Optional<String> text = PinnedBase.pin(Dockerfile.read(options.dockerfile(), "dockerfile"), options.buildArgs(),
+    private Optional<Path> pinnedDockerfile(BuildSettings build, BaseImage base, Digest digest) {
+        Optional<String> text = PinnedBase.pin(Dockerfile.read(build.dockerfile(), "dockerfile"), build.buildArgs(),
                 base.ref(), digest);
         if (text.isEmpty()) {
-            pipeline.warning("No FROM of " + options.dockerfile().getFileName() + " names the base image " + base.name()
+            pipeline.warning("No FROM of " + build.dockerfile().getFileName() + " names the base image " + base.name()
                     + ", so the build cannot be pinned to the digest checked (" + digest + "); it uses the Dockerfile "
                     + "as written. Name the watched image in a FROM, or set baseImage to the image a FROM names.");
             return Optional.empty();
         }
         // beside the original: the engine's builder needs the Dockerfile inside the context
-        Path file = options.dockerfile().resolveSibling(options.dockerfile().getFileName() + ".ecrflow-"
+        Path file = build.dockerfile().resolveSibling(build.dockerfile().getFileName() + ".ecrflow-"
                 + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.writeString(file, text.get(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UserError("Could not write the Dockerfile with the base pinned to " + digest + " next to "
-                    + options.dockerfile() + ": " + e.getMessage(), "dockerfile", e);
+                    + build.dockerfile() + ": " + e.getMessage(), "dockerfile", e);
         }
         pipeline.info("Building on " + base.ref().withDigest(digest) + ", the digest checked: the FROM naming "
                 + base.name() + " is pinned to it.");
@@ -95,9 +95,7 @@ final class PinnedBuild {
         labels.putAll(plan.upstream().asLabels());
         labels.put(PlatformImage.PLANNED_TAGS_LABEL, options.tags().movingInPublishOrder().stream().map(Tag::value)
                 .collect(Collectors.joining(",")));
-        return new ImageBuild(pipeline).build(plan.versionRef().tag() + " from " + options.dockerfile(), builder,
-                new BuildRequest(options.context(), dockerfile, options.buildArgs(), Optional.empty(), labels,
-                        options.platform(), options.noCache(), options.pull(), plan.versionRef().toString(), pullAuth)
-                        .withRegistryCache(registryCache));
+        return new ImageBuild(pipeline).build(plan.versionRef().tag() + " from " + options.build().dockerfile(), builder,
+                options.build().request(dockerfile, labels, plan.versionRef().toString(), pullAuth, registryCache));
     }
 }

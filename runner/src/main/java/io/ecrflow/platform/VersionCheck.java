@@ -49,7 +49,7 @@ final class VersionCheck {
     }
 
     private BaseImage findBaseImage(PlatformImageOptions options) {
-        return options.explicitBase().orElseGet(() -> BaseImage.fromDockerfile(options.dockerfile(), options.buildArgs()));
+        return options.explicitBase().orElseGet(() -> BaseImage.fromDockerfile(options.build().dockerfile(), options.build().buildArgs()));
     }
 
     private RegistryClient registryClient(RegistryCredential login, BaseImage base, PlatformImageOptions options) {

@@ -11,6 +11,7 @@ import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.Published;
 import io.ecrflow.registry.CacheRef;
@@ -154,8 +155,8 @@ class BuildPushTest {
     }
 
     private ImageSource.Dockerfile dockerfile(boolean registryCache) {
-        return new ImageSource.Dockerfile(folder, folder.resolve("Dockerfile"), Map.of(), Optional.empty(), Map.of(),
-                Optional.empty(), false, false, "auto", registryCache, CacheRef.defaultFor(WEB), List.of(), List.of());
+        return new ImageSource.Dockerfile(new BuildSettings(folder, folder.resolve("Dockerfile"), Map.of(), Optional.empty(),
+                false, false, "auto", registryCache, CacheRef.defaultFor(WEB)), Map.of());
     }
 
     private static RepositoryInfo repository(TagMutability mutability) {
