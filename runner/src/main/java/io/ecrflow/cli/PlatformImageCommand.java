@@ -346,23 +346,9 @@ public final class PlatformImageCommand extends RunnerCommand {
                 OldVersions.ACTION_INPUT);
         Optional<Integer> days = Inputs.text(archiveDays)
                 .map(given -> number(given, 0, 1, Integer.MAX_VALUE, OldVersions.DAYS_INPUT));
-        if (Inputs.text(keepVersions).isEmpty()) {
-            if (action == OldVersions.Action.ARCHIVE || days.isPresent()) {
-                throw new UserError((days.isPresent() ? "archiveDays" : "retentionAction archive") + " applies to the "
-                        + "versions keepVersions retires, but keepVersions is not set. Set keepVersions, or leave "
-                        + (days.isPresent() ? "archiveDays" : "retentionAction") + " out.",
-                        days.isPresent() ? OldVersions.DAYS_INPUT : OldVersions.ACTION_INPUT);
-            }
-            return Optional.empty();
-        }
-        OldVersions old = new OldVersions(action, days);
-        int keep = number(keepVersions, 0, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT);
-        if (newRepository.lifecyclePolicyGiven()) {
-            throw new UserError("keepVersions and lifecyclePolicy both set the repository's lifecycle policy. Use "
-                    + "keepVersions to keep the newest " + keep + " " + versions.pattern() + " versions with the policy "
-                    + "ecrflow generates, or lifecyclePolicy for rules of your own; not both.", VersionRetention.INPUT);
-        }
-        return Optional.of(new VersionRetention(versions, keep, moving, old));
+        Optional<Integer> keep = Inputs.text(keepVersions)
+                .map(given -> number(given, 0, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT));
+        return VersionRetention.of(keep, action, days, newRepository.lifecyclePolicyGiven(), versions, moving);
     }
 
     /** tagMutability as given; by default, immutable but for the tags every new version takes over. */
