@@ -27,18 +27,8 @@ import java.util.stream.Collectors;
  * The platform image's first step: find the base image, ask its registry for the digest its tag has now, find the
  * current version in ECR and compare the digest it was built on, and decide. Nothing is built or written here.
  */
-final class VersionCheck {
+record VersionCheck(Pipeline pipeline, Ecr ecr, RegistryClient registries) {
     private static final Tag LATEST = Tag.of("latest");
-
-    private final Pipeline pipeline;
-    private final Ecr ecr;
-    private final RegistryClient registries;
-
-    VersionCheck(Pipeline pipeline, Ecr ecr, RegistryClient registries) {
-        this.pipeline = pipeline;
-        this.ecr = ecr;
-        this.registries = registries;
-    }
 
     /** Finds the base image, asks its registry and ECR, and decides. */
     PlatformImage.Check check(PlatformImageOptions options) {
