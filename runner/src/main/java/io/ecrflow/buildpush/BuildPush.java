@@ -4,13 +4,13 @@ import io.ecrflow.UserError;
 import io.ecrflow.aws.Ecr;
 import io.ecrflow.aws.EnsuredRepository;
 import io.ecrflow.aws.RepositoryInfo;
-import io.ecrflow.docker.BuildRequest;
 import io.ecrflow.docker.BuiltImage;
 import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.docker.ImageInfo;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.dockerfile.BaseImage;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.EarlierAttempt;
 import io.ecrflow.publish.EarlierPublication;
 import io.ecrflow.publish.Gate;
@@ -84,7 +84,7 @@ public final class BuildPush {
         }
         BuiltImage image;
         if (options.source() instanceof ImageSource.Dockerfile dockerfile) {
-            repository.beforeBuild(dockerfile.registryCacheIn(login.registry()));
+            repository.beforeBuild(dockerfile.build().registryCacheIn(login.registry()));
             image = build(dockerfile, builderChoice.get(), refs.get(0), login);
         } else {
             image = earlierStep.orElseThrow();
@@ -113,7 +113,7 @@ public final class BuildPush {
         }
         RegistryCredential login = new RegistryLogin(ecr, pipeline).logIn();
         List<ImageRef> refs = options.tags().refsIn(login.registry(), options.repository().name());
-        if (dockerfile.registryCache()) {
+        if (dockerfile.build().registryCache()) {
             pipeline.info("push is false: the registry cache is neither read nor written.");
         }
         BuiltImage image = build(dockerfile.withoutRegistryCache(), builderChoice.get(), refs.get(0), login);
@@ -170,18 +170,16 @@ public final class BuildPush {
     private BuiltImage build(ImageSource.Dockerfile source, ImageBuilder builder, ImageRef firstRef, RegistryCredential login) {
         Map<String, String> labels = new LinkedHashMap<>(source.labels());
         RunIdentity.of(pipeline::variable).ifPresent(run -> labels.putAll(run.labels()));
-        return new ImageBuild(pipeline).build(source.dockerfile().toString(), builder, new BuildRequest(source.context(),
-                source.dockerfile(), source.buildArgs(), source.target(), labels, source.platform(),
-                source.noCache(), source.pull(), firstRef.toString(), pullAuth(source, login))
-                .withRegistryCache(source.registryCacheIn(login.registry()))
-                .withSecrets(source.secrets(), source.ssh()));
+        BuildSettings build = source.build();
+        return new ImageBuild(pipeline).build(build.dockerfile().toString(), builder, build.request(build.dockerfile(),
+                labels, firstRef.toString(), pullAuth(build, login), build.registryCacheIn(login.registry())));
     }
 
     /**
      * The ECR login goes into the build's docker config only when the build pulls from that registry (a FROM
      * or a --from= names it) or reads the registry cache there: otherwise no file holds the password at all.
      */
-    private static List<RegistryCredential> pullAuth(ImageSource.Dockerfile source, RegistryCredential login) {
+    private static List<RegistryCredential> pullAuth(BuildSettings source, RegistryCredential login) {
         boolean needed = source.registryCache() || BaseImage.registriesPulledBy(source.dockerfile(), source.buildArgs())
                 .map(registries -> registries.contains(login.registry())).orElse(true);
         return needed ? List.of(login) : List.of();

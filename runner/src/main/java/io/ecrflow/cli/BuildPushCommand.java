@@ -19,6 +19,7 @@ import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RepositoryName;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.ScanGate;
 import io.ecrflow.publish.ScanGateSettings;
 import io.ecrflow.tagging.KeyValues;
@@ -136,7 +137,7 @@ public final class BuildPushCommand extends RunnerCommand {
             // A build looks for its builder while the credentials are checked and ECR logs in; a push needs none.
             Supplier<ImageBuilder> builder = options.source() instanceof ImageSource.Dockerfile dockerfile
                     ? new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
-                    .chooseInBackground(dockerfile.builder(), run.pipeline()::info)
+                    .chooseInBackground(dockerfile.build().builder(), run.pipeline()::info)
                     : () -> {
                         throw new IllegalStateException("an image built earlier is pushed, not built");
                     };
@@ -205,10 +206,10 @@ public final class BuildPushCommand extends RunnerCommand {
                 extra.platform().map(text -> TargetPlatform.parse(text, DockerArguments.INPUT).toString()));
         CacheRef cache = build.cacheRef(name);
         build.checkRegistryCache(cache, name, plan.tags(), "tags");
-        return new ImageSource.Dockerfile(files.context(), files.dockerfile(), buildArgs,
-                either("target", Inputs.text(target), extra.target()), imageLabels, platform,
+        return new ImageSource.Dockerfile(new BuildSettings(files.context(), files.dockerfile(), buildArgs,
+                either("target", Inputs.text(target), extra.target()), platform,
                 build.noCache() || extra.noCache(), build.pull() || extra.pull(), build.builder(),
-                build.registryCache(), cache, buildSecrets(run), sshForwards());
+                build.registryCache(), cache, buildSecrets(run), sshForwards()), imageLabels);
     }
 
     /** A setting given both as an input and in Docker@2's arguments must say the same thing once. */

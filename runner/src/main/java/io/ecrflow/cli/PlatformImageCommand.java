@@ -31,6 +31,7 @@ import io.ecrflow.platform.VersionRetention;
 import io.ecrflow.platform.VersionTags;
 import io.ecrflow.registry.CacheRef;
 import io.ecrflow.registry.HttpRegistryClient;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.ScanGate;
 import io.ecrflow.publish.ScanGateSettings;
 import io.ecrflow.registry.RepositoryName;
@@ -110,6 +111,13 @@ public final class PlatformImageCommand extends RunnerCommand {
 
     @Mixin
     BuildOptions build = new BuildOptions(true);
+
+    @Option(names = "--push", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", defaultValue = "true",
+            description = "Publish the new version. Off: build the next version and run its integration test, whether "
+                    + "or not the base image changed, and publish nothing, for a pull request's validation: no repository "
+                    + "created, no tag pushed, no version retired, no registry cache, no Teams card for a publication. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String push;
 
     @Option(names = "--test-dockerfile", paramLabel = "PATH",
             description = "Dockerfile of the test application, e.g. shared/integration-tests/net6/Dockerfile. Its FROM naming "
@@ -245,7 +253,7 @@ public final class PlatformImageCommand extends RunnerCommand {
             return new PlatformImage(run.pipeline(), ecr, HttpRegistryClient.create(insecure, run.pipeline()::warning),
                     engine, new EngineContainers(engine.connection()),
                     () -> new BuilderChoice(engine.connection(), run.env().asMap(), run.pipeline().tempDirectory(), timeout)
-                            .choose(options.builder(), run.pipeline()::info),
+                            .choose(options.build().builder(), run.pipeline()::info),
                     teams, ScanGate.of(run.pipeline(), ecr, gate), dependentRuns, buildTags, Clock.systemUTC());
         }
     }
@@ -305,8 +313,6 @@ public final class PlatformImageCommand extends RunnerCommand {
     PlatformImageOptions options(RunContext run) {
         RepositoryName name = Inputs.repository(repository, run.pipeline());
         BuildFiles files = build.files(run.workingDirectory(), build.dockerfile());
-        Path contextDir = files.context();
-        Path dockerfilePath = files.dockerfile();
         VersionTags versions = VersionTags.withPrefix(versionPrefix);
         TagPlan tags = NewVersionTags.plan(Inputs.list(extraTags, "extraTags"), Inputs.bool(tagLatest, "tagLatest"),
                 versions, run.pipeline()::variable);
@@ -316,16 +322,18 @@ public final class PlatformImageCommand extends RunnerCommand {
                 build.registryCache() ? Optional.of(cache) : Optional.empty());
         Optional<VersionRetention> retention = retention(versions, rewritten);
         RepositorySettings settings = newRepository.settings(name, mutability(run, rewritten), run.workingDirectory());
-        return new PlatformImageOptions(settings, contextDir, dockerfilePath,
+        BuildSettings buildSettings = new BuildSettings(files.context(), files.dockerfile(), build.buildArgs(),
+                build.platform(), build.noCache(), build.pull(), build.builder(), build.registryCache(), cache);
+        return new PlatformImageOptions(settings, buildSettings,
                 Inputs.text(baseImage).map(BaseImage::given), versions,
                 Inputs.choice(bump, Version.Part.class, "bump"),
                 Inputs.bool(forceUpdate, "forceUpdate"), tags,
-                build.buildArgs(), build.platform(), build.noCache(), build.pull(), build.builder(),
                 testApp(run), upstreamLogin(run),
                 new Notifications(Inputs.bool(notifyOnFailure, "notifyOnFailure"), Inputs.bool(notifyFatal, "notifyFatal")),
-                build.registryCache(), cache, retention,
+                retention,
                 new Dependents(Dependent.parseAll(dependents == null ? List.of() : dependents),
-                        Inputs.bool(dependentsFatal, "dependentsFatal")));
+                        Inputs.bool(dependentsFatal, "dependentsFatal")),
+                Inputs.bool(push, "push"));
     }
 
     /** Outside Azure Pipelines, dependents fail the run here, before anything is built. */
@@ -343,23 +351,9 @@ public final class PlatformImageCommand extends RunnerCommand {
         OldVersions.Action action = Inputs.choice(retentionAction, OldVersions.Action.class, OldVersions.ACTION_INPUT);
         Optional<Integer> days = Inputs.text(archiveDays)
                 .map(given -> Inputs.number(given, 1, Integer.MAX_VALUE, OldVersions.DAYS_INPUT));
-        if (Inputs.text(keepVersions).isEmpty()) {
-            if (action == OldVersions.Action.ARCHIVE || days.isPresent()) {
-                throw new UserError((days.isPresent() ? "archiveDays" : "retentionAction archive") + " applies to the "
-                        + "versions keepVersions retires, but keepVersions is not set. Set keepVersions, or leave "
-                        + (days.isPresent() ? "archiveDays" : "retentionAction") + " out.",
-                        days.isPresent() ? OldVersions.DAYS_INPUT : OldVersions.ACTION_INPUT);
-            }
-            return Optional.empty();
-        }
-        OldVersions old = new OldVersions(action, days);
-        int keep = Inputs.number(keepVersions, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT);
-        if (newRepository.lifecyclePolicyGiven()) {
-            throw new UserError("keepVersions and lifecyclePolicy both set the repository's lifecycle policy. Use "
-                    + "keepVersions to keep the newest " + keep + " " + versions.pattern() + " versions with the policy "
-                    + "ecrflow generates, or lifecyclePolicy for rules of your own; not both.", VersionRetention.INPUT);
-        }
-        return Optional.of(new VersionRetention(versions, keep, moving, old));
+        Optional<Integer> keep = Inputs.text(keepVersions)
+                .map(given -> Inputs.number(given, 1, KEEP_VERSIONS_MAX, VersionRetention.INPUT));
+        return VersionRetention.of(keep, action, days, newRepository.lifecyclePolicyGiven(), versions, moving);
     }
 
     /** tagMutability as given; by default, immutable but for the tags every new version takes over. */

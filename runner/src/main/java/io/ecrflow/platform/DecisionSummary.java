@@ -13,9 +13,19 @@ final class DecisionSummary {
     }
 
     static String markdown(boolean updated, String reason, String versionTag, String baseImage, Digest baseDigest) {
+        return table(updated ? "new version `" + versionTag + "`" : "no new version (`" + versionTag + "` stays)",
+                reason, baseImage, baseDigest);
+    }
+
+    /** {@code push} false: the version was built and tested, and nothing was published. */
+    static String notPublished(String reason, String versionTag, String baseImage, Digest baseDigest) {
+        return table("`" + versionTag + "` built and tested, nothing published (push is false)", reason, baseImage,
+                baseDigest);
+    }
+
+    private static String table(String decision, String reason, String baseImage, Digest baseDigest) {
         return "| Platform decision | |\n|---|---|\n"
-                + "| Decision | " + (updated ? "new version `" + versionTag + "`" : "no new version (`" + versionTag + "` stays)")
-                + " |\n"
+                + "| Decision | " + decision + " |\n"
                 + "| Why | " + MarkdownText.escaped(reason) + " |\n"
                 + "| Base image | " + MarkdownText.escaped(baseImage) + " |\n"
                 + "| Base digest | `" + baseDigest + "` |\n";

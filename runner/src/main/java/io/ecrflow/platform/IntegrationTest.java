@@ -1,5 +1,6 @@
 package io.ecrflow.platform;
 
+import io.ecrflow.dockerfile.BaseImage;
 import io.ecrflow.dockerfile.Dockerfile;
 
 import io.ecrflow.UserError;
@@ -10,8 +11,10 @@ import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.docker.RunningContainer;
 import io.ecrflow.pipeline.PhaseTimer;
 import io.ecrflow.pipeline.Pipeline;
+import io.ecrflow.publish.ImageBuild;
 import io.ecrflow.registry.ImageRef;
 import io.ecrflow.registry.RegistryCredential;
+import io.ecrflow.registry.RepositoryName;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +46,26 @@ public final class IntegrationTest {
         this.engine = engine;
         this.containers = containers;
         this.probe = new EndpointProbe(clock);
+    }
+
+    /**
+     * Runs the options' test on {@code candidate}, a version of the platform image built on {@code base}; with no test
+     * configured, says so.
+     *
+     * @param pullAuth credentials for other images the test application's build pulls
+     */
+    public void prove(PlatformImageOptions options, ImageRef candidate, BaseImage base, ImageBuilder builder,
+                      List<RegistryCredential> pullAuth) {
+        if (options.test().isEmpty()) {
+            pipeline.warning("No integration test is configured (testDockerfile), so " + candidate.tag()
+                    + (options.push() ? " is published untested." : " is not tested."));
+            return;
+        }
+        RepositoryName platform = options.repository().name();
+        Predicate<ImageRef> namesPlatform = ref -> ref.repository().equals(platform)
+                || ref.host().isDockerHub() && ref.repository().value().equals("library/" + platform)
+                || ref.registry().equals(base.ref().registry()) && ref.repository().equals(base.ref().repository());
+        run(options.test().get(), candidate, namesPlatform, builder, pullAuth);
     }
 
     /**
@@ -106,15 +129,13 @@ public final class IntegrationTest {
 
     private void build(TestApp app, Path dockerfile, Map<String, String> buildArgs, String testImage,
                        ImageBuilder builder, List<RegistryCredential> pullAuth) {
-        pipeline.beginGroup("Build the test application " + app.dockerfile());
         try {
-            builder.build(new BuildRequest(app.context(), dockerfile, buildArgs, Optional.empty(), Map.of(),
-                    Optional.empty(), false, false, testImage, pullAuth), pipeline::relay);
+            new ImageBuild(pipeline).buildWithin("the test application " + app.dockerfile(), builder,
+                    new BuildRequest(app.context(), dockerfile, buildArgs, Optional.empty(), Map.of(), Optional.empty(),
+                            false, false, testImage, pullAuth));
         } catch (UserError e) {
             throw new UserError("The integration test failed: the test application did not build on the new platform "
                     + "image. " + e.getMessage(), INPUT, e);
-        } finally {
-            pipeline.endGroup();
         }
     }
 

@@ -61,6 +61,35 @@ public record VersionRetention(VersionTags versions, int keep, List<Tag> protect
     private static final String EXPIRES_ARCHIVED = DESCRIPTION + "expire archived ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * keepVersions as given: no policy without it, else the one that keeps the newest {@code keep} versions.
+     *
+     * @param lifecyclePolicyGiven whether the user gave a lifecycle policy of their own, which keepVersions would replace
+     * @param protectedTags        the tags whose images are never expired
+     * @throws UserError for archive settings without keepVersions, or keepVersions beside a lifecycle policy
+     */
+    public static Optional<VersionRetention> of(Optional<Integer> keep, OldVersions.Action action,
+                                                Optional<Integer> archiveDays, boolean lifecyclePolicyGiven,
+                                                VersionTags versions, List<Tag> protectedTags) {
+        if (keep.isEmpty()) {
+            if (action == OldVersions.Action.ARCHIVE || archiveDays.isPresent()) {
+                boolean days = archiveDays.isPresent();
+                throw new UserError((days ? "archiveDays" : "retentionAction archive") + " applies to the "
+                        + "versions keepVersions retires, but keepVersions is not set. Set keepVersions, or leave "
+                        + (days ? "archiveDays" : "retentionAction") + " out.",
+                        days ? OldVersions.DAYS_INPUT : OldVersions.ACTION_INPUT);
+            }
+            return Optional.empty();
+        }
+        OldVersions old = new OldVersions(action, archiveDays);
+        if (lifecyclePolicyGiven) {
+            throw new UserError("keepVersions and lifecyclePolicy both set the repository's lifecycle policy. Use "
+                    + "keepVersions to keep the newest " + keep.get() + " " + versions.pattern() + " versions with the "
+                    + "policy ecrflow generates, or lifecyclePolicy for rules of your own; not both.", INPUT);
+        }
+        return Optional.of(new VersionRetention(versions, keep.get(), protectedTags, old));
+    }
+
     public VersionRetention {
         protectedTags = List.copyOf(protectedTags);
     }

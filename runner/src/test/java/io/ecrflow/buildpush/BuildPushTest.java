@@ -11,6 +11,7 @@ import io.ecrflow.docker.DockerEngine;
 import io.ecrflow.docker.ImageBuilder;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.PlainPipeline;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.publish.Gate;
 import io.ecrflow.publish.Published;
 import io.ecrflow.registry.CacheRef;
@@ -99,10 +100,7 @@ class BuildPushTest {
 
     @Test
     void aRerunOfARunThatPublishedSomeTagsGivesTheOthersItsImageWithoutBuilding() {
-        Manifest earlier = manifestWithConfig();
-        when(ecr.describe(WEB)).thenReturn(Optional.of(repository(TagMutability.IMMUTABLE)));
-        when(ecr.existingTags(eq(WEB), any())).thenReturn(Map.of(Tag.of("1a2b3c4d"), earlier.digest()));
-        imageWithLabels(earlier, Map.of("org.opencontainers.image.revision", "1a2b3c4d5e", "io.ecrflow.run-id", "77"));
+        Manifest earlier = immutableTagHoldsAnImageOf("1a2b3c4d", "1a2b3c4d5e", "77");
 
         Published published = story().run(options(dockerfile(false)));
 
@@ -116,10 +114,7 @@ class BuildPushTest {
 
     @Test
     void anImmutableTagHoldingAnotherRunsImageStopsTheRunBeforeTheBuild() {
-        Manifest other = manifestWithConfig();
-        when(ecr.describe(WEB)).thenReturn(Optional.of(repository(TagMutability.IMMUTABLE)));
-        when(ecr.existingTags(eq(WEB), any())).thenReturn(Map.of(Tag.of("42"), other.digest()));
-        imageWithLabels(other, Map.of("org.opencontainers.image.revision", "0000000000", "io.ecrflow.run-id", "76"));
+        immutableTagHoldsAnImageOf("42", "0000000000", "76");
 
         assertThatThrownBy(() -> story().run(options(dockerfile(false))))
                 .isInstanceOf(UserError.class).hasMessageContaining("'42' with an image of another run");
@@ -154,13 +149,22 @@ class BuildPushTest {
     }
 
     private ImageSource.Dockerfile dockerfile(boolean registryCache) {
-        return new ImageSource.Dockerfile(folder, folder.resolve("Dockerfile"), Map.of(), Optional.empty(), Map.of(),
-                Optional.empty(), false, false, "auto", registryCache, CacheRef.defaultFor(WEB), List.of(), List.of());
+        return new ImageSource.Dockerfile(new BuildSettings(folder, folder.resolve("Dockerfile"), Map.of(), Optional.empty(),
+                false, false, "auto", registryCache, CacheRef.defaultFor(WEB)), Map.of());
     }
 
     private static RepositoryInfo repository(TagMutability mutability) {
         return new RepositoryInfo(WEB, REGISTRY + "/team/web", "arn:aws:ecr:eu-west-1:123456789012:repository/team/web",
                 "123456789012", mutability, Optional.of(new RepositoryInfo.PrivateSettings(false, "AES256", Optional.empty())));
+    }
+
+    /** An immutable repository whose {@code tag} holds an image built by the run {@code runId} of {@code revision}. */
+    private Manifest immutableTagHoldsAnImageOf(String tag, String revision, String runId) {
+        Manifest image = manifestWithConfig();
+        when(ecr.describe(WEB)).thenReturn(Optional.of(repository(TagMutability.IMMUTABLE)));
+        when(ecr.existingTags(eq(WEB), any())).thenReturn(Map.of(Tag.of(tag), image.digest()));
+        imageWithLabels(image, Map.of("org.opencontainers.image.revision", revision, "io.ecrflow.run-id", runId));
+        return image;
     }
 
     private void imageWithLabels(Manifest manifest, Map<String, String> labels) {

@@ -3,6 +3,7 @@ package io.ecrflow.cli;
 import io.ecrflow.UserError;
 import io.ecrflow.buildpush.BuildPushOptions;
 import io.ecrflow.buildpush.ImageSource;
+import io.ecrflow.publish.BuildSettings;
 import io.ecrflow.pipeline.Environment;
 import io.ecrflow.pipeline.InputDefaults;
 import io.ecrflow.pipeline.PlainPipeline;
@@ -54,9 +55,9 @@ class BuildPushCommandTest {
     }
 
     /** What the options build, when they build. */
-    private static ImageSource.Dockerfile built(BuildPushOptions options) {
+    private static BuildSettings built(BuildPushOptions options) {
         assertThat(options.source()).isInstanceOf(ImageSource.Dockerfile.class);
-        return (ImageSource.Dockerfile) options.source();
+        return ((ImageSource.Dockerfile) options.source()).build();
     }
 
     @Test

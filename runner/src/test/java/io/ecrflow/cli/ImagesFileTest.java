@@ -85,7 +85,7 @@ class ImagesFileTest {
         assertThat(images).extracting(PlatformImageCommand.FileImage::id).containsExactly("net6_runtime", "net6_sdk");
         PlatformImageOptions runtime = options(images, 0);
         assertThat(runtime.repository().name().value()).isEqualTo("platform/net6-runtime");
-        assertThat(runtime.context()).isEqualTo(work.resolve("platform-images/net6/runtime"));
+        assertThat(runtime.build().context()).isEqualTo(work.resolve("platform-images/net6/runtime"));
         assertThat(runtime.versions().prefix()).isEqualTo("6.0-bullseye-slim");
         assertThat(runtime.bump()).isEqualTo(Version.Part.MAJOR);
         assertThat(runtime.tags().inPublishOrder()).extracting(Tag::value).containsExactly("6.0", "latest");
@@ -98,7 +98,7 @@ class ImagesFileTest {
         PlatformImageOptions sdk = options(images, 1);
         assertThat(sdk.bump()).isEqualTo(Version.Part.PATCH);
         assertThat(sdk.tags().inPublishOrder()).extracting(Tag::value).containsExactly("6.0-sdk", "6");
-        assertThat(sdk.buildArgs()).containsEntry("FLAVOUR", "sdk").containsEntry("CHANNEL", "6.0");
+        assertThat(sdk.build().buildArgs()).containsEntry("FLAVOUR", "sdk").containsEntry("CHANNEL", "6.0");
         assertThat(sdk.test()).hasValueSatisfying(test -> assertThat(test.port()).isEqualTo(5000));
     }
 

@@ -107,8 +107,8 @@ class MainTest {
         var options = command.options(new RunContext(new io.ecrflow.pipeline.PlainPipeline(Environment.of(Map.of()),
                 System.out, System.err), Environment.of(Map.of()), work));
         assertThat(options.source()).isInstanceOfSatisfying(io.ecrflow.buildpush.ImageSource.Dockerfile.class, build -> {
-            assertThat(build.noCache()).isTrue();
-            assertThat(build.pull()).isFalse();
+            assertThat(build.build().noCache()).isTrue();
+            assertThat(build.build().pull()).isFalse();
         });
         assertThat(options.createRepository()).isTrue();
     }

@@ -56,7 +56,7 @@ class PlatformImageCommandTest {
         assertThat(options.bump()).isEqualTo(Version.Part.MINOR);
         assertThat(options.forceUpdate()).isFalse();
         assertThat(options.tags().inPublishOrder()).extracting(Tag::value).containsExactly("latest");
-        assertThat(options.pull()).isTrue();
+        assertThat(options.build().pull()).isTrue();
         assertThat(options.repository().scanOnPush()).isTrue();
         assertThat(options.versions().prefix()).isEmpty();
         assertThat(options.test()).isEmpty();
@@ -225,7 +225,7 @@ class PlatformImageCommandTest {
         PlatformImageOptions on = parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
                 "--registry-cache", "true");
 
-        assertThat(off.registryCache()).isFalse();
+        assertThat(off.build().registryCache()).isFalse();
         assertThat(off.registryCacheIn("123456789012.dkr.ecr.eu-west-1.amazonaws.com")).isEmpty();
         assertThat(on.registryCacheIn("123456789012.dkr.ecr.eu-west-1.amazonaws.com")).hasValueSatisfying(ref ->
                 assertThat(ref.toString()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com/runtime:buildcache"));
@@ -249,6 +249,6 @@ class PlatformImageCommandTest {
                 "--registry-cache", "true", "--extra-tags", "6.0,buildcache"))
                 .isInstanceOf(UserError.class).hasMessageContaining("'buildcache'").hasMessageContaining("extraTags");
         assertThat(parse("--repository", "runtime", "--context", "platform-images/net6/runtime",
-                "--registry-cache", "true", "--cache-ref", "latest", "--tag-latest", "false").registryCache()).isTrue();
+                "--registry-cache", "true", "--cache-ref", "latest", "--tag-latest", "false").build().registryCache()).isTrue();
     }
 }

@@ -122,6 +122,10 @@ class PlatformImageIT {
 
     /** The seed's pipeline, as the template would run it. */
     private RunnerProcess platformImage(String... more) {
+        return platformImageOf(repository, more);
+    }
+
+    private RunnerProcess platformImageOf(String repository, String... more) {
         buildId++;
         List<String> args = new ArrayList<>(List.of("platform-image", "--repository", repository,
                 "--context", "platform-images/net6/runtime", "--version-prefix", PREFIX,
@@ -465,5 +469,43 @@ class PlatformImageIT {
         try (Stream<Path> pinned = Files.list(work.resolve("platform-images/net6/runtime"))) {
             assertThat(pinned.map(p -> p.getFileName().toString())).containsExactly("Dockerfile");
         }
+    }
+
+    @Test
+    @Order(9)
+    void withoutPushingTheNextVersionIsBuiltAndTestedAndNothingIsPublished() throws Exception {
+        String proposed = repository + "-proposed";
+        // a test application FROM the base image, which the run replaces with the version it built
+        Path app = Files.createDirectories(work.resolve("shared/integration-tests/proposed"));
+        Files.writeString(app.resolve("Dockerfile"), """
+                FROM %s
+                RUN ["/bin/busybox", "sh", "-c", "echo ok > /www/index.html"]
+                CMD ["/bin/busybox", "sh", "-c", "exec /bin/busybox httpd -f -p 8080 -h /www"]
+                """.formatted(baseImage));
+        int cardsBefore = teams.cards().size();
+
+        RunResult result = platformImageOf(proposed, "--push", "false", "--keep-versions", "3", "--registry-cache", "true",
+                "--builder", "buildkit")
+                .env("INPUT_TESTDOCKERFILE", "shared/integration-tests/proposed/Dockerfile").run();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String versionRef = testbed.registryHost() + "/" + proposed + ":" + tag("1.0.0");
+        assertThat(result.outputs()).containsEntry("updated", "false").containsEntry("version", "1.0.0")
+                .containsEntry("imageUri", versionRef).containsEntry("tags", tag("1.0.0") + ",6.0,20261123." + buildId
+                        + ",latest")
+                .doesNotContainKey("digest").doesNotContainKey("imageDigest");
+        assertThat(result.stdout()).contains("Integration test passed")
+                .contains("push is false: built and tested").contains("nothing is published")
+                .doesNotContain("Pushing ").doesNotContain("Wrote tag ").doesNotContain("Tagged ")
+                .contains("##vso[task.complete result=Succeeded;]");
+        String summaryFile = result.lines().stream().filter(line -> line.startsWith("##vso[task.uploadsummary]"))
+                .findFirst().orElseThrow().substring("##vso[task.uploadsummary]".length());
+        assertThat(Files.readString(Path.of(summaryFile)))
+                .contains("`" + tag("1.0.0") + "` built and tested, nothing published (push is false)");
+        // ECR holds nothing: no repository, so no tag, no lifecycle policy, no registry cache
+        assertThat(testbed.repository(proposed)).isEmpty();
+        assertThat(teams.cards()).hasSize(cardsBefore);
+        assertTestContainersAndImagesRemoved();
+        DockerCli.run(Map.of(), "rmi", "--force", versionRef);
     }
 }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ecrflow.publish.BuildSettings;
+import io.ecrflow.registry.CacheRef;
 import io.ecrflow.tagging.TagPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -105,11 +107,12 @@ class PlatformImageTest {
     private PlatformImageOptions options(boolean notifyFatal) {
         RepositorySettings settings = new RepositorySettings(RUNTIME, TagMutability.MUTABLE, true,
                 RepositorySettings.Encryption.AES256, Optional.empty(), Map.of(), Optional.empty());
-        return new PlatformImageOptions(settings, folder, folder.resolve("Dockerfile"), Optional.empty(),
+        BuildSettings build = new BuildSettings(folder, folder.resolve("Dockerfile"), Map.of(), Optional.empty(), false,
+                true, "engine", false, CacheRef.defaultFor(RUNTIME));
+        return new PlatformImageOptions(settings, build, Optional.empty(),
                 VersionTags.withPrefix("6.0-bullseye-slim"), Version.Part.MINOR, false,
                 TagPlan.forNewVersions(List.of("6.0"), true, name -> Optional.empty()),
-                Map.of(), Optional.empty(), false, true, "engine", Optional.empty(), Optional.empty(),
-                new PlatformImageOptions.Notifications(true, notifyFatal));
+                Optional.empty(), Optional.empty(), new PlatformImageOptions.Notifications(true, notifyFatal));
     }
 
     private PlatformImage flow() {

@@ -174,4 +174,26 @@ class VersionRetentionTest {
         assertThatCode(() -> new VersionRetention(NET6, 5, many.subList(0, VersionRetention.MAX_RULES - 1), OldVersions.EXPIRE).policyText())
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void withoutKeepVersionsThereIsNoPolicyAndArchiveSettingsAreRefused() {
+        assertThat(VersionRetention.of(Optional.empty(), OldVersions.Action.EXPIRE, Optional.empty(), false, NET6,
+                List.of())).isEmpty();
+        assertThatThrownBy(() -> VersionRetention.of(Optional.empty(), OldVersions.Action.ARCHIVE, Optional.empty(), false,
+                NET6, List.of())).isInstanceOf(UserError.class).hasMessageContaining("retentionAction archive applies");
+        assertThatThrownBy(() -> VersionRetention.of(Optional.empty(), OldVersions.Action.ARCHIVE, Optional.of(120), false,
+                NET6, List.of())).isInstanceOf(UserError.class).hasMessageContaining("archiveDays applies");
+    }
+
+    @Test
+    void keepVersionsBesideALifecyclePolicyOfTheUsersIsRefused() {
+        assertThatThrownBy(() -> VersionRetention.of(Optional.of(5), OldVersions.Action.EXPIRE, Optional.empty(), true,
+                NET6, List.of())).isInstanceOf(UserError.class)
+                .hasMessageContaining("keepVersions and lifecyclePolicy both set the repository's lifecycle policy");
+        assertThat(VersionRetention.of(Optional.of(5), OldVersions.Action.EXPIRE, Optional.empty(), false, NET6,
+                List.of(Tag.of("latest")))).hasValueSatisfying(retention -> {
+                    assertThat(retention.keep()).isEqualTo(5);
+                    assertThat(retention.protectedTags()).containsExactly(Tag.of("latest"));
+                });
+    }
 }
