@@ -41,6 +41,25 @@ record DocsExample(String id, String yaml, List<JsonNode> steps, Map<String, Str
                 .orElseThrow(() -> new IllegalArgumentException("no example " + id));
     }
 
+    /**
+     * A file a page shows in a fenced YAML block whose first line is the comment {@code # <name>}, as a reader copies
+     * it next to the page's examples.
+     */
+    static String file(String page, String name) {
+        Matcher block = YAML_BLOCK.matcher(markdown(Repo.root().resolve(page)));
+        while (block.find()) {
+            if (block.group(1).startsWith("# " + name + "\n")) {
+                return block.group(1);
+            }
+        }
+        throw new IllegalArgumentException(page + " shows no " + name);
+    }
+
+    /** The page the example is on: {@code docs/build-push.md} of {@code docs/build-push.md#2}. */
+    String page() {
+        return id.substring(0, id.indexOf('#'));
+    }
+
     private static List<Path> pages() {
         List<Path> pages = new ArrayList<>();
         for (String folder : List.of("docs", "examples")) {
@@ -53,16 +72,18 @@ record DocsExample(String id, String yaml, List<JsonNode> steps, Map<String, Str
         return pages;
     }
 
-    private static List<DocsExample> of(Path page) {
-        String markdown;
+    private static String markdown(Path page) {
         try {
-            markdown = Files.readString(page);
+            return Files.readString(page);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static List<DocsExample> of(Path page) {
         String name = Repo.root().relativize(page).toString();
         List<DocsExample> examples = new ArrayList<>();
-        Matcher block = YAML_BLOCK.matcher(markdown);
+        Matcher block = YAML_BLOCK.matcher(markdown(page));
         while (block.find()) {
             if (TASK.matcher(block.group(1)).find()) {
                 examples.add(parse(name + "#" + (examples.size() + 1), block.group(1)));

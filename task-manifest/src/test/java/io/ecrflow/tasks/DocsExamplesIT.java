@@ -1,9 +1,13 @@
 package io.ecrflow.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ecrflow.testbed.registry.LocalRegistry;
 import io.ecrflow.testbed.apps.SampleApp;
 import io.ecrflow.testbed.Testbed;
+import io.ecrflow.testbed.neighbours.AzureDevOpsFront;
+import io.ecrflow.testbed.neighbours.AzureDevOpsFront.QueuedRun;
 import io.ecrflow.testbed.neighbours.WebhookReceiver;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,19 +22,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Every YAML example of the user docs runs as written: its steps in order, the extension's tasks the way the agent
  * runs them against the test bed, its script steps through bash, with the variables Azure Pipelines would give the
  * job (predefined ones, the example's own, the secrets of its variable group, the outputs of its named steps).
- * Only the service connection stands for the test bed's, and the repository names get a suffix so that runs do not
- * share repositories. An example that cannot run here is listed in {@link #NOT_RUN} with the reason.
+ * Only the service connection stands for the test bed's, the test bed's stand-ins answer for the upstream registry
+ * and for Azure DevOps, and the repository names get a suffix so that runs do not share repositories. An example that
+ * cannot run here is listed in {@link #NOT_RUN} with the reason.
  */
 class DocsExamplesIT {
     /** Examples that do not run here, and why. */
@@ -38,10 +45,7 @@ class DocsExamplesIT {
             "docs/coming-from-aws-toolkit.md#1", "a before-and-after of the AWS Toolkit's steps; its EcrBuildPush@1 step runs in ComingFromPagesIT",
             "docs/coming-from-docker-task.md#1", "a before-and-after of Docker@2; its EcrBuildPush@1 step runs in ComingFromPagesIT",
             "docs/coming-from-docker-task.md#2", "runs in ComingFromPagesIT, which runs Docker@2's build as that task does",
-            "docs/credentials.md#3", "installs duploctl from PyPI and asks a DuploCloud tenant for keys; neither is reachable here",
-            "docs/platform-image.md#1", "watches a base image on its upstream registry and queues dependent pipelines in Azure DevOps; "
-                    + "EcrPlatformImageTaskIT and AzureDevOpsTaskIT run these against the test bed's stand-ins",
-            "docs/platform-image.md#2", "needs the platform-images.yml the page describes around it, with upstream base images");
+            "docs/credentials.md#3", "installs duploctl from PyPI and asks a DuploCloud tenant for keys; neither is reachable here");
 
     /** Images an example expects in ECR before it runs, as the pipeline's earlier runs left them: repository and tag. */
     private static final Map<String, Map<String, String>> EARLIER_PUSHES = Map.of(
@@ -62,17 +66,51 @@ class DocsExamplesIT {
             "jitSessionToken", SharedTestbed.SESSION_TOKEN);
 
     /**
-     * Examples that keep a platform image in their sources, as the page describes them: its Dockerfile folder, and the
-     * test application's Dockerfile. Their base image is on a registry standing in for the upstream one (MCR).
+     * Examples that keep platform images in their sources, as the page describes them: each one's Dockerfile, its base
+     * image, and its test application's Dockerfile. The base images are on a registry standing in for the upstream one.
      */
-    private static final Map<String, PlatformSources> PLATFORM_IMAGES = Map.of(
-            "docs/tasks/EcrPlatformImage.md#1", new PlatformSources("platform-images/net6/runtime",
-                    "shared/integration-tests/net6/Dockerfile", "dotnet/runtime", "6.0-bullseye-slim"));
+    private static final Map<String, List<PlatformSources>> PLATFORM_IMAGES = Map.of(
+            "docs/tasks/EcrPlatformImage.md#1", List.of(new PlatformSources("platform-images/net6/runtime/Dockerfile",
+                    "dotnet/runtime:6.0-bullseye-slim", "shared/integration-tests/net6/Dockerfile", 8080)),
+            "docs/platform-image.md#1", List.of(new PlatformSources("Dockerfile", "dotnet/runtime:6.0-bullseye-slim", null, 0)),
+            "docs/platform-image.md#2", List.of(
+                    new PlatformSources("platform-images/net6/runtime/Dockerfile", "dotnet/runtime:6.0-bullseye-slim",
+                            "shared/integration-tests/net6/Dockerfile", 8080),
+                    new PlatformSources("platform-images/net6/sdk/Dockerfile", "dotnet/sdk:6.0-bullseye-slim",
+                            "shared/integration-tests/net6-sdk/Dockerfile", 5000),
+                    new PlatformSources("platform-images/net7/runtime/Dockerfile", "dotnet/runtime:7.0-bullseye-slim",
+                            "shared/integration-tests/net7/Dockerfile", 8080),
+                    new PlatformSources("platform-images/net7/runtime-deps/Dockerfile", "dotnet/runtime-deps:7.0-bullseye-slim",
+                            "shared/integration-tests/net7/Dockerfile", 8080)));
+
+    /** The registry whose images the platform images' pages build on; the upstream stand-in answers for it. */
+    private static final String UPSTREAM_REGISTRY = "mcr.microsoft.com";
+
+    /** Images files the examples read, as their pages show them next to the example. */
+    private static final Map<String, String> IMAGES_FILES = Map.of("docs/platform-image.md#2", "platform-images.yml");
+
+    /**
+     * The pipelines of the job's project that an example queues as dependents, in the order it queues them: the
+     * Azure DevOps stand-in lists them, and each is expected queued on its branch with its template parameters.
+     */
+    private static final Map<String, List<Dependent>> DEPENDENTS = Map.of(
+            "docs/platform-image.md#1", List.of(
+                    new Dependent(42, "\\", "web-api", "refs/heads/main", Map.of("baseTag", "6.0")),
+                    new Dependent(43, "\\Apps", "web-shop", null, Map.of()),
+                    new Dependent(44, "\\", "orders-api", "refs/heads/release/2026", Map.of("note", "new base image"))),
+            "docs/platform-image.md#2", List.of(
+                    new Dependent(51, "\\", "orders-api", "refs/heads/main", Map.of()),
+                    new Dependent(52, "\\", "billing-api", "refs/heads/main", Map.of("environment", "staging"))));
 
     /** Values of the template parameters the examples use, as the pages declare them. */
     private static final Map<String, String> TEMPLATE_PARAMETERS = Map.of("${{ parameters.force_update }}", "false");
 
-    private record PlatformSources(String context, String testDockerfile, String upstreamRepository, String upstreamTag) {
+    /** A platform image of the sources; {@code testDockerfile} null for none. */
+    private record PlatformSources(String dockerfile, String base, String testDockerfile, int testPort) {
+    }
+
+    /** A pipeline of the project; {@code queuedOn} null for a run on its default branch. */
+    private record Dependent(int id, String folder, String name, String queuedOn, Map<String, String> parameters) {
     }
 
     private static final Pattern MACRO = Pattern.compile("\\$\\(([A-Za-z0-9._]+)\\)");
@@ -101,6 +139,8 @@ class DocsExamplesIT {
         private final Map<String, String> repositories = new LinkedHashMap<>();
         private final List<String> localImages = new ArrayList<>();
         private final Map<String, String> secrets = new LinkedHashMap<>(SECRETS);
+        /** The job's connection to Azure DevOps, which the agent hands every task step (and no script). */
+        private final Map<String, String> jobConnection = new LinkedHashMap<>();
 
         ExampleRun(DocsExample example) {
             this.example = example;
@@ -115,13 +155,21 @@ class DocsExamplesIT {
             environment.putAll(SharedTestbed.endpointVariables());
             environment.put("AWS_ENDPOINT_URL_ECR_PUBLIC", testbed.ecrPublicEndpoint().toString());
             example.variables().forEach((name, value) -> environment.put(environmentName(name), value));
-            PlatformSources platform = PLATFORM_IMAGES.get(example.id());
+            List<PlatformSources> platform = PLATFORM_IMAGES.get(example.id());
+            List<Dependent> dependents = DEPENDENTS.get(example.id());
             try (LocalRegistry upstream = platform == null ? null : LocalRegistry.start(Files.createDirectories(
                     sources.resolveSibling(sources.getFileName() + "-upstream")));
+                 AzureDevOpsFront devops = dependents == null ? null : AzureDevOpsFront.start("contoso", "Platform Team");
                  WebhookReceiver teams = new WebhookReceiver()) {
                 secrets.put("TEAMS_WEBHOOK_URI", teams.url());
                 if (platform != null) {
                     platformSources(platform, upstream);
+                }
+                if (IMAGES_FILES.containsKey(example.id())) {
+                    imagesFile(IMAGES_FILES.get(example.id()), upstream);
+                }
+                if (devops != null) {
+                    project(devops, dependents);
                 }
                 for (Map.Entry<String, String> image : EARLIER_PUSHES.getOrDefault(example.id(), Map.of()).entrySet()) {
                     earlierPush(image.getKey(), image.getValue());
@@ -135,6 +183,9 @@ class DocsExamplesIT {
                         throw new AssertionError(example + ": a step this test does not know how to run: " + step);
                     }
                 }
+                if (devops != null) {
+                    queued(devops, dependents);
+                }
             } finally {
                 for (String image : localImages) {
                     new ProcessBuilder("docker", "rmi", "--force", image).start().waitFor();
@@ -142,23 +193,73 @@ class DocsExamplesIT {
             }
         }
 
-        /** The platform image's Dockerfile on a base published upstream, and a test application on the new image. */
-        private void platformSources(PlatformSources platform, LocalRegistry upstream) throws Exception {
-            String base = upstream.host() + "/" + platform.upstreamRepository() + ":" + platform.upstreamTag();
+        /**
+         * Each platform image's Dockerfile on a base published upstream, and a test application on the new image (an
+         * application Dockerfile two images share names the first one's base).
+         */
+        private void platformSources(List<PlatformSources> platform, LocalRegistry upstream) throws Exception {
             Path release = Files.createDirectories(sources.resolveSibling(sources.getFileName() + "-upstream-release"));
             Files.copy(Path.of("/bin/busybox"), release.resolve("busybox"));
             Files.writeString(release.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\n");
-            localImages.add(base);
-            command(List.of("docker", "build", "-q", "-t", base, release.toString()));
-            command(List.of("docker", "push", base));
-            Path context = Files.createDirectories(sources.resolve(platform.context()));
-            Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\n"
-                    + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox mkdir -p /www && echo platform > /etc/platform.txt\"]\n");
-            Path test = sources.resolve(platform.testDockerfile());
-            Files.createDirectories(test.getParent());
-            Files.writeString(test, "FROM " + base + "\n"
-                    + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo ok > /www/index.html\"]\n"
-                    + "CMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
+            for (PlatformSources image : platform) {
+                String base = upstream.host() + "/" + image.base();
+                if (!localImages.contains(base)) {
+                    localImages.add(base);
+                    command(List.of("docker", "build", "-q", "-t", base, release.toString()));
+                    command(List.of("docker", "push", base));
+                }
+                Path dockerfile = sources.resolve(image.dockerfile());
+                Files.createDirectories(dockerfile.getParent());
+                Files.writeString(dockerfile, "FROM " + base + "\n"
+                        + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox mkdir -p /www && echo platform > /etc/platform.txt\"]\n");
+                if (image.testDockerfile() != null && !Files.exists(sources.resolve(image.testDockerfile()))) {
+                    Path test = sources.resolve(image.testDockerfile());
+                    Files.createDirectories(test.getParent());
+                    Files.writeString(test, "FROM " + base + "\n"
+                            + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox mkdir -p /www && echo ok > /www/index.html\"]\n"
+                            + "CMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"" + image.testPort() + "\", \"-h\", \"/www\"]\n");
+                }
+            }
+        }
+
+        /**
+         * The images file as the page shows it, its repositories named for this run and its upstream registry the
+         * stand-in's.
+         */
+        private void imagesFile(String name, LocalRegistry upstream) throws IOException {
+            Matcher repository = Pattern.compile("(?m)^(\\s*repository: )(\\S+)$").matcher(DocsExample.file(example.page(), name));
+            StringBuilder file = new StringBuilder();
+            while (repository.find()) {
+                repository.appendReplacement(file, Matcher.quoteReplacement(repository.group(1) + repository(repository.group(2))));
+            }
+            Files.writeString(sources.resolve(name), repository.appendTail(file).toString().replace(UPSTREAM_REGISTRY, upstream.host()));
+        }
+
+        /** The job in the stand-in's project, which holds the dependent pipelines, as the agent tells the task steps. */
+        private void project(AzureDevOpsFront devops, List<Dependent> dependents) {
+            dependents.forEach(pipeline -> devops.addPipeline(pipeline.id(), pipeline.name(), pipeline.folder(), "refs/heads/main"));
+            environment.put("SYSTEM_COLLECTIONURI", devops.collectionUri());
+            environment.put("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", devops.collectionUri());
+            environment.put("SYSTEM_TEAMPROJECT", devops.project());
+            environment.put("SYSTEM_TEAMPROJECTID", devops.projectId());
+            environment.put("SYSTEM_HOSTTYPE", "build");
+            environment.put("SYSTEM_PLANID", UUID.randomUUID().toString());
+            environment.put("SYSTEM_TIMELINEID", UUID.randomUUID().toString());
+            jobConnection.put("ENDPOINT_URL_SYSTEMVSSCONNECTION", devops.collectionUri());
+            jobConnection.put("ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION", "OAuth");
+            jobConnection.put("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", devops.accessToken());
+        }
+
+        /** Each dependent queued once, in order, on its branch with its parameters, and the runs' pages in the outputs. */
+        private void queued(AzureDevOpsFront devops, List<Dependent> dependents) {
+            assertThat(devops.runs()).as("%s: the queued runs", example)
+                    .extracting(QueuedRun::pipelineId, QueuedRun::refName, QueuedRun::templateParameters)
+                    .containsExactlyElementsOf(dependents.stream().map(pipeline -> tuple(pipeline.id(),
+                            Optional.ofNullable(pipeline.queuedOn()), pipeline.parameters())).toList());
+            assertThat(devops.requests()).as("%s: calls to Azure DevOps", example)
+                    .allSatisfy(request -> assertThat(request.authorized()).isTrue());
+            assertThat(environment).as("%s: the queuedRuns output", example)
+                    .containsValue(String.join(",", devops.runs().stream().map(QueuedRun::webUrl).toList()));
         }
 
         private void command(List<String> command) throws Exception {
@@ -189,7 +290,10 @@ class DocsExamplesIT {
 
         private void task(JsonNode step) throws Exception {
             JsonNode inputs = step.path("inputs");
-            AgentStep agentStep = AgentStep.main(DocsExample.taskName(step), sources).variables(environment);
+            AgentStep agentStep = AgentStep.main(DocsExample.taskName(step), sources).variables(environment).variables(jobConnection);
+            if (!jobConnection.isEmpty()) {
+                agentStep.variable("SYSTEM_TASKINSTANCEID", UUID.randomUUID().toString());
+            }
             step.path("env").fields().forEachRemaining(variable ->
                     agentStep.variable(variable.getKey(), expanded(variable.getValue().asText())));
             // the agent hands a task every secret variable of the job as SECRET_<NAME>
@@ -225,12 +329,25 @@ class DocsExamplesIT {
             environment.putAll(result.jobVariables());
             if (inputs.path("public").asBoolean(false)) {
                 assertThat(testbed.publicRepository(pushedTo.get(0))).as("%s: the public repository", example).isPresent();
+            } else if (inputs.has("imagesFile")) {
+                publishedEveryImage(inputs.path("imagesFile").asText(), result);
             } else if (DocsExample.taskName(step).equals("EcrPlatformImage")) {
                 assertThat(result.outputs()).as("%s: outputs", example).containsEntry("updated", "true");
                 assertThat(testbed.tagsOf(pushedTo.get(0))).as("%s: tags of %s", example, pushedTo.get(0)).contains("latest");
             } else if (!DocsExample.taskName(step).equals("EcrLogin")) {
                 assertThat(testbed.tagsOf(pushedTo.get(0))).as("%s: tags of %s", example, pushedTo.get(0)).isNotEmpty();
             }
+        }
+
+        /** Every image of the file published its new version to its repository (the file's base images are all new). */
+        private void publishedEveryImage(String imagesFile, StepResult result) throws IOException {
+            Map<String, String> images = new LinkedHashMap<>();
+            new ObjectMapper(new YAMLFactory()).readTree(sources.resolve(imagesFile).toFile()).path("images")
+                    .forEach(image -> images.put(image.path("id").asText(), image.path("repository").asText()));
+            assertThat(result.outputs().getOrDefault("updatedImages", "").split(","))
+                    .as("%s: updatedImages", example).containsExactlyInAnyOrderElementsOf(images.keySet());
+            images.forEach((id, repository) -> assertThat(testbed.tagsOf(repository)).as("%s: tags of %s", example, repository)
+                    .contains(result.outputs().get(id + "_versionTag")));
         }
 
         private void script(JsonNode step) throws Exception {

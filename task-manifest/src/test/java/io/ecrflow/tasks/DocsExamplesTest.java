@@ -1,6 +1,8 @@
 package io.ecrflow.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,6 +33,16 @@ class DocsExamplesTest {
         assertThat(ids).containsAll(DocsExamplesIT.NOT_RUN.keySet()).containsAll(REGION_ELSEWHERE.keySet());
         assertThat(DocsExamplesIT.NOT_RUN.values()).allSatisfy(reason -> assertThat(reason).isNotBlank());
         assertThat(DocsExamplesIT.runnable()).isNotEmpty();
+    }
+
+    @Test
+    void theImagesFileOfThePlatformImagePageIsOneItsExampleCanRead() throws Exception {
+        JsonNode file = new ObjectMapper(new YAMLFactory()).readTree(DocsExample.file("docs/platform-image.md", "platform-images.yml"));
+
+        assertThat(file.path("images").findValuesAsText("id"))
+                .containsExactly("net6_runtime", "net6_sdk", "net7_runtime", "net7_runtime_deps");
+        assertThat(DocsExample.named("docs/platform-image.md#2").taskSteps()).singleElement()
+                .satisfies(step -> assertThat(step.path("inputs").path("imagesFile").asText()).isEqualTo("platform-images.yml"));
     }
 
     @Test
