@@ -81,7 +81,7 @@ class DocsExamplesIT {
                     new PlatformSources("platform-images/net7/runtime/Dockerfile", "dotnet/runtime:7.0-bullseye-slim",
                             "shared/integration-tests/net7/Dockerfile", 8080),
                     new PlatformSources("platform-images/net7/runtime-deps/Dockerfile", "dotnet/runtime-deps:7.0-bullseye-slim",
-                            "shared/integration-tests/net7/Dockerfile", 8080)));
+                            "shared/integration-tests/net7-deps/Dockerfile", 8080)));
 
     /** The registry whose images the platform images' pages build on; the upstream stand-in answers for it. */
     private static final String UPSTREAM_REGISTRY = "mcr.microsoft.com";
