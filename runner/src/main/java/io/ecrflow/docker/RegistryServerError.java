@@ -8,7 +8,8 @@ import io.ecrflow.UserError;
  * pushing again.
  */
 public final class RegistryServerError extends UserError {
-    private static final String ADVICE = "No tag was written; layers already uploaded stay in the registry and are "
+    /** What a push that a registry failed leaves, and what to do: the same for the engine's push and ecrflow's upload. */
+    public static final String ADVICE = "No tag was written; layers already uploaded stay in the registry and are "
             + "not sent again. The registry is having trouble: run again later, and if it keeps failing, check its "
             + "health (for ECR, the AWS Health Dashboard).";
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrflow.UserError;
 import io.ecrflow.Waiting;
 import io.ecrflow.docker.DockerEngine;
+import io.ecrflow.docker.RegistryServerError;
 import io.ecrflow.pipeline.Pipeline;
 import io.ecrflow.registry.Blob;
 import io.ecrflow.registry.BlobUploadFailed;
@@ -70,15 +71,13 @@ final class DigestUpload {
             if (!attempts.allowsAfter(attempt)) {
                 throw new UserError("The registry at " + failure.registry() + " failed while the layers of " + imageId
                         + " were uploaded to " + repository.repositoryUri() + ", on each of " + attempt + " attempts. "
-                        + failure.getMessage() + " No tag was written; blobs already uploaded stay in the registry and "
-                        + "are not sent again. The registry is having trouble: run again later, and if it keeps "
-                        + "failing, check its health (for ECR, the AWS Health Dashboard).", null, failure);
+                        + failure.getMessage() + " " + RegistryServerError.ADVICE, null, failure);
             }
             pipeline.warning(failure.getMessage() + " Uploading " + layout.failed.size() + " blob(s) again ("
                     + attempts.attempt(attempt + 1) + ").");
             attempts.pauseAfterAttempt(attempt, () -> new UserError("Interrupted while waiting to upload "
                     + imageId + " again."));
-            boolean streamed = layout.failed.keySet().stream().anyMatch(digest -> !layout.held.containsKey(digest));
+            boolean streamed = layout.failed.keySet().stream().anyMatch(layout::failedStreamed);
             layout.failed.clear();
             if (streamed) {
                 readSaved(imageId, layout);
